@@ -1,0 +1,121 @@
+// Stage "analyse": turns an exploration into findings. Deadlocks are classified from the wait-for graph of
+// the final state; events become their own kinds; the lockdep validator gives recursive locking and the
+// lock-order cycles (lockdep's "possible circular locking dependency"); each class's cmp is checked.
+import { checkCmpOrder } from '../model/cmp';
+import { CompiledModel } from '../model/ir';
+import { BlockedThread, Finding, Trace } from '../result';
+import { Exploration } from '../explore/explore';
+import { buildTrace } from '../explore/trace';
+import { DepEdge } from '../lockdep/validator';
+
+export function analyse(m: CompiledModel, x: Exploration): Finding[] {
+  const findings: Finding[] = [];
+  findings.push(...x.deadlocks.map((idx) => deadlockFinding(m, x, idx)));
+  for (const r of x.events) {
+    const { trace } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
+    const last = trace.steps[trace.steps.length - 1];
+    if (last) last.note = r.event.message;
+    findings.push({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, trace });
+  }
+  for (const r of x.lockdep.recursive.values()) {
+    const w = r.witness;
+    const th = m.threads[w.thread].name;
+    const held = m.instances[w.heldInst].name;
+    const acq = m.instances[w.inst].name;
+    const cls = m.classes[m.instances[w.inst].cls];
+    const message =
+      r.how === 'reacquire'
+        ? `possible recursive locking: ${th} acquires ${acq} while already holding it`
+        : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
+          (cls.cmpFn ? `, against the class's cmp order (${held} must come after ${acq})` : ' with no cmp order, nest lock or subclass to allow it');
+    const { trace } = buildTrace(x.machine, x.store, w.state);
+    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, `attempts ${acq} while holding ${held}`));
+    findings.push({ kind: 'recursive-locking', message, location: w.instr.src, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, acquired: acq, thread: th } });
+  }
+  for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle));
+  for (const cls of m.classes) {
+    if (!cls.cmpFn) continue;
+    for (const p of checkCmpOrder(cls.instances, cls.cmpFn, (i) => m.instances[i].short))
+      findings.push({ kind: 'cmp-invalid', message: `cmp of ${cls.name} is not a strict total order: ${p.message}`, details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) } });
+  }
+  return findings;
+}
+
+function attemptStep(m: CompiledModel, trace: Trace, thread: number, instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] }, note: string) {
+  const prev = trace.steps[trace.steps.length - 1];
+  return { step: trace.steps.length + 1, thread: m.threads[thread].name, action: instr.text, detail: 'attempt', src: instr.src, frames: instr.frames, held: prev ? prev.held : {}, note };
+}
+
+function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding {
+  const { trace, state } = buildTrace(x.machine, x.store, idx);
+  const blocked: BlockedThread[] = [];
+  const waitsFor = new Map<number, number[]>();
+  m.threads.forEach((th, t) => {
+    if (x.machine.isDone(state, t)) return;
+    const instr = x.machine.instrAt(state, t);
+    const w = x.machine.waitReason(state, t);
+    if (w.kind === 'empty-pick') {
+      blocked.push({ thread: th.name, waitsFor: 'a value from an empty set', heldBy: [], src: instr.src });
+      waitsFor.set(t, []);
+      return;
+    }
+    const on = [...w.holders, ...w.queuedWriters];
+    waitsFor.set(t, on);
+    const lock = `${m.instances[w.inst].name}${w.read ? ' (read)' : ''}`;
+    blocked.push({ thread: th.name, waitsFor: lock, heldBy: on.map((u) => m.threads[u].name + (w.queuedWriters.includes(u) ? ' (queued writer)' : x.machine.isDone(state, u) ? ' (exited)' : '')), src: instr.src });
+  });
+  trace.blocked = blocked;
+  // Find a wait-for cycle among the blocked threads.
+  let cycle: number[] | undefined;
+  for (const start of waitsFor.keys()) {
+    const path: number[] = [];
+    let t: number | undefined = start;
+    const seen = new Map<number, number>();
+    while (t !== undefined && !seen.has(t) && waitsFor.has(t)) {
+      seen.set(t, path.length);
+      path.push(t);
+      t = waitsFor.get(t)!.find((u) => waitsFor.has(u));
+    }
+    if (t !== undefined && seen.has(t)) {
+      cycle = path.slice(seen.get(t)!);
+      break;
+    }
+  }
+  const name = (t: number) => m.threads[t].name;
+  const describe = (t: number) => blocked.find((b) => b.thread === name(t))!;
+  let category: string;
+  let message: string;
+  if (cycle && cycle.length === 1) {
+    category = 'self';
+    const b = describe(cycle[0]);
+    message = `self-deadlock: ${b.thread} waits for ${b.waitsFor}, which it holds itself`;
+  } else if (cycle) {
+    category = 'cycle';
+    message = `${cycle.length === 2 ? 'AB-BA deadlock' : `${cycle.length}-thread deadlock cycle`}: ${cycle.map((t) => `${name(t)} waits for ${describe(t).waitsFor}`).join(', ')} (each held by the next)`;
+  } else {
+    category = 'orphan';
+    message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
+  }
+  const first = blocked[0];
+  return { kind: 'deadlock', message, location: first?.src, trace, details: { category, threads: (cycle ?? [...waitsFor.keys()]).map(name) } };
+}
+
+function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[]): Finding {
+  const names = cycle.map((e) => x.lockdep.nodeName(e.from));
+  const chain = [...names, names[0]].join(' --> ');
+  const chains = cycle.map((e) => {
+    const w = e.witness;
+    const { trace } = buildTrace(x.machine, x.store, w.state);
+    const held = m.instances[w.heldInst].name;
+    const acq = m.instances[w.inst].name;
+    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
+    return { label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`, trace };
+  });
+  return {
+    kind: 'lock-order-cycle',
+    message: `possible circular locking dependency: ${chain}`,
+    location: cycle[0].witness.instr.src,
+    details: { classes: names, edges: cycle.map((e) => ({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[e.witness.thread].name })) },
+    chains,
+  };
+}

@@ -1,0 +1,56 @@
+// The diagnostics catalog: every message lockcheck can give about a spec, with a stable code.
+// LC1xxx load, LC2xxx schema, LC3xxx names and semantics, LC4xxx compile, LC5xxx bounds, LC9xxx internal.
+// Codes are never renumbered; test/unit/diagnostics.test.ts checks each is unique and used.
+
+export interface DiagnosticTemplate {
+  code: string;
+  /** Message with {{placeholders}}. */
+  message: string;
+  hint?: string;
+}
+
+export const CODES = {
+  fileUnreadable: { code: 'LC1001', message: 'cannot read {{path}}: {{reason}}', hint: 'check the path; specs are JSON files' },
+  invalidJson: { code: 'LC1002', message: 'invalid JSON: {{reason}}', hint: 'a JSON object is expected; check commas, quotes and brackets' },
+  importMissing: { code: 'LC1003', message: 'cannot import {{path}}: {{reason}}', hint: 'imports are paths relative to the importing file' },
+  importCycle: { code: 'LC1004', message: 'import cycle: {{chain}}', hint: 'a model file may not import itself, directly or through others' },
+  notAFile: { code: 'LC1005', message: '{{path}} is a directory, not a spec file', hint: 'give a .json file or a glob such as "specs/**/*.json"' },
+  invalidUtf8: { code: 'LC1006', message: 'the file is not valid UTF-8', hint: 'save the spec as UTF-8 text' },
+
+  schema: { code: 'LC2001', message: '{{message}}', hint: '{{hint}}' },
+
+  unknownLock: { code: 'LC3001', message: 'unknown lock "{{name}}"', hint: 'declare it under "locks"{{suggest}}' },
+  unknownVariable: { code: 'LC3002', message: 'unknown name "{{name}}"', hint: 'declare it as a local, a shared var, a param, or use a lock instance name{{suggest}}' },
+  unknownProcedure: { code: 'LC3003', message: 'unknown procedure "{{name}}"', hint: 'define it under "procedures" here or in an imported model{{suggest}}' },
+  argumentCount: { code: 'LC3004', message: '"{{name}}" takes {{expected}} argument(s), {{actual}} given', hint: 'match the procedure\'s "params"' },
+  expressionSyntax: { code: 'LC3005', message: 'expression error: {{reason}}', hint: 'expressions use C-like operators: == != < <= > >= && || ! + - * / % ?: and calls such as cmp(a, b)' },
+  recursion: { code: 'LC3006', message: 'procedures call each other recursively: {{chain}}', hint: 'procedures are inlined, so recursion is not allowed; use a bounded loop' },
+  duplicateName: { code: 'LC3007', message: 'duplicate {{what}} "{{name}}"', hint: 'names must be unique; {{where}}' },
+  shorthandSyntax: { code: 'LC3008', message: 'lock shorthand: {{reason}}', hint: 'steps are L(X) R(X) T(X) U(X) N(X,Y) S(X,k), separated by spaces; X is a lock or CLASS[INSTANCE]' },
+  unknownInstance: { code: 'LC3009', message: 'lock class "{{lock}}" has no instance "{{name}}"', hint: 'its instances are: {{instances}}' },
+  readOnExclusive: { code: 'LC3010', message: '{{kind}} "{{lock}}" has no read side', hint: 'read acquisition needs a lock of kind rwlock or rwsem' },
+  unknownAttribute: { code: 'LC3011', message: 'unknown attribute "{{name}}"', hint: 'declare it under the lock\'s "attrs"' },
+  cmpReference: { code: 'LC3012', message: 'cmp rule: {{reason}}', hint: 'rules are {"first": INSTANCE} or {"by": ATTRIBUTE, "order": "asc"|"desc"}' },
+  instanceNeeded: { code: 'LC3013', message: 'lock "{{lock}}" has instances; say which one', hint: 'write {{lock}}[INSTANCE]' },
+  notAssignable: { code: 'LC3014', message: 'cannot assign to "{{name}}": it is a {{what}}', hint: 'assign to a local (declared under "locals") or a shared var' },
+  returnOutside: { code: 'LC3015', message: '"return" outside a procedure', hint: 'threads end at the end of their body' },
+  unknownFunction: { code: 'LC3016', message: 'unknown function "{{name}}"', hint: 'functions: {{functions}}' },
+  notAnArray: { code: 'LC3017', message: '"{{name}}" is {{what}}', hint: '{{hint}}' },
+  guardUnknown: { code: 'LC3018', message: 'shared var "{{name}}" has guard "{{guard}}", which is not a lock', hint: 'name a declared lock, or "none"' },
+  badCount: { code: 'LC3019', message: '{{what}} must be a positive integer, got {{value}}', hint: 'use a number or a param that holds one' },
+  nestLockKind: { code: 'LC3020', message: 'nest lock step needs two locks: {{reason}}', hint: 'N(X,Y) takes X while holding Y (mutex_lock_nest_lock)' },
+  emptyThreads: { code: 'LC3021', message: 'the spec declares no threads', hint: 'add at least one thread under "threads"' },
+  paramType: { code: 'LC3022', message: 'param "{{name}}" must be an integer, got {{value}}', hint: 'params are integers; override with --param NAME=VALUE' },
+
+  tooManyHeld: { code: 'LC4001', message: 'a thread may hold more than {{max}} locks at once', hint: 'raise "options": {"max_held": N}' },
+  tooManySetMembers: { code: 'LC4002', message: 'sets hold at most 31 lock instances; this spec declares {{count}}', hint: 'split the model, or avoid set expressions' },
+  runtimeError: { code: 'LC4003', message: 'evaluation error at run time: {{reason}}', hint: 'check array indices and the instance passed where a lock is expected' },
+
+  maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },
+  maxSeconds: { code: 'LC5002', message: 'stopped after {{seconds}} s (--max-seconds)', hint: 'raise --max-seconds, or shrink the model' },
+  interrupted: { code: 'LC5003', message: 'interrupted after {{states}} states', hint: 'the search was stopped by a signal' },
+
+  internal: { code: 'LC9001', message: 'internal error, please report: {{reason}}', hint: 'this is a bug in lockcheck, not in your spec' },
+} as const satisfies Record<string, DiagnosticTemplate>;
+
+export type CodeName = keyof typeof CODES;

@@ -1,0 +1,299 @@
+// The transition semantics: which threads can move in a state, and what one move does.
+// A move runs one visible instruction (a lock operation, an access to shared state, or a choice) and then
+// every following thread-local instruction up to the next visible one: local steps commute with every other
+// thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
+import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC } from '../model/ir';
+import { ModelRuntimeError } from '../model/expr-compile';
+
+export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit';
+
+export interface MachineEvent {
+  kind: EventKind;
+  thread: number;
+  instr: Instr;
+  message: string;
+  /** lock instances concerned (held-at-exit: the leaked locks) */
+  locks?: number[];
+}
+
+/** One executed instruction, for traces. */
+export interface LoggedStep {
+  thread: number;
+  instr: Instr;
+  /** e.g. the lock instance an acquire resolved to, the branch taken, a trylock result */
+  detail?: string;
+}
+
+export type WaitReason =
+  | { kind: 'lock'; inst: number; read: boolean; holders: number[]; queuedWriters: number[] }
+  | { kind: 'empty-pick' };
+
+const MAX_LOCAL_STEPS = 100000;
+
+export class Machine {
+  readonly m: CompiledModel;
+  private readonly ends: number[];
+
+  constructor(m: CompiledModel) {
+    this.m = m;
+    this.ends = m.threads.map((t) => t.code.length - 1);
+  }
+
+  initial(events: (e: MachineEvent) => void): Int32Array {
+    const m = this.m;
+    const s = new Int32Array(m.width);
+    for (const g of m.globals) s.fill(g.init, g.offset, g.offset + g.size);
+    m.threads.forEach((t, i) => {
+      s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
+      this.runLocal(s, i, events);
+    });
+    return s;
+  }
+
+  isDone(s: Int32Array, t: number): boolean {
+    return s[this.m.threads[t].base + T_PC] === this.ends[t];
+  }
+
+  instrAt(s: Int32Array, t: number): Instr {
+    const th = this.m.threads[t];
+    return th.code[s[th.base + T_PC]];
+  }
+
+  /**
+   * How many moves thread t has in state s: 0 when it is done or blocked, >1 for a choice.
+   * Throws ModelRuntimeError when evaluating the instruction fails.
+   */
+  moves(s: Int32Array, t: number): number {
+    const th = this.m.threads[t];
+    const i = th.code[s[th.base + T_PC]];
+    switch (i.op) {
+      case 'end':
+        return 0;
+      case 'acquire':
+        return i.trylock || this.available(s, t, i.lock(s, th.base), i.read) ? 1 : 0;
+      case 'choose':
+        return i.targets.length;
+      case 'pick':
+        return popcount(i.set(s, th.base));
+      default:
+        return 1;
+    }
+  }
+
+  /** Can thread t take instance inst now (read or write side)? */
+  available(s: Int32Array, t: number, inst: number, read: boolean): boolean {
+    const lb = this.m.locksBase + 2 * inst;
+    if (s[lb] !== 0) return false; // a writer holds it (possibly t itself: AA)
+    if (!read) return s[lb + 1] === 0;
+    if (this.m.classes[this.m.instances[inst].cls].kind === 'rwlock') return true; // recursive readers
+    // rwsem: a reader queues behind a writer that is already waiting for the readers to leave
+    return s[lb + 1] === 0 || this.queuedWriters(s, t, inst).length === 0;
+  }
+
+  queuedWriters(s: Int32Array, t: number, inst: number): number[] {
+    const out: number[] = [];
+    this.m.threads.forEach((th, u) => {
+      if (u === t) return;
+      const i = th.code[s[th.base + T_PC]];
+      if (i.op !== 'acquire' || i.read || i.trylock) return;
+      try {
+        if (i.lock(s, th.base) === inst) out.push(u);
+      } catch {
+        /* its own move reports the error */
+      }
+    });
+    return out;
+  }
+
+  /** What a blocked thread waits for, and who holds it. */
+  waitReason(s: Int32Array, t: number): WaitReason {
+    const th = this.m.threads[t];
+    const i = th.code[s[th.base + T_PC]];
+    if (i.op !== 'acquire') return { kind: 'empty-pick' };
+    const inst = i.lock(s, th.base);
+    const holders: number[] = [];
+    const writer = s[this.m.locksBase + 2 * inst] - 1;
+    if (writer >= 0) holders.push(writer);
+    if (!i.read) for (const u of this.readersOf(s, inst)) if (!holders.includes(u)) holders.push(u);
+    const queued = i.read && writer < 0 ? this.queuedWriters(s, t, inst) : [];
+    return { kind: 'lock', inst, read: i.read, holders, queuedWriters: queued };
+  }
+
+  readersOf(s: Int32Array, inst: number): number[] {
+    const out: number[] = [];
+    this.m.threads.forEach((th, u) => {
+      const n = s[th.base + T_NHELD];
+      for (let k = 0; k < n; k++) {
+        const e = s[th.base + T_HELD + k];
+        if (heldInst(e) === inst && e & H_READ) {
+          out.push(u);
+          break;
+        }
+      }
+    });
+    return out;
+  }
+
+  heldBy(s: Int32Array, t: number): number[] {
+    const th = this.m.threads[t];
+    const n = s[th.base + T_NHELD];
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) out.push(s[th.base + T_HELD + k]);
+    return out;
+  }
+
+  /**
+   * Performs move `choice` of thread t on s (in place), then the thread's local steps.
+   * A runtime error in the model ends the thread with an assertion event.
+   */
+  step(s: Int32Array, t: number, choice: number, events: (e: MachineEvent) => void, log?: LoggedStep[]): void {
+    const th = this.m.threads[t];
+    const b = th.base;
+    const i = th.code[s[b + T_PC]];
+    try {
+      this.exec(s, t, i, choice, events, log);
+      this.runLocal(s, t, events, log);
+    } catch (e) {
+      if (!(e instanceof ModelRuntimeError)) throw e;
+      const at = th.code[s[b + T_PC]];
+      events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
+      log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
+      s[b + T_PC] = this.ends[t];
+    }
+  }
+
+  private runLocal(s: Int32Array, t: number, events: (e: MachineEvent) => void, log?: LoggedStep[]) {
+    const th = this.m.threads[t];
+    for (let n = 0; ; n++) {
+      const i = th.code[s[th.base + T_PC]];
+      if (i.op === 'end') {
+        const held = this.heldBy(s, t);
+        if (held.length > 0) {
+          const locks = held.map(heldInst);
+          events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ends holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`, locks });
+        }
+        return;
+      }
+      if (i.op === 'acquire' || i.op === 'release' || i.op === 'choose' || ((i.op === 'assign' || i.op === 'branch' || i.op === 'assert' || i.op === 'pick') && i.visible) || i.op === 'pick') return;
+      if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
+      this.exec(s, t, i, 0, events, log);
+    }
+  }
+
+  private exec(s: Int32Array, t: number, i: Instr, choice: number, events: (e: MachineEvent) => void, log?: LoggedStep[]) {
+    const m = this.m;
+    const th = m.threads[t];
+    const b = th.base;
+    const pc = s[b + T_PC];
+    let next = pc + 1;
+    let detail: string | undefined;
+    switch (i.op) {
+      case 'acquire': {
+        const inst = i.lock(s, b);
+        const lb = m.locksBase + 2 * inst;
+        if (i.trylock && !this.available(s, t, inst, false)) {
+          if (i.into >= 0) s[b + i.into] = 0;
+          detail = `${m.instances[inst].name}: busy, trylock fails`;
+          break;
+        }
+        const n = s[b + T_NHELD];
+        if (n >= m.maxHeld) throw new ModelRuntimeError(`${th.name} holds more than ${m.maxHeld} locks (raise "options": {"max_held": N})`);
+        const recursive = i.read && m.classes[i.cls].kind === 'rwlock';
+        const flags = (i.read ? H_READ : 0) | (recursive ? H_RECURSIVE_READ : 0) | (i.trylock ? H_TRY : 0);
+        s[b + T_HELD + n] = heldEntry(inst, i.subclass, flags);
+        s[b + T_NHELD] = n + 1;
+        if (i.read) s[lb + 1]++;
+        else s[lb] = t + 1;
+        if (i.into >= 0) s[b + i.into] = 1;
+        detail = m.instances[inst].name + (i.trylock ? ': trylock succeeds' : '');
+        break;
+      }
+      case 'release': {
+        const inst = i.lock(s, b);
+        const n = s[b + T_NHELD];
+        let k = n - 1;
+        while (k >= 0 && heldInst(s[b + T_HELD + k]) !== inst) k--;
+        if (k < 0) {
+          if (!i.ifHeld) events({ kind: 'unlock-not-held', thread: t, instr: i, message: `${th.name} releases ${m.instances[inst].name}, which it does not hold`, locks: [inst] });
+          detail = `${m.instances[inst].name}: not held${i.ifHeld ? ' (its trylock failed), skipped' : ''}`;
+          break;
+        }
+        const e = s[b + T_HELD + k];
+        for (let j = k; j < n - 1; j++) s[b + T_HELD + j] = s[b + T_HELD + j + 1];
+        s[b + T_HELD + n - 1] = 0;
+        s[b + T_NHELD] = n - 1;
+        const lb = m.locksBase + 2 * inst;
+        if (e & H_READ) s[lb + 1]--;
+        else s[lb] = 0;
+        detail = m.instances[inst].name;
+        break;
+      }
+      case 'assign': {
+        const v = i.value(s, b);
+        this.store(s, t, i.target, v, i, events);
+        break;
+      }
+      case 'branch':
+        if (!i.cond(s, b)) next = i.elseTarget;
+        detail = next === i.elseTarget ? 'false' : 'true';
+        break;
+      case 'jump':
+        next = i.target;
+        break;
+      case 'choose':
+        next = i.targets[choice];
+        detail = `branch ${choice + 1} of ${i.targets.length}`;
+        break;
+      case 'pick': {
+        let set = i.set(s, b);
+        for (let k = 0; k < choice; k++) set &= set - 1;
+        const v = 31 - Math.clz32(set & -set);
+        this.store(s, t, i.target, v, i, events);
+        detail = m.instances[v]?.short ?? String(v);
+        break;
+      }
+      case 'assert':
+        if (!i.cond(s, b)) {
+          events({ kind: 'assertion', thread: t, instr: i, message: i.message });
+          detail = 'FAILS';
+        }
+        break;
+      case 'assert_held': {
+        const inst = i.lock(s, b);
+        if (!this.heldBy(s, t).some((e) => heldInst(e) === inst)) {
+          events({ kind: 'assertion', thread: t, instr: i, message: `${th.name} does not hold ${m.instances[inst].name}`, locks: [inst] });
+          detail = 'FAILS';
+        }
+        break;
+      }
+      case 'end':
+        return;
+    }
+    log?.push({ thread: t, instr: i, detail });
+    s[b + T_PC] = next;
+  }
+
+  private store(s: Int32Array, t: number, lv: LValue, v: number, i: Instr, events: (e: MachineEvent) => void) {
+    const b = this.m.threads[t].base;
+    let off = lv.offset;
+    if (lv.index) {
+      const k = lv.index(s, b);
+      if (k < 0 || k >= lv.size) throw new ModelRuntimeError(`index ${k} out of range for ${lv.name}[${lv.size}]`);
+      off += k;
+    }
+    if (lv.global) {
+      if (lv.guard >= 0 && !this.heldBy(s, t).some((e) => heldInst(e) === lv.guard))
+        events({ kind: 'assertion', thread: t, instr: i, message: `${this.m.threads[t].name} writes ${lv.name} without holding its guard ${this.m.instances[lv.guard].name}`, locks: [lv.guard] });
+      s[off] = v;
+    } else s[b + off] = v;
+  }
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  while (x) {
+    x &= x - 1;
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,127 @@
+// A lockdep-style validator fed by the explorer: at every acquisition attempt it sees the thread's held locks,
+// as lockdep's validate_chain() does. It keeps the class-level dependency graph (held -> acquired, each edge
+// remembering the first attempt that created it) and judges same-class nesting (check_deadlock()): allowed
+// for recursive read after read, under the nest lock, with distinct subclasses, or in the class's cmp order.
+// Nodes are lockdep classes: a lock class together with its subclass (mutex_lock_nested makes a new class).
+import { CompiledModel, H_READ, heldInst, heldSub, Instr } from '../model/ir';
+
+/** Edge type, lockdep-design.rst: held Exclusive/Shared -> acquired Recursive-reader/Non-recursive. */
+export type DepType = 'EN' | 'ER' | 'SN' | 'SR';
+const TYPES: DepType[] = ['EN', 'ER', 'SN', 'SR'];
+
+export interface AttemptWitness {
+  state: number;
+  thread: number;
+  instr: Instr;
+  /** the held lock instance and the acquired one */
+  heldInst: number;
+  inst: number;
+}
+
+export interface DepEdge {
+  from: number; // node
+  to: number; // node
+  type: DepType;
+  witness: AttemptWitness;
+}
+
+export interface RecursiveUse {
+  /** 'reacquire': the held instance itself; 'nesting': another instance of the class, not allowed */
+  how: 'reacquire' | 'nesting';
+  node: number;
+  witness: AttemptWitness;
+}
+
+export class LockdepValidator {
+  readonly edges = new Map<number, DepEdge>();
+  readonly recursive = new Map<string, RecursiveUse>();
+  private readonly nodes: number;
+
+  constructor(private m: CompiledModel) {
+    this.nodes = m.classes.length * 8;
+  }
+
+  node(cls: number, subclass: number): number {
+    return cls * 8 + subclass;
+  }
+
+  nodeName(n: number): string {
+    const cls = this.m.classes[n >> 3];
+    return (n & 7) === 0 ? cls.name : `${cls.name}/${n & 7}`;
+  }
+
+  /** An attempt by `thread` (holding `held`, innermost last) to acquire inst; trylocks are not checked. */
+  attempt(state: number, thread: number, held: number[], inst: number, instr: Extract<Instr, { op: 'acquire' }>, nestInst: number) {
+    const m = this.m;
+    const cls = m.instances[inst].cls;
+    const to = this.node(cls, instr.subclass);
+    const recursiveRead = instr.read && m.classes[cls].kind === 'rwlock';
+    const nestHeld = nestInst >= 0 && held.some((e) => heldInst(e) === nestInst);
+    for (const e of held) {
+      const hi = heldInst(e);
+      const from = this.node(m.instances[hi].cls, heldSub(e));
+      const hRead = (e & H_READ) !== 0;
+      if (from === to) {
+        if (recursiveRead && hRead) continue; // read-after-read recursion of an rwlock
+        if (hi !== inst) {
+          const cmp = m.classes[cls].cmpFn;
+          if (nestHeld || (cmp && cmp(hi, inst) < 0)) continue;
+        }
+        const how = hi === inst ? 'reacquire' : 'nesting';
+        const key = `${how}:${to}:${instr.src.file}:${instr.src.line}:${instr.src.col}`;
+        if (!this.recursive.has(key)) this.recursive.set(key, { how, node: to, witness: { state, thread, instr, heldInst: hi, inst } });
+        continue;
+      }
+      const type = (hRead ? 2 : 0) + (recursiveRead ? 1 : 0);
+      const key = (from * this.nodes + to) * 4 + type;
+      if (!this.edges.has(key)) this.edges.set(key, { from, to, type: TYPES[type], witness: { state, thread, instr, heldInst: hi, inst } });
+    }
+  }
+
+  /**
+   * Every cycle of the dependency graph that lockdep would report: a "strong" cycle, one with no lock that is
+   * entered by a recursive-read edge (-(xR)->) and left by a shared edge (-(Sx)->). Each cycle is reported once,
+   * as the rotation starting from its smallest node.
+   */
+  strongCycles(limit = 50): DepEdge[][] {
+    const out: DepEdge[][] = [];
+    const seen = new Set<string>();
+    const byFrom = new Map<number, DepEdge[]>();
+    for (const e of this.edges.values()) {
+      if (!byFrom.has(e.from)) byFrom.set(e.from, []);
+      byFrom.get(e.from)!.push(e);
+    }
+    const nodes = [...byFrom.keys()].sort((a, b) => a - b);
+    const okPair = (inE: DepEdge, outE: DepEdge) => !(inE.type[1] === 'R' && outE.type[0] === 'S');
+    // Simple cycles starting at their smallest node (Johnson-style enumeration, bounded by `limit`).
+    for (const start of nodes) {
+      const path: DepEdge[] = [];
+      const onPath = new Set<number>([start]);
+      const dfs = (n: number) => {
+        if (out.length >= limit) return;
+        for (const e of byFrom.get(n) ?? []) {
+          if (e.to < start) continue;
+          if (path.length > 0 && !okPair(path[path.length - 1], e)) continue;
+          if (e.to === start) {
+            const cyc = [...path, e];
+            if (!okPair(e, cyc[0])) continue;
+            const key = cyc.map((x) => x.from).join('>');
+            if (!seen.has(key)) {
+              seen.add(key);
+              out.push(cyc);
+            }
+            continue;
+          }
+          if (onPath.has(e.to)) continue;
+          onPath.add(e.to);
+          path.push(e);
+          dfs(e.to);
+          path.pop();
+          onPath.delete(e.to);
+        }
+      };
+      dfs(start);
+    }
+    return out;
+  }
+}

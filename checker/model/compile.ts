@@ -1,0 +1,750 @@
+// Stage "validate" (names and semantics) and "compile": lowers a loaded, schema-valid spec and its imported
+// models into a CompiledModel. Procedures are inlined at each call site (so recursion is rejected), the lock
+// shorthand becomes acquire/release instructions, and every instruction keeps its source position.
+import { CodeName } from '../diagnostics/codes';
+import { diag, Diagnostic, SourcePos, suggest } from '../diagnostics/diagnostic';
+import { ExprSyntaxError, parseExpr, parseLockRef } from '../spec/expressions';
+import { escapePointer, positionInString } from '../spec/json-positions';
+import { Loaded, SourceDoc } from '../spec/load';
+import { parseShorthand, ShorthandError } from '../spec/shorthand';
+import { LocalDecl, LockDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl } from '../spec/types';
+import { makeCmpFn } from './cmp';
+import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError } from './expr-compile';
+import { CompiledModel, Ev, GlobalVar, Instr, LockClass, LockInstance, LValue, T_HELD, ThreadProg } from './ir';
+
+export interface CompileOptions {
+  /** --param NAME=VALUE overrides */
+  params?: Record<string, number>;
+  /** --without LOCK: drop every acquisition and release of these locks (classes or instances) */
+  without?: string[];
+}
+
+interface Declared<T> {
+  value: T;
+  doc: SourceDoc;
+  pointer: string;
+}
+
+const DEFAULT_MAX_HELD = 8;
+const MAX_INSTANCES = 1 << 20;
+
+class Ctx {
+  diagnostics: Diagnostic[] = [];
+  constructor(public loaded: Loaded) {}
+  pos(doc: SourceDoc, pointer: string, key = false): SourcePos {
+    const sp = (key && doc.doc.spans.get(`${pointer}#key`)) || doc.doc.spans.get(pointer) || { line: 1, col: 1 };
+    return { file: doc.display, line: sp.line, col: sp.col };
+  }
+  posIn(doc: SourceDoc, pointer: string, at: number): SourcePos {
+    const p = positionInString(doc.doc, pointer, at);
+    return { file: doc.display, ...p };
+  }
+  error(name: CodeName, pos: SourcePos, args: Record<string, string | number> = {}, pointer?: string) {
+    this.diagnostics.push(diag(name, pos, args, pointer));
+  }
+}
+
+export function compile(loaded: Loaded, options: CompileOptions = {}): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+  const ctx = new Ctx(loaded);
+  const docs = [...loaded.models, loaded.spec];
+  const spec = loaded.spec.doc.value as SpecFile;
+
+  // --- collect declarations from every file ---------------------------------------------------------
+  const collect = <T>(member: 'locks' | 'vars' | 'procedures', what: string): Map<string, Declared<T>> => {
+    const out = new Map<string, Declared<T>>();
+    for (const doc of docs) {
+      const table = (doc.doc.value as Record<string, Record<string, T> | undefined>)[member];
+      if (!table) continue;
+      for (const [name, value] of Object.entries(table)) {
+        const pointer = `/${member}/${escapePointer(name)}`;
+        const prev = out.get(name);
+        if (prev) {
+          ctx.error('duplicateName', ctx.pos(doc, pointer, true), { what, name, where: `also declared at ${prev.doc.display}:${ctx.pos(prev.doc, prev.pointer, true).line}` }, pointer);
+          continue;
+        }
+        out.set(name, { value, doc, pointer });
+      }
+    }
+    return out;
+  };
+  const lockDecls = collect<LockDecl>('locks', 'lock');
+  const varDecls = collect<VarDecl>('vars', 'shared var');
+  const procDecls = collect<ProcDecl>('procedures', 'procedure');
+
+  // params: models give defaults, the spec overrides them, the command line overrides both
+  const params: Record<string, number> = {};
+  for (const doc of docs) Object.assign(params, (doc.doc.value as { params?: Record<string, number> }).params ?? {});
+  Object.assign(params, options.params ?? {});
+
+  const constEnvError = (doc: SourceDoc, pointer: string) => (at: number, _k: string, name: string) =>
+    ctx.error('unknownVariable', ctx.posIn(doc, pointer, at), { name, suggest: suggest(name, Object.keys(params)) }, pointer);
+  const evalConst = (src: number | string, doc: SourceDoc, pointer: string, extra: Record<string, number> = {}): number | undefined => {
+    try {
+      const e = parseExpr(src);
+      let ok = true;
+      const env: ExprEnv = {
+        lookup: (n) => (n in extra ? { kind: 'const', value: extra[n] } : n in params ? { kind: 'const', value: params[n] } : instanceByName.has(n) ? { kind: 'const', value: instanceByName.get(n)! } : undefined),
+        classes,
+        instances,
+        classByName,
+        knownAttrs,
+        error: (at, k, name) => {
+          ok = false;
+          constEnvError(doc, pointer)(at, k, name);
+        },
+      };
+      const c = compileExpr(e, env);
+      if (!ok) return undefined;
+      return c.ev(new Int32Array(0), 0);
+    } catch (err) {
+      if (err instanceof ExprSyntaxError) ctx.error('expressionSyntax', ctx.posIn(doc, pointer, err.at), { reason: err.message }, pointer);
+      else if (err instanceof ModelRuntimeError) ctx.error('expressionSyntax', ctx.pos(doc, pointer), { reason: err.message }, pointer);
+      else throw err;
+      return undefined;
+    }
+  };
+  const positiveInt = (v: number | string, doc: SourceDoc, pointer: string, what: string, allowZero = false): number | undefined => {
+    const n = evalConst(v, doc, pointer);
+    if (n === undefined) return undefined;
+    if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > MAX_INSTANCES) {
+      ctx.error('badCount', ctx.pos(doc, pointer), { what, value: String(n) }, pointer);
+      return undefined;
+    }
+    return n;
+  };
+
+  // --- locks: classes and instances ---------------------------------------------------------------
+  const classes: LockClass[] = [];
+  const instances: LockInstance[] = [];
+  const classByName = new Map<string, LockClass>();
+  const instanceByName = new Map<string, number>();
+  const knownAttrs = new Set<string>();
+  for (const [name, d] of lockDecls) {
+    const cls: LockClass = { id: classes.length, name, kind: d.value.kind, instances: [], hasInstances: d.value.instances !== undefined, cmp: d.value.cmp };
+    classes.push(cls);
+    classByName.set(name, cls);
+    let names: string[] = [name];
+    const inst = d.value.instances;
+    if (Array.isArray(inst)) names = inst;
+    else if (inst) {
+      const n = positiveInt(inst.count, d.doc, `${d.pointer}/instances/count`, 'an instance count');
+      names = n === undefined ? [] : Array.from({ length: n }, (_, i) => `${inst.prefix}${i}`);
+    }
+    names.forEach((short, idx) => {
+      const id = instances.length;
+      const display = cls.hasInstances ? `${name}[${short}]` : name;
+      if (cls.hasInstances) {
+        const clash = instanceByName.has(short) || (lockDecls.has(short) && short !== name);
+        if (clash) {
+          const ptr = Array.isArray(inst) ? `${d.pointer}/instances/${idx}` : `${d.pointer}/instances`;
+          ctx.error('duplicateName', ctx.pos(d.doc, ptr), { what: 'instance name', name: short, where: 'instance names are used in expressions, so they must be unique across all lock classes' }, ptr);
+        }
+        instanceByName.set(short, id);
+      }
+      instances.push({ id, cls: cls.id, name: display, short, attrs: {} });
+      cls.instances.push(id);
+    });
+  }
+  // attributes
+  for (const [name, d] of lockDecls) {
+    const cls = classByName.get(name)!;
+    for (const [attr, table] of Object.entries(d.value.attrs ?? {})) {
+      knownAttrs.add(attr);
+      const ptr = `${d.pointer}/attrs/${escapePointer(attr)}`;
+      if (typeof table === 'string') {
+        cls.instances.forEach((id, i) => {
+          const v = evalConst(table, d.doc, ptr, { i });
+          if (v !== undefined) instances[id].attrs[attr] = v;
+        });
+        continue;
+      }
+      for (const [instName, v] of Object.entries(table)) {
+        const id = instanceByName.get(instName);
+        if (id === undefined || instances[id].cls !== cls.id) {
+          ctx.error('unknownInstance', ctx.pos(d.doc, `${ptr}/${escapePointer(instName)}`, true), { lock: name, name: instName, instances: cls.instances.map((i) => instances[i].short).join(', ') }, `${ptr}/${escapePointer(instName)}`);
+          continue;
+        }
+        instances[id].attrs[attr] = typeof v === 'number' ? v : 0;
+      }
+    }
+  }
+  // cmp rules
+  for (const [name, d] of lockDecls) {
+    const cls = classByName.get(name)!;
+    if (!d.value.cmp) continue;
+    let ok = true;
+    d.value.cmp.forEach((r, k) => {
+      const ptr = `${d.pointer}/cmp/${k}`;
+      if ('first' in r) {
+        const id = instanceByName.get(r.first);
+        if (id === undefined || instances[id].cls !== cls.id) {
+          ok = false;
+          ctx.error('cmpReference', ctx.pos(d.doc, `${ptr}/first`), { reason: `"${r.first}" is not an instance of ${name}` }, `${ptr}/first`);
+        }
+      } else if (!cls.instances.some((i) => r.by in instances[i].attrs)) {
+        ok = false;
+        ctx.error('cmpReference', ctx.pos(d.doc, `${ptr}/by`), { reason: `no instance of ${name} has the attribute "${r.by}"` }, `${ptr}/by`);
+      }
+    });
+    if (ok) cls.cmpFn = makeCmpFn(d.value.cmp, instances, instanceByName);
+  }
+
+  // --- shared variables ----------------------------------------------------------------------------
+  const globals: GlobalVar[] = [];
+  let nextGlobal = 0;
+  const globalByName = new Map<string, GlobalVar>();
+  for (const [name, d] of varDecls) {
+    const size = d.value.array === undefined ? 1 : positiveInt(d.value.array, d.doc, `${d.pointer}/array`, 'an array size') ?? 1;
+    const init = d.value.init === undefined ? 0 : evalConst(d.value.init, d.doc, `${d.pointer}/init`) ?? 0;
+    let guard = -1;
+    if (d.value.guard !== undefined && d.value.guard !== 'none') {
+      const g = constantLockRef(d.value.guard);
+      if (g === undefined) ctx.error('guardUnknown', ctx.pos(d.doc, `${d.pointer}/guard`), { name, guard: d.value.guard }, `${d.pointer}/guard`);
+      else guard = g;
+    }
+    const g: GlobalVar = { name, offset: nextGlobal, size, init, guard };
+    nextGlobal += size;
+    globals.push(g);
+    globalByName.set(name, g);
+  }
+  function constantLockRef(ref: string): number | undefined {
+    try {
+      const r = parseLockRef(ref);
+      const cls = classByName.get(r.lock);
+      if (!cls) return undefined;
+      if (!r.index) return cls.hasInstances ? undefined : cls.instances[0];
+      if (r.index.t !== 'name') return undefined;
+      const id = instanceByName.get(r.index.name);
+      return id !== undefined && instances[id].cls === cls.id ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const maxHeld = spec.options?.max_held ?? DEFAULT_MAX_HELD;
+  const locksBase = nextGlobal;
+  const threadsBase = locksBase + 2 * instances.length;
+
+  // --- procedures: reject recursion before inlining --------------------------------------------------
+  const recursive = findRecursion(procDecls, ctx);
+
+  // --- threads ---------------------------------------------------------------------------------------
+  const without = new Set(options.without ?? []);
+  const threads: ThreadProg[] = [];
+  let base = threadsBase;
+  const threadNames = new Set<string>();
+  if (spec.threads.length === 0) ctx.error('emptyThreads', ctx.pos(loaded.spec, '/threads'), {}, '/threads');
+  spec.threads.forEach((t, k) => {
+    const ptr = `/threads/${k}`;
+    if (threadNames.has(t.name)) ctx.error('duplicateName', ctx.pos(loaded.spec, `${ptr}/name`), { what: 'thread', name: t.name, where: 'give each thread its own name' }, `${ptr}/name`);
+    threadNames.add(t.name);
+    const count = t.count === undefined ? 1 : positiveInt(t.count, loaded.spec, `${ptr}/count`, 'a thread count');
+    if (count === undefined) return;
+    const lowered = lowerThread(t, ptr);
+    for (let i = 0; i < count; i++) {
+      const init = lowered.init(i);
+      threads.push({
+        name: t.count === undefined ? t.name : `${t.name}[${i}]`,
+        decl: t.name,
+        code: lowered.code,
+        base,
+        initLocals: init,
+        localNames: lowered.localNames,
+      });
+      base += T_HELD + maxHeld + init.length;
+    }
+  });
+
+  function lowerThread(t: ThreadDecl, ptr: string): { code: Instr[]; init: (i: number) => number[]; localNames: ThreadProg['localNames'] } {
+    const code: Instr[] = [];
+    const localsBase = T_HELD + maxHeld;
+    const slots: { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } }[] = [];
+    let nextSlot = 0;
+    const alloc = (name: string, size: number, init?: { src: number | string; doc: SourceDoc; pointer: string }): number => {
+      const offset = localsBase + nextSlot;
+      nextSlot += size;
+      slots.push({ name, offset, size, init });
+      return offset;
+    };
+    const selfOffset = alloc('self', 1);
+
+    type Frame = { scope: Map<string, Binding>; doc: SourceDoc; proc?: string; returnTarget?: LValue; returnJumps: number[]; frames: string[] };
+
+    const declareLocals = (frame: Frame, locals: Record<string, LocalDecl> | undefined, pointer: string) => {
+      const declared: typeof slots = [];
+      for (const [name, decl] of Object.entries(locals ?? {})) {
+        const lp = `${pointer}/${escapePointer(name)}`;
+        if (frame.scope.has(name)) {
+          ctx.error('duplicateName', ctx.pos(frame.doc, lp, true), { what: 'local', name, where: 'a local may not shadow a parameter or another local' }, lp);
+          continue;
+        }
+        const isObj = typeof decl === 'object';
+        const size = isObj && decl.array !== undefined ? positiveInt(decl.array, frame.doc, `${lp}/array`, 'an array size') ?? 1 : 1;
+        const initSrc = isObj ? decl.init : decl;
+        const offset = alloc(name, size, initSrc === undefined ? undefined : { src: initSrc, doc: frame.doc, pointer: isObj ? `${lp}/init` : lp });
+        frame.scope.set(name, { kind: 'local', offset, size, array: isObj && decl.array !== undefined });
+        declared.push(slots[slots.length - 1]);
+      }
+      return declared;
+    };
+
+    const env = (frame: Frame, pointer: string, offsetBase = 0): ExprEnv => ({
+      lookup: (n) => {
+        const l = frame.scope.get(n);
+        if (l) return l;
+        if (n in params) return { kind: 'const', value: params[n] };
+        const g = globalByName.get(n);
+        if (g) return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || varDecls.get(n)!.value.array !== undefined, guard: g.guard, name: g.name };
+        const id = instanceByName.get(n);
+        if (id !== undefined) return { kind: 'const', value: id };
+        return undefined;
+      },
+      classes,
+      instances,
+      classByName,
+      knownAttrs,
+      error: (at, kind, name, extra) => {
+        const pos = ctx.posIn(frame.doc, pointer, at + offsetBase);
+        const known = [...frame.scope.keys(), ...Object.keys(params), ...globalByName.keys(), ...instanceByName.keys()];
+        switch (kind) {
+          case 'unknownName':
+            return ctx.error('unknownVariable', pos, { name, suggest: extra ? `; ${extra} is expected here${suggest(name, classByName.keys())}` : suggest(name, known) }, pointer);
+          case 'unknownFunction':
+            return ctx.error('unknownFunction', pos, { name, functions: FUNCTION_LIST }, pointer);
+          case 'unknownAttribute':
+            return ctx.error('unknownAttribute', pos, { name }, pointer);
+          case 'arity':
+            return ctx.error('argumentCount', pos, { name, expected: extra ?? '?', actual: 'a different number of' }, pointer);
+          case 'notArray':
+            return ctx.error('notAnArray', pos, { name, what: 'not an array', hint: 'only arrays (declared with "array": SIZE) can be indexed' }, pointer);
+          case 'isArray':
+            return ctx.error('notAnArray', pos, { name, what: 'an array', hint: `index it: ${name}[i]` }, pointer);
+          case 'setTooBig':
+            return ctx.error('tooManySetMembers', pos, { count: name }, pointer);
+        }
+      },
+    });
+
+    const expr = (frame: Frame, src: number | string, pointer: string): CompiledExpr => {
+      try {
+        return compileExpr(parseExpr(src), env(frame, pointer));
+      } catch (e) {
+        if (!(e instanceof ExprSyntaxError)) throw e;
+        ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
+        return { ev: () => 0, readsGlobal: false };
+      }
+    };
+
+    const lvalue = (frame: Frame, src: string, pointer: string): { lv?: LValue; readsGlobal: boolean } => {
+      let e;
+      try {
+        e = parseExpr(src);
+      } catch (err) {
+        if (!(err instanceof ExprSyntaxError)) throw err;
+        ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, err.at), { reason: err.message }, pointer);
+        return { readsGlobal: false };
+      }
+      const nameNode = e.t === 'name' ? e : e.t === 'index' && e.base.t === 'name' ? e.base : undefined;
+      if (!nameNode || nameNode.t !== 'name') {
+        ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, e.at), { name: src, what: 'an expression' }, pointer);
+        return { readsGlobal: false };
+      }
+      const b = env(frame, pointer).lookup(nameNode.name);
+      if (!b) {
+        env(frame, pointer).error(nameNode.at, 'unknownName', nameNode.name);
+        return { readsGlobal: false };
+      }
+      if (b.kind === 'const') {
+        ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, nameNode.at), { name: nameNode.name, what: nameNode.name in params ? 'param' : 'lock instance' }, pointer);
+        return { readsGlobal: false };
+      }
+      let index: Ev | undefined;
+      let readsGlobal = b.kind === 'global';
+      if (e.t === 'index') {
+        if (!b.array) {
+          env(frame, pointer).error(nameNode.at, 'notArray', nameNode.name);
+          return { readsGlobal };
+        }
+        const ix = compileExpr(e.index, env(frame, pointer));
+        index = ix.ev;
+        readsGlobal ||= ix.readsGlobal;
+      } else if (b.array) {
+        env(frame, pointer).error(nameNode.at, 'isArray', nameNode.name);
+        return { readsGlobal };
+      }
+      return {
+        lv: { global: b.kind === 'global', offset: b.offset, size: b.size, index, name: nameNode.name, guard: b.kind === 'global' ? b.guard : -1 },
+        readsGlobal,
+      };
+    };
+
+    /** A lock reference, e.g. "rtnl_mutex", "net[init_net]", "net[nets[i]]": the instance id at run time. */
+    const lockRef = (frame: Frame, src: string, pointer: string, at = 0): { ev: Ev; cls: number; skip: boolean } | undefined => {
+      let r;
+      try {
+        r = parseLockRef(src);
+      } catch (e) {
+        if (!(e instanceof ExprSyntaxError)) throw e;
+        ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, at + e.at), { reason: e.message }, pointer);
+        return undefined;
+      }
+      const cls = classByName.get(r.lock);
+      if (!cls) {
+        ctx.error('unknownLock', ctx.posIn(frame.doc, pointer, at), { name: r.lock, suggest: suggest(r.lock, classByName.keys()) }, pointer);
+        return undefined;
+      }
+      const skip = without.has(cls.name);
+      if (!r.index) {
+        if (cls.hasInstances) {
+          ctx.error('instanceNeeded', ctx.posIn(frame.doc, pointer, at), { lock: cls.name }, pointer);
+          return undefined;
+        }
+        const id = cls.instances[0];
+        return { ev: () => id, cls: cls.id, skip };
+      }
+      if (!cls.hasInstances) {
+        ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt), { lock: cls.name, name: src.slice(r.indexAt, src.lastIndexOf(']')), instances: '(none: it is a single lock)' }, pointer);
+        return undefined;
+      }
+      // A bare name that is an instance of another class (or of no class) is a mistake worth naming.
+      if (r.index.t === 'name' && !frame.scope.has(r.index.name) && !(r.index.name in params) && !globalByName.has(r.index.name)) {
+        const id = instanceByName.get(r.index.name);
+        if (id === undefined || instances[id].cls !== cls.id) {
+          ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt + r.index.at), { lock: cls.name, name: r.index.name, instances: cls.instances.map((i) => instances[i].short).join(', ') }, pointer);
+          return undefined;
+        }
+        return { ev: () => id, cls: cls.id, skip: skip || without.has(instances[id].name) };
+      }
+      const c = compileExpr(r.index, env(frame, pointer, at + r.indexAt));
+      const f = c.ev;
+      const members = new Set(cls.instances);
+      const ev: Ev = (s, b) => {
+        const id = f(s, b);
+        if (!members.has(id)) throw new ModelRuntimeError(`${src} is ${instances[id]?.name ?? id}, not an instance of ${cls.name}`);
+        return id;
+      };
+      return { ev, cls: cls.id, skip };
+    };
+
+    const emit = (i: Instr): number => {
+      code.push(i);
+      return code.length - 1;
+    };
+    const here = () => code.length;
+
+    const lowerBody = (frame: Frame, body: Stmt[], pointer: string) => body.forEach((s, k) => lowerStmt(frame, s, `${pointer}/${k}`));
+
+    const lowerSeq = (frame: Frame, src: string, pointer: string) => {
+      let steps;
+      try {
+        steps = parseShorthand(src);
+      } catch (e) {
+        if (!(e instanceof ShorthandError)) throw e;
+        ctx.error('shorthandSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
+        return;
+      }
+      const pendingTry = new Map<string, number>();
+      for (const st of steps) {
+        const src = ctx.posIn(frame.doc, pointer, st.at);
+        const ref = lockRef(frame, st.lock, pointer, st.lockAt);
+        const text = `${st.op}(${st.lock}${st.nest ? ',' + st.nest : st.subclass !== undefined ? ',' + st.subclass : ''})`;
+        if (!ref) continue;
+        const cls = classes[ref.cls];
+        if (st.op === 'R' && (cls.kind === 'mutex' || cls.kind === 'spinlock')) {
+          ctx.error('readOnExclusive', ctx.posIn(frame.doc, pointer, st.at), { kind: cls.kind, lock: cls.name }, pointer);
+          continue;
+        }
+        let nest: Ev | undefined;
+        if (st.op === 'N') {
+          const n = lockRef(frame, st.nest!, pointer, st.nestAt);
+          if (!n) continue;
+          nest = n.ev;
+        }
+        if (ref.skip) continue;
+        if (st.op === 'U') {
+          const k = pendingTry.get(st.lock) ?? 0;
+          if (k > 0) pendingTry.set(st.lock, k - 1);
+          emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: k > 0, src, text, frames: frame.frames });
+        } else {
+          if (st.op === 'T') pendingTry.set(st.lock, (pendingTry.get(st.lock) ?? 0) + 1);
+          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into: -1, src, text, frames: frame.frames });
+        }
+      }
+    };
+
+    const lowerStmt = (frame: Frame, s: Stmt, pointer: string): void => {
+      const src = ctx.pos(frame.doc, pointer);
+      const base = { src, frames: frame.frames };
+      if ('lock' in s) {
+        const ref = lockRef(frame, s.lock, `${pointer}/lock`);
+        if (!ref) return;
+        const cls = classes[ref.cls];
+        if (s.read && (cls.kind === 'mutex' || cls.kind === 'spinlock')) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
+        let nest: Ev | undefined;
+        if (s.nest_lock !== undefined) {
+          const n = lockRef(frame, s.nest_lock, `${pointer}/nest_lock`);
+          if (!n) return;
+          nest = n.ev;
+        }
+        if (ref.skip) return;
+        const text = `${s.read ? 'read_lock' : 'lock'} ${s.lock}${s.subclass ? ` (subclass ${s.subclass})` : ''}${s.nest_lock ? ` (nest_lock ${s.nest_lock})` : ''}`;
+        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base });
+      } else if ('trylock' in s) {
+        const ref = lockRef(frame, s.trylock, `${pointer}/trylock`);
+        if (!ref) return;
+        let into = -1;
+        if (s.into !== undefined) {
+          const b = frame.scope.get(s.into);
+          if (!b || b.kind !== 'local' || b.array) {
+            ctx.error('notAssignable', ctx.pos(frame.doc, `${pointer}/into`), { name: s.into, what: b ? 'not a scalar local' : 'not a declared local' }, `${pointer}/into`);
+            return;
+          }
+          into = b.offset;
+        }
+        if (ref.skip) return;
+        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base });
+      } else if ('unlock' in s) {
+        const ref = lockRef(frame, s.unlock, `${pointer}/unlock`);
+        if (!ref || ref.skip) return;
+        emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: false, text: `unlock ${s.unlock}`, ...base });
+      } else if ('seq' in s) {
+        lowerSeq(frame, s.seq, `${pointer}/seq`);
+      } else if ('assign' in s) {
+        const { lv, readsGlobal } = lvalue(frame, s.assign, `${pointer}/assign`);
+        const v = expr(frame, s.value, `${pointer}/value`);
+        if (!lv) return;
+        emit({ op: 'assign', target: lv, value: v.ev, visible: readsGlobal || v.readsGlobal || lv.global, text: `${s.assign} = ${s.value}`, ...base });
+      } else if ('if' in s) {
+        const c = expr(frame, s.if, `${pointer}/if`);
+        const br = emit({ op: 'branch', cond: c.ev, elseTarget: -1, visible: c.readsGlobal, text: `if ${s.if}`, ...base });
+        lowerBody(frame, s.then, `${pointer}/then`);
+        if (s.else && s.else.length > 0) {
+          const j = emit({ op: 'jump', target: -1, text: 'end if', ...base });
+          (code[br] as { elseTarget: number }).elseTarget = here();
+          lowerBody(frame, s.else, `${pointer}/else`);
+          (code[j] as { target: number }).target = here();
+        } else (code[br] as { elseTarget: number }).elseTarget = here();
+      } else if ('choose' in s) {
+        const ch = emit({ op: 'choose', targets: [], text: `choose one of ${s.choose.length}`, ...base });
+        const ends: number[] = [];
+        s.choose.forEach((branch, k) => {
+          (code[ch] as { targets: number[] }).targets.push(here());
+          lowerBody(frame, branch, `${pointer}/choose/${k}`);
+          ends.push(emit({ op: 'jump', target: -1, text: 'end choose', ...base }));
+        });
+        for (const j of ends) (code[j] as { target: number }).target = here();
+      } else if ('pick' in s) {
+        const { lv } = lvalue(frame, s.pick, `${pointer}/pick`);
+        const set = expr(frame, s.from, `${pointer}/from`);
+        if (!lv) return;
+        emit({ op: 'pick', target: lv, set: set.ev, visible: set.readsGlobal || lv.global, text: `pick ${s.pick} from ${s.from}`, ...base });
+      } else if ('for' in s) {
+        const { lv } = lvalue(frame, s.for, `${pointer}/for`);
+        const from = expr(frame, s.from, `${pointer}/from`);
+        const to = expr(frame, s.to, `${pointer}/to`);
+        if (!lv) return;
+        const endSlot = alloc(`(end of ${s.for})`, 1);
+        emit({ op: 'assign', target: lv, value: from.ev, visible: lv.global || from.readsGlobal, text: `${s.for} = ${s.from}`, ...base });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, visible: to.readsGlobal, text: `loop to ${s.to}`, ...base });
+        const read = readLv(lv);
+        const top = emit({ op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, visible: lv.global, text: `for ${s.for} < ${s.to}`, ...base });
+        lowerBody(frame, s.do, `${pointer}/do`);
+        emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, visible: lv.global, text: `${s.for}++`, ...base });
+        emit({ op: 'jump', target: top, text: 'loop', ...base });
+        (code[top] as { elseTarget: number }).elseTarget = here();
+      } else if ('foreach' in s) {
+        const { lv } = lvalue(frame, s.foreach, `${pointer}/foreach`);
+        const set = expr(frame, s.in, `${pointer}/in`);
+        if (!lv) return;
+        const rest = alloc(`(rest of ${s.in})`, 1);
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ev, visible: set.readsGlobal, text: `foreach ${s.foreach} in ${s.in}`, ...base });
+        const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, visible: false, text: `foreach ${s.foreach}`, ...base });
+        emit({ op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), visible: lv.global, text: `${s.foreach} = next of ${s.in}`, ...base });
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), visible: false, text: 'next', ...base });
+        lowerBody(frame, s.do, `${pointer}/do`);
+        emit({ op: 'jump', target: top, text: 'loop', ...base });
+        (code[top] as { elseTarget: number }).elseTarget = here();
+      } else if ('call' in s) {
+        lowerCall(frame, s, pointer);
+      } else if ('return' in s) {
+        if (!frame.proc) {
+          ctx.error('returnOutside', src, {}, pointer);
+          return;
+        }
+        if (s.return !== null && frame.returnTarget) {
+          const v = expr(frame, s.return, `${pointer}/return`);
+          emit({ op: 'assign', target: frame.returnTarget, value: v.ev, visible: v.readsGlobal || frame.returnTarget.global, text: `return ${s.return}`, ...base });
+        } else if (s.return !== null) expr(frame, s.return, `${pointer}/return`); // still checked
+        frame.returnJumps.push(emit({ op: 'jump', target: -1, text: 'return', ...base }));
+      } else if ('assert' in s) {
+        const c = expr(frame, s.assert, `${pointer}/assert`);
+        emit({ op: 'assert', cond: c.ev, message: s.message ?? `assert ${s.assert}`, visible: c.readsGlobal, text: `assert ${s.assert}`, ...base });
+      } else if ('assert_held' in s) {
+        const ref = lockRef(frame, s.assert_held, `${pointer}/assert_held`);
+        if (!ref || ref.skip) return;
+        emit({ op: 'assert_held', lock: ref.ev, cls: ref.cls, text: `assert_held ${s.assert_held}`, ...base });
+      }
+    };
+
+    const lowerCall = (frame: Frame, s: Extract<Stmt, { call: string }>, pointer: string) => {
+      const p = procDecls.get(s.call);
+      if (!p) {
+        ctx.error('unknownProcedure', ctx.pos(frame.doc, `${pointer}/call`), { name: s.call, suggest: suggest(s.call, procDecls.keys()) }, `${pointer}/call`);
+        return;
+      }
+      const args = s.args ?? [];
+      const params = p.value.params ?? [];
+      if (args.length !== params.length) {
+        ctx.error('argumentCount', ctx.pos(frame.doc, `${pointer}/${s.args ? 'args' : 'call'}`), { name: s.call, expected: params.length, actual: args.length }, pointer);
+        return;
+      }
+      if (recursive.has(s.call) || frame.frames.includes(s.call)) return; // reported once by findRecursion
+      let returnTarget: LValue | undefined;
+      if (s.into !== undefined) returnTarget = lvalue(frame, s.into, `${pointer}/into`).lv;
+      const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call] };
+      const src = ctx.pos(frame.doc, pointer);
+      // Arguments: an array passes by reference (rtnl_nets is a struct passed by pointer); a value by copy.
+      params.forEach((name, k) => {
+        const a = args[k];
+        const argPtr = `${pointer}/args/${k}`;
+        const asName = typeof a === 'string' && /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(a) ? a.trim() : undefined;
+        const b = asName ? env(frame, argPtr).lookup(asName) : undefined;
+        if (b && b.kind !== 'const' && b.array) {
+          callee.scope.set(name, b);
+          return;
+        }
+        const v = expr(frame, a, argPtr);
+        const offset = alloc(`${s.call}.${name}`, 1);
+        callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
+        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, visible: v.readsGlobal, text: `${name} = ${a}`, src, frames: callee.frames });
+      });
+      // Procedure locals start from their declared value at every call (a call may sit in a loop).
+      for (const sl of declareLocals(callee, p.value.locals, `${p.pointer}/locals`)) {
+        const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, readsGlobal: false };
+        for (let k = 0; k < sl.size; k++)
+          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, visible: v.readsGlobal, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames });
+      }
+      lowerBody(callee, p.value.body, `${p.pointer}/body`);
+      for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();
+    };
+
+    const frame: Frame = { scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false }]]), doc: loaded.spec, returnJumps: [], frames: [] };
+    const threadLocals = declareLocals(frame, t.locals, `${ptr}/locals`);
+    if (t.seq !== undefined) lowerSeq(frame, t.seq, `${ptr}/seq`);
+    if (t.body) lowerBody(frame, t.body, `${ptr}/body`);
+    code.push({ op: 'end', src: ctx.pos(loaded.spec, ptr), text: 'end', frames: [] });
+
+    // Initial values of thread locals may use `self`; procedure locals are set at each call instead.
+    const threadInits = threadLocals.filter((sl) => sl.init);
+    const init = (i: number) => {
+      const vals = new Array<number>(nextSlot).fill(0);
+      vals[selfOffset - localsBase] = i;
+      for (const sl of threadInits) {
+        const v = evalConst(sl.init!.src, sl.init!.doc, sl.init!.pointer, { self: i });
+        if (v !== undefined) vals.fill(v, sl.offset - localsBase, sl.offset - localsBase + sl.size);
+      }
+      return vals;
+    };
+    if (threadInits.length > 0) init(0); // report init errors once, not per copy
+    return { code, init: (i) => (i === 0 ? init(0) : withoutDiagnostics(() => init(i))), localNames: slots.map(({ name, offset, size }) => ({ name, offset, size })) };
+  }
+
+  function withoutDiagnostics<T>(f: () => T): T {
+    const n = ctx.diagnostics.length;
+    const r = f();
+    ctx.diagnostics.length = n;
+    return r;
+  }
+
+  // Instance-name clashes with params or shared vars make expressions ambiguous.
+  for (const name of instanceByName.keys()) {
+    if (name in params || globalByName.has(name)) {
+      const g = varDecls.get(name);
+      const where = g ? ctx.pos(g.doc, g.pointer, true) : ctx.pos(loaded.spec, '/params');
+      ctx.error('duplicateName', where, { what: 'name', name, where: 'a lock instance has the same name' });
+    }
+  }
+
+  if (ctx.diagnostics.length > 0) return { diagnostics: dedupe(ctx.diagnostics) };
+  const model: CompiledModel = {
+    name: spec.name,
+    file: loaded.spec.display,
+    classes,
+    instances,
+    globals,
+    threads,
+    maxHeld,
+    width: base,
+    locksBase,
+    expect: spec.expect?.findings,
+    params,
+  };
+  return { model, diagnostics: [] };
+}
+
+function localLv(offset: number, name: string): LValue {
+  return { global: false, offset, size: 1, name, guard: -1 };
+}
+
+function readLv(lv: LValue): Ev {
+  const { offset, index } = lv;
+  if (lv.global) return index ? (s, b) => s[offset + index(s, b)] : (s) => s[offset];
+  return index ? (s, b) => s[b + offset + index(s, b)] : (s, b) => s[b + offset];
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.pos.file}:${d.pos.line}:${d.pos.col}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Procedures are inlined, so a cycle in the call graph can never be compiled: report each cycle once. */
+function findRecursion(procs: Map<string, Declared<ProcDecl>>, ctx: Ctx): Set<string> {
+  const calls = new Map<string, { callee: string; pointer: string }[]>();
+  const scan = (body: Stmt[] | undefined, pointer: string, out: { callee: string; pointer: string }[]) => {
+    (body ?? []).forEach((s, k) => {
+      const p = `${pointer}/${k}`;
+      if ('call' in s) out.push({ callee: s.call, pointer: p });
+      if ('if' in s) {
+        scan(s.then, `${p}/then`, out);
+        scan(s.else, `${p}/else`, out);
+      }
+      if ('choose' in s) s.choose.forEach((b, j) => scan(b, `${p}/choose/${j}`, out));
+      if ('for' in s || 'foreach' in s) scan((s as { do: Stmt[] }).do, `${p}/do`, out);
+    });
+  };
+  for (const [name, d] of procs) {
+    const out: { callee: string; pointer: string }[] = [];
+    scan(d.value.body, `${d.pointer}/body`, out);
+    calls.set(name, out);
+  }
+  const inCycle = new Set<string>();
+  const reported = new Set<string>();
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const dfs = (n: string) => {
+    state.set(n, 'active');
+    stack.push(n);
+    for (const c of calls.get(n) ?? []) {
+      if (!procs.has(c.callee)) continue;
+      if (state.get(c.callee) === 'active') {
+        const cycle = stack.slice(stack.indexOf(c.callee));
+        cycle.forEach((x) => inCycle.add(x));
+        const key = [...cycle].sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          const d = procs.get(n)!;
+          ctx.error('recursion', ctx.pos(d.doc, c.pointer), { chain: [...cycle, c.callee].join(' -> ') }, c.pointer);
+        }
+      } else if (!state.has(c.callee)) dfs(c.callee);
+    }
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of procs.keys()) if (!state.has(n)) dfs(n);
+  return inCycle;
+}

@@ -1,0 +1,116 @@
+// The compiled model: threads as programs over a small instruction set, state as a flat Int32Array.
+// Produced by model/compile.ts, consumed by explore/. Expressions are closures over (state, thread base).
+import { SourcePos } from '../diagnostics/diagnostic';
+import { CmpRule, FindingKind, LockKind } from '../spec/types';
+
+/** Evaluates an expression in a state, for the thread whose slots start at `base`. */
+export type Ev = (s: Int32Array, base: number) => number;
+
+export interface LockClass {
+  id: number;
+  name: string;
+  kind: LockKind;
+  /** global instance ids of this class (a plain lock has exactly one, named like the class) */
+  instances: number[];
+  hasInstances: boolean;
+  cmp?: CmpRule[];
+  /** cmp result for two instances: <0, 0, >0; undefined when the class has no cmp */
+  cmpFn?: (a: number, b: number) => number;
+}
+
+export interface LockInstance {
+  id: number;
+  cls: number;
+  /** "rtnl_mutex" or "net[init_net]" */
+  name: string;
+  /** "init_net" (or the class name for a plain lock) */
+  short: string;
+  attrs: Record<string, number>;
+}
+
+interface InstrBase {
+  src: SourcePos;
+  /** the statement as written, e.g. "lock net[nets[i]]" */
+  text: string;
+  /** inline call stack, outermost first, e.g. ["rtnl_nets_lock", "__rtnl_net_lock"] */
+  frames: string[];
+}
+
+export type Instr = InstrBase &
+  (
+    | { op: 'acquire'; lock: Ev; cls: number; read: boolean; subclass: number; nest?: Ev; trylock: boolean; into: number }
+    | { op: 'release'; lock: Ev; cls: number; ifHeld: boolean }
+    | { op: 'assign'; target: LValue; value: Ev; visible: boolean }
+    | { op: 'branch'; cond: Ev; elseTarget: number; visible: boolean }
+    | { op: 'jump'; target: number }
+    | { op: 'choose'; targets: number[] }
+    | { op: 'pick'; target: LValue; set: Ev; visible: boolean }
+    | { op: 'assert'; cond: Ev; message: string; visible: boolean }
+    | { op: 'assert_held'; lock: Ev; cls: number }
+    | { op: 'end' }
+  );
+
+/** Where an assignment goes: a thread slot (relative to the thread base) or a global slot (absolute). */
+export interface LValue {
+  global: boolean;
+  /** slot offset; for arrays the index is added (bounds-checked against size) */
+  offset: number;
+  size: number;
+  index?: Ev;
+  name: string;
+  /** for guarded globals: the instance id that must be held to write */
+  guard: number;
+}
+
+export interface ThreadProg {
+  /** display name, e.g. "writer[1]" */
+  name: string;
+  /** the spec's thread entry this copy comes from */
+  decl: string;
+  code: Instr[];
+  /** absolute offset of this thread's slots in the state vector */
+  base: number;
+  /** initial values of the locals (after pc, held count and held slots) */
+  initLocals: number[];
+  localNames: { name: string; offset: number; size: number }[];
+}
+
+export interface GlobalVar {
+  name: string;
+  offset: number;
+  size: number;
+  init: number;
+  guard: number;
+}
+
+/** Thread slot layout: [pc, nheld, held[0..maxHeld), locals...] */
+export const T_PC = 0;
+export const T_NHELD = 1;
+export const T_HELD = 2;
+
+/** Held entry: instance << 8 | subclass << 3 | flags */
+export const H_READ = 1;
+export const H_RECURSIVE_READ = 2;
+export const H_TRY = 4;
+export const heldEntry = (inst: number, subclass: number, flags: number) => (inst << 8) | (subclass << 3) | flags;
+export const heldInst = (e: number) => e >>> 8;
+export const heldSub = (e: number) => (e >>> 3) & 7;
+
+export interface CompiledModel {
+  name: string;
+  file: string;
+  classes: LockClass[];
+  instances: LockInstance[];
+  globals: GlobalVar[];
+  threads: ThreadProg[];
+  maxHeld: number;
+  /** state width in Int32 slots */
+  width: number;
+  /** offset of the lock table: per instance [writer thread + 1, reader count] */
+  locksBase: number;
+  expect?: FindingKind[];
+  params: Record<string, number>;
+}
+
+export const threadWidth = (m: CompiledModel, t: number) =>
+  (t + 1 < m.threads.length ? m.threads[t + 1].base : m.width) - m.threads[t].base;

@@ -1,0 +1,82 @@
+// The canonical result every reporter reads (text, JSON, and later SARIF, JUnit, ITF, HTML).
+// Plain data, stable key order, no timestamps except the measured seconds in stats.
+import { Diagnostic, SourcePos } from './diagnostics/diagnostic';
+import { FindingKind } from './spec/types';
+
+export interface TraceStep {
+  /** 1-based step number */
+  step: number;
+  thread: string;
+  action: string;
+  /** what the action resolved to: the lock instance, the branch taken, a trylock's outcome */
+  detail?: string;
+  src: SourcePos;
+  /** inlined procedure frames, outermost first */
+  frames: string[];
+  /** locks each thread holds after the step (threads holding none are omitted) */
+  held: Record<string, string[]>;
+  /** marks a step that matters to the finding, e.g. "acquires net[net2] while holding net[net1]" */
+  note?: string;
+}
+
+export interface BlockedThread {
+  thread: string;
+  waitsFor: string;
+  heldBy: string[];
+  src: SourcePos;
+}
+
+export interface Trace {
+  steps: TraceStep[];
+  /** for deadlocks: who waits for what at the end */
+  blocked?: BlockedThread[];
+  /** the choice path from the initial state: "thread.choice" per step, replayable */
+  path: string;
+}
+
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  /** where the problem shows in the spec (the acquisition, the assert, ...) */
+  location?: SourcePos;
+  trace?: Trace;
+  /** kind-specific facts (deadlock category and members, cycle classes, ...) */
+  details?: Record<string, unknown>;
+  /** further traces, e.g. one per edge of a lock-order cycle */
+  chains?: { label: string; trace: Trace }[];
+}
+
+export interface Stats {
+  states: number;
+  transitions: number;
+  depth: number;
+  seconds: number;
+  statesPerSecond: number;
+  bytesPerState: number;
+  threads: number;
+  stateSlots: number;
+  deadlockStates: number;
+}
+
+export type Verdict = 'ok' | 'findings' | 'incomplete' | 'error';
+
+export interface SpecResult {
+  file: string;
+  name?: string;
+  verdict: Verdict;
+  findings: Finding[];
+  /** expect.findings as declared, when declared */
+  expected?: FindingKind[];
+  /** do the findings match the expectation (or, without one, is there no finding)? */
+  matches: boolean;
+  unexpected: FindingKind[];
+  missing: FindingKind[];
+  stats?: Stats;
+  /** why the search stopped early */
+  incomplete?: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface CheckResult {
+  results: SpecResult[];
+}

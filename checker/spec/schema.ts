@@ -1,0 +1,187 @@
+// Stage "validate", part 1: the JSON Schema check (ajv), with ajv's errors turned into one clear message per
+// problem. Statements are an anyOf of shapes; when a statement names its keyword ("lock", "if", ...) we check it
+// against that one shape, so the user hears about the member that is wrong, not about fourteen alternatives.
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import specSchema from '../../specs/schema/lockcheck.schema.json';
+import modelSchema from '../../specs/schema/model.schema.json';
+import { diag, Diagnostic, suggest } from '../diagnostics/diagnostic';
+import { escapePointer, nearestSpan } from './json-positions';
+import { SourceDoc } from './load';
+
+const STATEMENT_KEYWORDS: Record<string, string> = {
+  lock: 'stmtLock',
+  trylock: 'stmtTrylock',
+  unlock: 'stmtUnlock',
+  seq: 'stmtSeq',
+  assign: 'stmtAssign',
+  if: 'stmtIf',
+  choose: 'stmtChoose',
+  pick: 'stmtPick',
+  for: 'stmtFor',
+  foreach: 'stmtForeach',
+  call: 'stmtCall',
+  return: 'stmtReturn',
+  assert: 'stmtAssert',
+  assert_held: 'stmtAssertHeld',
+};
+
+const ONE_OF_MESSAGES: Record<string, [string, string]> = {
+  instances: ['"instances" must be a list of names or {"count": N, "prefix": "net"}', 'e.g. ["init_net", "net1"]'],
+  attrs: ['an attribute must map instances to integers, or be an expression over the index i', 'e.g. {"addr": {"init_net": 300, "net1": 100}}'],
+  cmp: ['a cmp rule is {"first": INSTANCE} or {"by": ATTRIBUTE, "order": "asc"|"desc"}', 'e.g. [{"first": "init_net"}, {"by": "addr", "order": "asc"}]'],
+  locals: ['a local is an initial value, or {"init": VALUE, "array": SIZE}', 'e.g. {"len": 0, "nets": {"array": 3}}'],
+  thread: ['a thread needs exactly one of "seq" (lock shorthand) or "body" (statements)', 'e.g. {"name": "t0", "seq": "L(A) U(A)"}'],
+  return: ['"return" takes an expression or null', 'e.g. {"return": "-EEXIST"}'],
+};
+
+let ajv: Ajv | undefined;
+function getAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajv.addSchema(specSchema as object);
+    ajv.addSchema(modelSchema as object);
+  }
+  return ajv;
+}
+function validator(ref: string): ValidateFunction {
+  return getAjv().getSchema(ref)!;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let v: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'number' && !Number.isInteger(v)) return `the non-integer ${v}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+interface Problem {
+  pointer: string;
+  /** point at a member's key rather than its value */
+  atKey?: boolean;
+  message: string;
+  hint: string;
+}
+
+function memberName(pointer: string): string {
+  const last = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  return /^[0-9]+$/.test(last) ? `item ${last}` : `"${last}"`;
+}
+
+function explain(errors: ErrorObject[], root: unknown, base: string, problems: Problem[]): void {
+  // Sub-errors of anyOf/oneOf are replaced by one message about the alternative; drop them here.
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const isBelowAlternative = (e: ErrorObject) =>
+    alternatives.some((a) => a !== e && e.schemaPath.startsWith(a.schemaPath + '/') && e.instancePath.startsWith(a.instancePath));
+  for (const e of errors) {
+    if (isBelowAlternative(e)) continue;
+    const pointer = base + e.instancePath;
+    const value = valueAt(root, pointer);
+    switch (e.keyword) {
+      case 'anyOf': {
+        if (!e.schemaPath.endsWith('statement/anyOf')) break;
+        const keys = value && typeof value === 'object' ? Object.keys(value) : [];
+        const kw = keys.find((k) => k in STATEMENT_KEYWORDS);
+        if (!kw) {
+          const unknown = keys.find((k) => k !== 'note');
+          problems.push({
+            pointer,
+            message: unknown ? `unknown statement "${unknown}"` : 'a statement needs a keyword',
+            hint: `statements are: ${Object.keys(STATEMENT_KEYWORDS).join(', ')}${unknown ? suggest(unknown, Object.keys(STATEMENT_KEYWORDS)) : ''}`,
+          });
+        } else {
+          const v = validator(`https://lockcheck.dev/schema/lockcheck.schema.json#/$defs/${STATEMENT_KEYWORDS[kw]}`);
+          if (!v(value)) explain(v.errors ?? [], root, pointer, problems);
+        }
+        continue;
+      }
+      case 'oneOf': {
+        const key = Object.keys(ONE_OF_MESSAGES).find((k) => e.schemaPath.includes(`/${k}/`) || e.schemaPath.includes(`${k}/oneOf`));
+        const [message, hint] = key ? ONE_OF_MESSAGES[key] : ['value matches none of the allowed forms', 'see specs/schema/lockcheck.schema.json'];
+        problems.push({ pointer, message, hint });
+        continue;
+      }
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        problems.push({ pointer, message: `missing required member "${missing}"`, hint: `add "${missing}" here` });
+        continue;
+      }
+      case 'additionalProperties': {
+        const extra = (e.params as { additionalProperty: string }).additionalProperty;
+        const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+        problems.push({
+          pointer: `${pointer}/${escapePointer(extra)}`,
+          atKey: true,
+          message: `unknown member "${extra}"`,
+          hint: `allowed here: ${allowed.join(', ')}${suggest(extra, allowed)}`,
+        });
+        continue;
+      }
+      case 'type': {
+        const want = (e.params as { type: string | string[] }).type;
+        const wants = (Array.isArray(want) ? want : String(want).split(',')).map((w) => (w === 'integer' ? 'an integer' : w === 'object' ? 'an object' : w === 'array' ? 'an array' : `a ${w}`));
+        problems.push({ pointer, message: `${memberName(pointer)} must be ${wants.join(' or ')}, got ${typeName(value)}`, hint: 'see specs/schema/lockcheck.schema.json' });
+        continue;
+      }
+      case 'enum': {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((a) => JSON.stringify(a));
+        problems.push({
+          pointer,
+          message: `${memberName(pointer)} must be one of ${allowed.join(', ')}, got ${typeName(value)}`,
+          hint: typeof value === 'string' ? `allowed: ${allowed.join(', ')}${suggest(value, allowed.map((a) => JSON.parse(a) as string))}` : `allowed: ${allowed.join(', ')}`,
+        });
+        continue;
+      }
+      case 'pattern':
+        problems.push({ pointer, message: `${typeName(value)} is not a valid name`, hint: 'names are identifiers: letters, digits and _, not starting with a digit' });
+        continue;
+      case 'propertyNames':
+        continue; // reported by the nested 'pattern' error with the name itself
+      default: {
+        const schemaHint = e.keyword === 'uniqueItems' ? 'remove the duplicate' : 'see specs/schema/lockcheck.schema.json';
+        problems.push({ pointer, message: `${memberName(pointer)} ${e.message ?? 'is invalid'}`, hint: schemaHint });
+      }
+    }
+  }
+}
+
+export function validateSchema(src: SourceDoc): Diagnostic[] {
+  const v = validator(`https://lockcheck.dev/schema/${src.role === 'spec' ? 'lockcheck' : 'model'}.schema.json`);
+  if (v(src.doc.value)) return [];
+  const problems: Problem[] = [];
+  // propertyNames errors carry the bad name in params; report them at the key.
+  for (const e of v.errors ?? []) {
+    if (e.keyword === 'propertyNames') {
+      const name = (e.params as { propertyName: string }).propertyName;
+      problems.push({
+        pointer: `${e.instancePath}/${escapePointer(name)}`,
+        atKey: true,
+        message: `"${name}" is not a valid name`,
+        hint: 'names are identifiers: letters, digits and _, not starting with a digit',
+      });
+    }
+  }
+  explain((v.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined)), src.doc.value, '', problems);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of problems) {
+    const key = `${p.pointer}|${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const sp = (p.atKey && src.doc.spans.get(`${p.pointer}#key`)) || nearestSpan(src.doc, p.pointer);
+    out.push(diag('schema', { file: src.display, line: sp.line, col: sp.col }, { message: p.message, hint: p.hint }, p.pointer));
+  }
+  return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}

@@ -1,0 +1,105 @@
+// The spec language v1 as TypeScript types: what a spec file (or an imported model file) holds after
+// schema validation. The JSON Schema in specs/schema/lockcheck.schema.json describes the same shapes.
+
+export type LockKind = 'mutex' | 'spinlock' | 'rwlock' | 'rwsem';
+
+export const FINDING_KINDS = [
+  'deadlock',
+  'lock-order-cycle',
+  'recursive-locking',
+  'cmp-invalid',
+  'toctou',
+  'assertion',
+  'unlock-not-held',
+  'held-at-exit',
+  'sleep-in-rcu',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export type CmpRule = { first: string } | { by: string; order?: 'asc' | 'desc' };
+
+export interface LockDecl {
+  kind: LockKind;
+  description?: string;
+  /** Instance names, or a family generated from a param: {count: "N", prefix: "net"} gives net0..net{N-1}. */
+  instances?: string[] | { count: number | string; prefix: string };
+  /** attr -> instance -> value; for generated families, a value may be an expression over the index `i`. */
+  attrs?: Record<string, Record<string, number | string> | string>;
+  cmp?: CmpRule[];
+}
+
+export interface VarDecl {
+  description?: string;
+  init?: number | string;
+  array?: number | string;
+  /** The lock that protects the variable ("none": unprotected). Writes without it are assertion findings. */
+  guard?: string;
+}
+
+export type LocalDecl = number | string | { init?: number | string; array?: number | string };
+
+export interface ProcDecl {
+  description?: string;
+  /** Where the modelled kernel function lives, e.g. "net/core/rtnetlink.c: rtnl_nets_add()". */
+  source?: string;
+  params?: string[];
+  locals?: Record<string, LocalDecl>;
+  body: Stmt[];
+}
+
+export interface ThreadDecl {
+  name: string;
+  description?: string;
+  /** Number of copies (a number or a param name); each copy sees its index as the local `self`. */
+  count?: number | string;
+  locals?: Record<string, LocalDecl>;
+  seq?: string;
+  body?: Stmt[];
+}
+
+export interface StmtBase {
+  note?: string;
+}
+export type Stmt = StmtBase &
+  (
+    | { lock: string; read?: boolean; subclass?: number; nest_lock?: string }
+    | { trylock: string; into?: string }
+    | { unlock: string }
+    | { seq: string }
+    | { assign: string; value: number | string }
+    | { if: number | string; then: Stmt[]; else?: Stmt[] }
+    | { choose: Stmt[][] }
+    | { pick: string; from: string }
+    | { for: string; from: number | string; to: number | string; do: Stmt[] }
+    | { foreach: string; in: string; do: Stmt[] }
+    | { call: string; args?: (number | string)[]; into?: string }
+    | { return: number | string | null }
+    | { assert: number | string; message?: string }
+    | { assert_held: string }
+  );
+
+export interface SpecFile {
+  $schema?: string;
+  name: string;
+  description?: string;
+  imports?: string[];
+  params?: Record<string, number>;
+  locks?: Record<string, LockDecl>;
+  vars?: Record<string, VarDecl>;
+  procedures?: Record<string, ProcDecl>;
+  threads: ThreadDecl[];
+  expect?: { findings: FindingKind[]; note?: string };
+  options?: { max_held?: number };
+}
+
+/** A model file: reusable procedures (and the locks and params they need), imported by specs. */
+export interface ModelFile {
+  $schema?: string;
+  name: string;
+  description?: string;
+  imports?: string[];
+  params?: Record<string, number>;
+  locks?: Record<string, LockDecl>;
+  vars?: Record<string, VarDecl>;
+  procedures?: Record<string, ProcDecl>;
+}

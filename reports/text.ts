@@ -1,0 +1,112 @@
+// Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them.
+import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
+import { CheckResult, Finding, SpecResult, Trace } from '../checker/result';
+
+const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.line}:${p.col}`;
+
+export interface TextOptions {
+  /** print full traces (default) or only the findings */
+  traces?: boolean;
+}
+
+export function renderText(result: CheckResult, opts: TextOptions = {}): string {
+  const out: string[] = [];
+  for (const r of result.results) out.push(renderSpec(r, opts));
+  out.push(summary(result));
+  return out.join('\n') + '\n';
+}
+
+function renderSpec(r: SpecResult, opts: TextOptions): string {
+  const lines: string[] = [];
+  if (r.verdict === 'error') {
+    lines.push(`${r.file}: error: the spec has ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`);
+    return lines.join('\n') + '\n';
+  }
+  const kinds = [...new Set(r.findings.map((f) => f.kind))];
+  let head = `${r.file}: ${r.verdict}`;
+  if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
+  if (r.expected) head += r.matches ? ', as expected' : ', NOT as expected';
+  if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
+  lines.push(head);
+  if (!r.matches) {
+    if (r.unexpected.length) lines.push(`  unexpected: ${r.unexpected.join(', ')}`);
+    if (r.missing.length) lines.push(`  expected but not found: ${r.missing.join(', ')}`);
+  }
+  if (r.stats) {
+    const s = r.stats;
+    lines.push(`  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads, ${s.seconds} s`);
+  }
+  for (const f of r.findings) lines.push('', ...renderFinding(f, opts).map((l) => '  ' + l));
+  return lines.join('\n') + '\n';
+}
+
+export function renderFinding(f: Finding, opts: TextOptions = {}): string[] {
+  const lines = [`${f.kind}: ${f.message}`];
+  if (f.location) lines.push(`  at ${loc(f.location)}`);
+  if (f.kind === 'lock-order-cycle') lines.push(...scenario(f).map((l) => '  ' + l));
+  if (opts.traces === false) return lines;
+  if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace).map((l) => '  ' + l));
+  for (const c of f.chains ?? []) {
+    lines.push(`  chain ${c.label}:`);
+    lines.push(...renderTrace(c.trace).map((l) => '    ' + l));
+  }
+  return lines;
+}
+
+export function renderTrace(t: Trace): string[] {
+  const rows = t.steps.map((s) => {
+    const where = s.frames.length ? ` [${s.frames.join(' > ')}]` : '';
+    const action = `${s.action}${s.detail ? ` -> ${s.detail}` : ''}${where}`;
+    const held = Object.entries(s.held)
+      .map(([th, locks]) => `${th}{${locks.join(', ')}}`)
+      .join(' ');
+    return { n: String(s.step), th: s.thread, action, at: loc(s.src), held, note: s.note };
+  });
+  const w = (k: 'n' | 'th' | 'action' | 'at') => Math.max(...rows.map((r) => r[k].length), k === 'n' ? 1 : 6);
+  const [wn, wt, wa, wl] = [w('n'), w('th'), Math.min(w('action'), 60), w('at')];
+  const lines = [`${'#'.padStart(wn)}  ${'thread'.padEnd(wt)}  ${'action'.padEnd(wa)}  ${'source'.padEnd(wl)}  holds after the step`];
+  for (const r of rows) {
+    lines.push(`${r.n.padStart(wn)}  ${r.th.padEnd(wt)}  ${r.action.padEnd(wa)}  ${r.at.padEnd(wl)}  ${r.held || '-'}`);
+    if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ^ ${r.note}`);
+  }
+  for (const b of t.blocked ?? []) lines.push(`blocked: ${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? `, held by ${b.heldBy.join(', ')}` : ''} (${loc(b.src)})`);
+  if (t.path) lines.push(`path: ${t.path}`);
+  return lines;
+}
+
+/** lockdep's "Possible unsafe locking scenario" for two classes, and its chain form for longer cycles. */
+function scenario(f: Finding): string[] {
+  const classes = (f.details?.classes as string[] | undefined) ?? [];
+  if (classes.length === 2) {
+    const [a, b] = classes;
+    const col = Math.max(24, a.length + 12);
+    const l = (x: string, y = '') => `       ${x.padEnd(col)}${y}`;
+    return [
+      'Possible unsafe locking scenario:',
+      '',
+      l('CPU0', 'CPU1'),
+      l('----', '----'),
+      l(`lock(${a});`),
+      l('', `lock(${b});`),
+      l('', `lock(${a});`),
+      l(`lock(${b});`),
+      '',
+      ' *** DEADLOCK ***',
+    ];
+  }
+  return [`Chain exists of:`, `  ${[...classes, classes[0]].join(' --> ')}`];
+}
+
+function summary(result: CheckResult): string {
+  const rs = result.results;
+  const n = (p: (r: SpecResult) => boolean) => rs.filter(p).length;
+  const ok = n((r) => r.verdict !== 'error' && r.verdict !== 'incomplete' && r.matches);
+  const differ = n((r) => r.verdict !== 'error' && !r.matches);
+  const errors = n((r) => r.verdict === 'error');
+  const incomplete = n((r) => r.verdict === 'incomplete');
+  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${ok} as expected, ${differ} not as expected, ${incomplete} incomplete, ${errors} with errors`;
+}
+
+export function renderDiagnostics(result: CheckResult): string {
+  return result.results.flatMap((r) => r.diagnostics.map(formatDiagnostic)).join('\n');
+}
