@@ -48,13 +48,14 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       stateSlots: model.width,
       deadlockStates: x.deadlockStates,
     };
+    const at = { file: display, line: 1, col: 1 };
     const incomplete =
       x.stopped === 'max-states'
-        ? `stopped after ${x.store.count} states (--max-states)`
+        ? diag('maxStates', at, { states: x.store.count }).message
         : x.stopped === 'max-seconds'
-          ? `stopped after ${seconds} s (--max-seconds)`
+          ? diag('maxSeconds', at, { seconds }).message
           : x.stopped === 'interrupted'
-            ? `interrupted after ${x.store.count} states`
+            ? diag('interrupted', at, { states: x.store.count }).message
             : undefined;
     const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
     return { file: display, name: model.name, verdict, findings, expected: model.expect, ...match, stats, incomplete, diagnostics: [] };

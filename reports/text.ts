@@ -55,15 +55,15 @@ export function renderFinding(f: Finding, opts: TextOptions = {}): string[] {
 
 export function renderTrace(t: Trace): string[] {
   const rows = t.steps.map((s) => {
-    const where = s.frames.length ? ` [${s.frames.join(' > ')}]` : '';
-    const action = `${s.action}${s.detail ? ` -> ${s.detail}` : ''}${where}`;
+    const action = `${s.action}${s.detail ? ` -> ${s.detail}` : ''}`;
     const held = Object.entries(s.held)
       .map(([th, locks]) => `${th}{${locks.join(', ')}}`)
       .join(' ');
-    return { n: String(s.step), th: s.thread, action, at: loc(s.src), held, note: s.note };
+    const at = loc(s.src) + (s.frames.length ? ` (in ${s.frames.join(' > ')})` : '');
+    return { n: String(s.step), th: s.thread, action, at, held, note: s.note };
   });
   const w = (k: 'n' | 'th' | 'action' | 'at') => Math.max(...rows.map((r) => r[k].length), k === 'n' ? 1 : 6);
-  const [wn, wt, wa, wl] = [w('n'), w('th'), Math.min(w('action'), 60), w('at')];
+  const [wn, wt, wa, wl] = [w('n'), w('th'), w('action'), w('at')];
   const lines = [`${'#'.padStart(wn)}  ${'thread'.padEnd(wt)}  ${'action'.padEnd(wa)}  ${'source'.padEnd(wl)}  holds after the step`];
   for (const r of rows) {
     lines.push(`${r.n.padStart(wn)}  ${r.th.padEnd(wt)}  ${r.action.padEnd(wa)}  ${r.at.padEnd(wl)}  ${r.held || '-'}`);

@@ -10,7 +10,14 @@ import { DepEdge } from '../lockdep/validator';
 
 export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   const findings: Finding[] = [];
-  findings.push(...x.deadlocks.map((idx) => deadlockFinding(m, x, idx)));
+  // Deadlock states that differ only in bystanders (a thread done, or blocked elsewhere) read the same.
+  const seenDeadlocks = new Set<string>();
+  for (const idx of x.deadlocks) {
+    const f = deadlockFinding(m, x, idx);
+    if (seenDeadlocks.has(f.message)) continue;
+    seenDeadlocks.add(f.message);
+    findings.push(f);
+  }
   for (const r of x.events) {
     const { trace } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
     const last = trace.steps[trace.steps.length - 1];
@@ -29,7 +36,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
         : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
           (cls.cmpFn ? `, against the class's cmp order (${held} must come after ${acq})` : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
-    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, `attempts ${acq} while holding ${held}`));
+    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
     findings.push({ kind: 'recursive-locking', message, location: w.instr.src, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, acquired: acq, thread: th } });
   }
   for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle));
@@ -41,9 +48,10 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   return findings;
 }
 
-function attemptStep(m: CompiledModel, trace: Trace, thread: number, instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] }, note: string) {
+/** The final step of a lockdep trace: the acquisition attempt itself (it may block, so it has no state). */
+function attemptStep(m: CompiledModel, trace: Trace, thread: number, instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] }, inst: number, note: string) {
   const prev = trace.steps[trace.steps.length - 1];
-  return { step: trace.steps.length + 1, thread: m.threads[thread].name, action: instr.text, detail: 'attempt', src: instr.src, frames: instr.frames, held: prev ? prev.held : {}, note };
+  return { step: trace.steps.length + 1, thread: m.threads[thread].name, action: instr.text, detail: `${m.instances[inst].name} (attempt)`, src: instr.src, frames: instr.frames, held: prev ? prev.held : {}, note };
 }
 
 function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding {
@@ -108,7 +116,7 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[]): Findi
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const held = m.instances[w.heldInst].name;
     const acq = m.instances[w.inst].name;
-    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
+    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
     return { label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`, trace };
   });
   return {

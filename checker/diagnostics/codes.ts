@@ -40,11 +40,9 @@ export const CODES = {
   badCount: { code: 'LC3019', message: '{{what}} must be a positive integer, got {{value}}', hint: 'use a number or a param that holds one' },
   nestLockKind: { code: 'LC3020', message: 'nest lock step needs two locks: {{reason}}', hint: 'N(X,Y) takes X while holding Y (mutex_lock_nest_lock)' },
   emptyThreads: { code: 'LC3021', message: 'the spec declares no threads', hint: 'add at least one thread under "threads"' },
-  paramType: { code: 'LC3022', message: 'param "{{name}}" must be an integer, got {{value}}', hint: 'params are integers; override with --param NAME=VALUE' },
+  byRefUnknown: { code: 'LC3023', message: '"by_ref" names "{{name}}", which is not a param of {{proc}}', hint: 'list only names that appear in "params"' },
 
-  tooManyHeld: { code: 'LC4001', message: 'a thread may hold more than {{max}} locks at once', hint: 'raise "options": {"max_held": N}' },
   tooManySetMembers: { code: 'LC4002', message: 'sets hold at most 31 lock instances; this spec declares {{count}}', hint: 'split the model, or avoid set expressions' },
-  runtimeError: { code: 'LC4003', message: 'evaluation error at run time: {{reason}}', hint: 'check array indices and the instance passed where a lock is expected' },
 
   maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },
   maxSeconds: { code: 'LC5002', message: 'stopped after {{seconds}} s (--max-seconds)', hint: 'raise --max-seconds, or shrink the model' },

@@ -57,21 +57,28 @@ export class LockdepValidator {
     const to = this.node(cls, instr.subclass);
     const recursiveRead = instr.read && m.classes[cls].kind === 'rwlock';
     const nestHeld = nestInst >= 0 && held.some((e) => heldInst(e) === nestInst);
+    // check_deadlock() first: an acquisition that is recursive locking is reported and adds no edges
+    // (lockdep's validate_chain() returns before check_prevs_add()).
+    let bug = false;
+    for (const e of held) {
+      const hi = heldInst(e);
+      if (this.node(m.instances[hi].cls, heldSub(e)) !== to) continue;
+      if (recursiveRead && (e & H_READ) !== 0) continue; // read-after-read recursion of an rwlock
+      if (hi !== inst) {
+        const cmp = m.classes[cls].cmpFn;
+        if (nestHeld || (cmp && cmp(hi, inst) < 0)) continue;
+      }
+      bug = true;
+      const how = hi === inst ? 'reacquire' : 'nesting';
+      const key = `${how}:${to}:${instr.src.file}:${instr.src.line}:${instr.src.col}`;
+      if (!this.recursive.has(key)) this.recursive.set(key, { how, node: to, witness: { state, thread, instr, heldInst: hi, inst } });
+    }
+    if (bug) return;
     for (const e of held) {
       const hi = heldInst(e);
       const from = this.node(m.instances[hi].cls, heldSub(e));
       const hRead = (e & H_READ) !== 0;
-      if (from === to) {
-        if (recursiveRead && hRead) continue; // read-after-read recursion of an rwlock
-        if (hi !== inst) {
-          const cmp = m.classes[cls].cmpFn;
-          if (nestHeld || (cmp && cmp(hi, inst) < 0)) continue;
-        }
-        const how = hi === inst ? 'reacquire' : 'nesting';
-        const key = `${how}:${to}:${instr.src.file}:${instr.src.line}:${instr.src.col}`;
-        if (!this.recursive.has(key)) this.recursive.set(key, { how, node: to, witness: { state, thread, instr, heldInst: hi, inst } });
-        continue;
-      }
+      if (from === to) continue; // same lockdep class, allowed above: no self edge
       const type = (hRead ? 2 : 0) + (recursiveRead ? 1 : 0);
       const key = (from * this.nodes + to) * 4 + type;
       if (!this.edges.has(key)) this.edges.set(key, { from, to, type: TYPES[type], witness: { state, thread, instr, heldInst: hi, inst } });

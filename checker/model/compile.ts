@@ -603,6 +603,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       if (s.into !== undefined) returnTarget = lvalue(frame, s.into, `${pointer}/into`).lv;
       const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call] };
       const src = ctx.pos(frame.doc, pointer);
+      const byRef = new Set(p.value.by_ref ?? []);
+      (p.value.by_ref ?? []).forEach((n, k) => {
+        if (!params.includes(n)) ctx.error('byRefUnknown', ctx.pos(p.doc, `${p.pointer}/by_ref/${k}`), { name: n, proc: s.call }, `${p.pointer}/by_ref/${k}`);
+      });
       // Arguments: an array passes by reference (rtnl_nets is a struct passed by pointer); a value by copy.
       params.forEach((name, k) => {
         const a = args[k];
@@ -610,6 +614,15 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const asName = typeof a === 'string' && /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(a) ? a.trim() : undefined;
         const b = asName ? env(frame, argPtr).lookup(asName) : undefined;
         if (b && b.kind !== 'const' && b.array) {
+          callee.scope.set(name, b);
+          return;
+        }
+        if (byRef.has(name)) {
+          // An out-parameter (e.g. rtnl_nets->len): the callee's writes go to the caller's variable.
+          if (!b || b.kind === 'const') {
+            ctx.error('notAssignable', ctx.pos(frame.doc, argPtr), { name: String(a), what: b ? 'constant, but parameter "' + name + '" of ' + s.call + ' is passed by reference' : 'expression, but parameter "' + name + '" of ' + s.call + ' is passed by reference' }, argPtr);
+            return;
+          }
           callee.scope.set(name, b);
           return;
         }

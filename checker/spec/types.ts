@@ -43,6 +43,8 @@ export interface ProcDecl {
   /** Where the modelled kernel function lives, e.g. "net/core/rtnetlink.c: rtnl_nets_add()". */
   source?: string;
   params?: string[];
+  /** params passed by reference (out-parameters such as a struct's length); arrays always are */
+  by_ref?: string[];
   locals?: Record<string, LocalDecl>;
   body: Stmt[];
 }
