@@ -77,7 +77,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       depth++;
       levelEnd = store.count;
     }
-    if ((idx & 4095) === 0 && idx > 0) {
+    if ((idx & 255) === 0 && idx > 0) {
       const sec = now() - t0;
       if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) {
         stopped = 'max-seconds';

@@ -45,7 +45,7 @@ export class Machine {
     for (const g of m.globals) s.fill(g.init, g.offset, g.offset + g.size);
     m.threads.forEach((t, i) => {
       s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
-      this.runLocal(s, i, events);
+      this.guarded(s, i, events, undefined, () => this.runLocal(s, i, events));
     });
     return s;
   }
@@ -148,17 +148,24 @@ export class Machine {
    */
   step(s: Int32Array, t: number, choice: number, events: (e: MachineEvent) => void, log?: LoggedStep[]): void {
     const th = this.m.threads[t];
-    const b = th.base;
-    const i = th.code[s[b + T_PC]];
-    try {
+    const i = th.code[s[th.base + T_PC]];
+    this.guarded(s, t, events, log, () => {
       this.exec(s, t, i, choice, events, log);
       this.runLocal(s, t, events, log);
+    });
+  }
+
+  /** A runtime error in the model (bad index, division by zero, ...) ends the thread with an assertion event. */
+  private guarded(s: Int32Array, t: number, events: (e: MachineEvent) => void, log: LoggedStep[] | undefined, f: () => void) {
+    const th = this.m.threads[t];
+    try {
+      f();
     } catch (e) {
       if (!(e instanceof ModelRuntimeError)) throw e;
-      const at = th.code[s[b + T_PC]];
+      const at = th.code[s[th.base + T_PC]];
       events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
       log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
-      s[b + T_PC] = this.ends[t];
+      s[th.base + T_PC] = this.ends[t];
     }
   }
 

@@ -80,19 +80,75 @@ function memberName(pointer: string): string {
   return /^[0-9]+$/.test(last) ? `item ${last}` : `"${last}"`;
 }
 
+// Which anyOf/oneOf an error belongs to. ajv compiles recursive $refs (statement -> body -> statement) as separate
+// functions whose errors have schemaPaths relative to the referenced schema ("#/anyOf", "#/required"), so
+// schemaPaths cannot tell where an error comes from; the schema objects themselves (ajv's verbose
+// parentSchema is the very object of the imported JSON) can.
+const SCHEMA = specSchema as unknown as {
+  $defs: Record<string, { properties?: Record<string, { items?: object; additionalProperties?: object }>; additionalProperties?: object }>;
+};
+const ALTERNATIVE_NAMES = new Map<unknown, string>([
+  [SCHEMA.$defs.lock.properties!.instances, 'instances'],
+  [SCHEMA.$defs.lock.properties!.attrs.additionalProperties, 'attrs'],
+  [SCHEMA.$defs.lock.properties!.cmp.items, 'cmp'],
+  [SCHEMA.$defs.locals.additionalProperties, 'locals'],
+  [SCHEMA.$defs.thread, 'thread'],
+  [SCHEMA.$defs.stmtReturn.properties!.return, 'return'],
+]);
+
+function resolveRef(ref: string): unknown {
+  // Every $ref in the two schemas points into lockcheck.schema.json ("#/$defs/x" or "lockcheck.schema.json#/$defs/x").
+  let v: unknown = specSchema;
+  for (const raw of ref.slice(ref.indexOf('#') + 1).split('/').filter((t) => t !== '')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+const reachableCache = new WeakMap<object, Set<unknown>>();
+/** Every schema object reachable from the alternatives of an anyOf/oneOf, through $refs. */
+function reachable(alternatives: object): Set<unknown> {
+  let seen = reachableCache.get(alternatives);
+  if (seen) return seen;
+  const found = new Set<unknown>();
+  const visit = (s: unknown) => {
+    if (s === null || typeof s !== 'object' || found.has(s)) return;
+    found.add(s);
+    for (const [k, v] of Object.entries(s)) {
+      if (k === '$ref' && typeof v === 'string') visit(resolveRef(v));
+      else if (k !== '$defs' && k !== 'enum' && k !== 'const' && k !== 'default') visit(v);
+    }
+  };
+  visit(alternatives);
+  seen = found;
+  reachableCache.set(alternatives, seen);
+  return seen;
+}
+
+const isAtOrBelow = (p: string, q: string) => p === q || p.startsWith(q + '/');
+
 function explain(errors: ErrorObject[], root: unknown, base: string, problems: Problem[]): void {
-  // Sub-errors of anyOf/oneOf are replaced by one message about the alternative; drop them here.
+  // Sub-errors of anyOf/oneOf are replaced by one message about the alternative; drop them here. An error at the
+  // same place from the schema that holds the anyOf (e.g. "must be an object") is a sibling, not a sub-error.
   const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const isBelowAlternative = (e: ErrorObject) =>
-    alternatives.some((a) => a !== e && e.schemaPath.startsWith(a.schemaPath + '/') && e.instancePath.startsWith(a.instancePath));
+    alternatives.some(
+      (a) =>
+        a !== e &&
+        isAtOrBelow(e.instancePath, a.instancePath) &&
+        !(e.instancePath === a.instancePath && e.parentSchema === a.parentSchema) &&
+        reachable(a.schema as object).has(e.parentSchema),
+    );
   for (const e of errors) {
     if (isBelowAlternative(e)) continue;
     const pointer = base + e.instancePath;
     const value = valueAt(root, pointer);
     switch (e.keyword) {
       case 'anyOf': {
-        if (!e.schemaPath.endsWith('statement/anyOf')) break;
-        const keys = value && typeof value === 'object' ? Object.keys(value) : [];
+        if (e.parentSchema !== SCHEMA.$defs.statement) break;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) continue; // its 'type' error says so
+        const keys = Object.keys(value);
         const kw = keys.find((k) => k in STATEMENT_KEYWORDS);
         if (!kw) {
           const unknown = keys.find((k) => k !== 'note');
@@ -108,7 +164,7 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
         continue;
       }
       case 'oneOf': {
-        const key = Object.keys(ONE_OF_MESSAGES).find((k) => e.schemaPath.includes(`/${k}/`) || e.schemaPath.includes(`${k}/oneOf`));
+        const key = ALTERNATIVE_NAMES.get(e.parentSchema);
         const [message, hint] = key ? ONE_OF_MESSAGES[key] : ['value matches none of the allowed forms', 'see specs/schema/lockcheck.schema.json'];
         problems.push({ pointer, message, hint });
         continue;
