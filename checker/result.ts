@@ -23,6 +23,8 @@ export interface BlockedThread {
   thread: string;
   waitsFor: string;
   heldBy: string[];
+  /** an rwsem reader waits behind these queued writers */
+  queuedBehind?: string[];
   src: SourcePos;
 }
 

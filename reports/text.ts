@@ -69,7 +69,10 @@ export function renderTrace(t: Trace): string[] {
     lines.push(`${r.n.padStart(wn)}  ${r.th.padEnd(wt)}  ${r.action.padEnd(wa)}  ${r.at.padEnd(wl)}  ${r.held || '-'}`);
     if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ^ ${r.note}`);
   }
-  for (const b of t.blocked ?? []) lines.push(`blocked: ${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? `, held by ${b.heldBy.join(', ')}` : ''} (${loc(b.src)})`);
+  for (const b of t.blocked ?? []) {
+    const by = [b.heldBy.length ? `held by ${b.heldBy.join(', ')}` : '', b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : ''].filter(Boolean);
+    lines.push(`blocked: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
+  }
   if (t.path) lines.push(`path: ${t.path}`);
   return lines;
 }

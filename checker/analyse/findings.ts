@@ -67,10 +67,11 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
       waitsFor.set(t, []);
       return;
     }
-    const on = [...w.holders, ...w.queuedWriters];
-    waitsFor.set(t, on);
+    waitsFor.set(t, [...w.holders, ...w.queuedWriters]);
     const lock = `${m.instances[w.inst].name}${w.read ? ' (read)' : ''}`;
-    blocked.push({ thread: th.name, waitsFor: lock, heldBy: on.map((u) => m.threads[u].name + (w.queuedWriters.includes(u) ? ' (queued writer)' : x.machine.isDone(state, u) ? ' (exited)' : '')), src: instr.src });
+    const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map((u) => m.threads[u].name + (x.machine.isDone(state, u) ? ' (exited)' : '')), src: instr.src };
+    if (w.queuedWriters.length > 0) b.queuedBehind = w.queuedWriters.map((u) => m.threads[u].name);
+    blocked.push(b);
   });
   trace.blocked = blocked;
   // Find a wait-for cycle among the blocked threads.
@@ -99,7 +100,9 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     message = `self-deadlock: ${b.thread} waits for ${b.waitsFor}, which it holds itself`;
   } else if (cycle) {
     category = 'cycle';
-    message = `${cycle.length === 2 ? 'AB-BA deadlock' : `${cycle.length}-thread deadlock cycle`}: ${cycle.map((t) => `${name(t)} waits for ${describe(t).waitsFor}`).join(', ')} (each held by the next)`;
+    const locks = new Set(cycle.map((t) => describe(t).waitsFor.replace(' (read)', '')));
+    const kind = cycle.length === 2 && locks.size === 2 ? 'AB-BA deadlock' : `deadlock cycle of ${cycle.length} threads`;
+    message = `${kind}: ${cycle.map((t) => `${name(t)} waits for ${describe(t).waitsFor}`).join(', ')} (each waits for the next)`;
   } else {
     category = 'orphan';
     message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
