@@ -3,9 +3,9 @@
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
 import { matchExpectation } from './analyse/expect';
-import { explore, ExploreOptions } from './explore/explore';
+import { explore, Exploration, ExploreOptions } from './explore/explore';
 import { compile, CompileOptions } from './model/compile';
-import { SpecResult } from './result';
+import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
 import { load } from './spec/load';
 import { validateSchema } from './spec/schema';
@@ -27,38 +27,81 @@ export function frontEnd(host: Host, file: string, options: CompileOptions = {})
   return compile(loaded, options);
 }
 
+/** Every order of the attributes declared "any" (addresses left unordered), as attrOrders options. */
+function attributeOrders(model: CompiledModel): Record<string, string[]>[] {
+  let out: Record<string, string[]>[] = [{}];
+  for (const a of model.anyAttrs) {
+    const next: Record<string, string[]>[] = [];
+    for (const base of out) for (const p of permutations(a.instances)) next.push({ ...base, [`${a.lock}.${a.attr}`]: p });
+    out = next;
+  }
+  return out;
+}
+
+function permutations<T>(xs: T[]): T[][] {
+  if (xs.length <= 1) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+}
+
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+const MAX_ORDERS = 720;
+
 export function checkFile(host: Host, file: string, options: CheckOptions = {}): SpecResult {
   const display = host.display(file);
   try {
-    const { model, diagnostics } = frontEnd(host, file, options);
-    if (!model) return errorResult(display, diagnostics);
-    const x = explore(model, options);
-    const findings = analyse(model, x);
-    const complete = x.stopped === undefined;
-    const match = matchExpectation(findings, model.expect, complete);
-    const seconds = Math.round(x.seconds * 1000) / 1000;
-    const stats = {
-      states: x.store.count,
-      transitions: x.transitions,
-      depth: x.depth,
-      seconds,
-      statesPerSecond: x.seconds > 0 ? Math.round(x.store.count / x.seconds) : x.store.count,
-      bytesPerState: Math.round(x.store.bytesPerState() * 10) / 10,
-      threads: model.threads.length,
-      stateSlots: model.width,
-      deadlockStates: x.deadlockStates,
-    };
+    const front = frontEnd(host, file, options);
+    if (!front.model) return errorResult(display, front.diagnostics);
     const at = { file: display, line: 1, col: 1 };
+    const count = front.model.anyAttrs.reduce((n, a) => n * factorial(a.instances.length), 1);
+    if (count > MAX_ORDERS) return errorResult(display, [diag('tooManyOrders', at, { count, max: MAX_ORDERS })], front.model.name);
+    const orders = front.model.anyAttrs.length > 0 ? attributeOrders(front.model) : [undefined];
+
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    const variants: NonNullable<SpecResult['variants']> = [];
+    const stats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0, statesPerSecond: 0, bytesPerState: 0, threads: front.model.threads.length, stateSlots: front.model.width, deadlockStates: 0 };
+    let stopped: Exploration['stopped'];
+    let elapsed = 0;
+    for (const attrOrders of orders) {
+      const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
+      const x = explore(model, options);
+      const label = attrOrders ? Object.entries(attrOrders).map(([k, v]) => `${k}: ${v.join(' < ')}`).join('; ') : undefined;
+      const fs = analyse(model, x);
+      for (const f of fs) {
+        if (label) f.details = { ...f.details, order: label };
+        const key = `${f.kind}|${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(f);
+      }
+      if (label) variants.push({ order: label, findings: [...new Set(fs.map((f) => f.kind))], states: x.store.count });
+      stats.states += x.store.count;
+      stats.transitions += x.transitions;
+      stats.depth = Math.max(stats.depth, x.depth);
+      stats.deadlockStates += x.deadlockStates;
+      stats.bytesPerState = Math.max(stats.bytesPerState, Math.round(x.store.bytesPerState() * 10) / 10);
+      elapsed += x.seconds;
+      if (x.stopped) {
+        stopped = x.stopped;
+        break;
+      }
+    }
+    stats.seconds = Math.round(elapsed * 1000) / 1000;
+    stats.statesPerSecond = elapsed > 0 ? Math.round(stats.states / elapsed) : stats.states;
+    const complete = stopped === undefined;
+    const match = matchExpectation(findings, front.model.expect, complete);
     const incomplete =
-      x.stopped === 'max-states'
-        ? diag('maxStates', at, { states: x.store.count }).message
-        : x.stopped === 'max-seconds'
-          ? diag('maxSeconds', at, { seconds }).message
-          : x.stopped === 'interrupted'
-            ? diag('interrupted', at, { states: x.store.count }).message
+      stopped === 'max-states'
+        ? diag('maxStates', at, { states: stats.states }).message
+        : stopped === 'max-seconds'
+          ? diag('maxSeconds', at, { seconds: stats.seconds }).message
+          : stopped === 'interrupted'
+            ? diag('interrupted', at, { states: stats.states }).message
             : undefined;
     const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
-    return { file: display, name: model.name, verdict, findings, expected: model.expect, ...match, stats, incomplete, diagnostics: [] };
+    const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete, diagnostics: [] };
+    if (variants.length > 0) result.variants = variants;
+    return result;
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     return errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason })]);

@@ -76,6 +76,8 @@ export interface SpecResult {
   stats?: Stats;
   /** why the search stopped early */
   incomplete?: string;
+  /** for attributes declared "any": the findings under each order that was tried */
+  variants?: { order: string; findings: FindingKind[]; states: number }[];
   diagnostics: Diagnostic[];
 }
 

@@ -36,6 +36,11 @@ function renderSpec(r: SpecResult, opts: TextOptions): string {
     const s = r.stats;
     lines.push(`  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads, ${s.seconds} s`);
   }
+  if (r.variants) {
+    const breaking = r.variants.filter((v) => v.findings.length > 0);
+    lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);
+    for (const v of breaking) lines.push(`    ${v.order}: ${v.findings.join(', ')}`);
+  }
   for (const f of r.findings) lines.push('', ...renderFinding(f, opts).map((l) => '  ' + l));
   return lines.join('\n') + '\n';
 }
@@ -43,6 +48,7 @@ function renderSpec(r: SpecResult, opts: TextOptions): string {
 export function renderFinding(f: Finding, opts: TextOptions = {}): string[] {
   const lines = [`${f.kind}: ${f.message}`];
   if (f.location) lines.push(`  at ${loc(f.location)}`);
+  if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
   if (f.kind === 'lock-order-cycle') lines.push(...scenario(f).map((l) => '  ' + l));
   if (opts.traces === false) return lines;
   if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace).map((l) => '  ' + l));

@@ -34,12 +34,13 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
       r.how === 'reacquire'
         ? `possible recursive locking: ${th} acquires ${acq} while already holding it`
         : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
-          (cls.cmpFn ? `, against the class's cmp order (${held} must come after ${acq})` : ' with no cmp order, nest lock or subclass to allow it');
+          (cls.cmpFn ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)` : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
     findings.push({ kind: 'recursive-locking', message, location: w.instr.src, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, acquired: acq, thread: th } });
   }
-  for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle));
+  const deadlocks = findings.filter((f) => f.kind === 'deadlock');
+  for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle, deadlocks));
   for (const cls of m.classes) {
     if (!cls.cmpFn) continue;
     for (const p of checkCmpOrder(cls.instances, cls.cmpFn, (i) => m.instances[i].short))
@@ -108,11 +109,24 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
   }
   const first = blocked[0];
-  return { kind: 'deadlock', message, location: first?.src, trace, details: { category, threads: (cycle ?? [...waitsFor.keys()]).map(name) } };
+  const members = cycle ?? [...waitsFor.keys()];
+  const classes = members.flatMap((t) => {
+    const w = x.machine.waitReason(state, t);
+    return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : [];
+  });
+  return { kind: 'deadlock', message, location: first?.src, trace, details: { category, threads: members.map(name), classes: [...new Set(classes)] } };
 }
 
-function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[]): Finding {
+function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlocks: Finding[]): Finding {
   const names = cycle.map((e) => x.lockdep.nodeName(e.from));
+  // Beyond lockdep: did some explored schedule deadlock on exactly these classes? If not, which locks were
+  // held across every edge of the cycle (a gate, such as the global rtnl_mutex, that serialises them)?
+  const classSet = [...new Set(cycle.map((e) => m.classes[e.from >> 3].name))].sort().join(',');
+  const reached = deadlocks.some((d) => [...new Set((d.details?.classes as string[] | undefined) ?? [])].sort().join(',') === classSet);
+  const cycleClasses = new Set(cycle.map((e) => e.from >> 3));
+  let gates = cycle[0].gates;
+  for (const e of cycle.slice(1)) gates = gates.filter((g) => e.gates.includes(g));
+  const gateNames = [...new Set(gates.filter((g) => !cycleClasses.has(m.instances[g].cls)).map((g) => m.instances[g].name))];
   const chain = [...names, names[0]].join(' --> ');
   const chains = cycle.map((e) => {
     const w = e.witness;
@@ -122,11 +136,21 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[]): Findi
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
     return { label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`, trace };
   });
+  const verdict = reached
+    ? 'the explorer reached this deadlock'
+    : gateNames.length > 0
+      ? `no explored schedule deadlocks: every edge of the cycle is taken holding ${gateNames.join(', ')}, which serialises them`
+      : 'no explored schedule deadlocks';
   return {
     kind: 'lock-order-cycle',
-    message: `possible circular locking dependency: ${chain}`,
+    message: `possible circular locking dependency: ${chain} (${verdict})`,
     location: cycle[0].witness.instr.src,
-    details: { classes: names, edges: cycle.map((e) => ({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[e.witness.thread].name })) },
+    details: {
+      classes: names,
+      reached,
+      gates: gateNames,
+      edges: cycle.map((e) => ({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[e.witness.thread].name })),
+    },
     chains,
   };
 }

@@ -42,6 +42,7 @@ export const CODES = {
   emptyThreads: { code: 'LC3021', message: 'the spec declares no threads', hint: 'add at least one thread under "threads"' },
   byRefUnknown: { code: 'LC3023', message: '"by_ref" names "{{name}}", which is not a param of {{proc}}', hint: 'list only names that appear in "params"' },
 
+  tooManyOrders: { code: 'LC4003', message: 'attributes declared "any" give {{count}} orders to try, more than {{max}}', hint: 'give fixed values to some instances, or fewer instances' },
   tooManySetMembers: { code: 'LC4002', message: 'sets hold at most 31 lock instances; this spec declares {{count}}', hint: 'split the model, or avoid set expressions' },
 
   maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },

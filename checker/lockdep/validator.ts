@@ -23,6 +23,8 @@ export interface DepEdge {
   to: number; // node
   type: DepType;
   witness: AttemptWitness;
+  /** lock instances held (besides the edge's own) every time this edge was taken: candidate gate locks */
+  gates: number[];
 }
 
 export interface RecursiveUse {
@@ -81,7 +83,9 @@ export class LockdepValidator {
       if (from === to) continue; // same lockdep class, allowed above: no self edge
       const type = (hRead ? 2 : 0) + (recursiveRead ? 1 : 0);
       const key = (from * this.nodes + to) * 4 + type;
-      if (!this.edges.has(key)) this.edges.set(key, { from, to, type: TYPES[type], witness: { state, thread, instr, heldInst: hi, inst } });
+      const edge = this.edges.get(key);
+      if (!edge) this.edges.set(key, { from, to, type: TYPES[type], witness: { state, thread, instr, heldInst: hi, inst }, gates: held.map(heldInst).filter((g) => g !== hi) });
+      else if (edge.gates.length > 0) edge.gates = edge.gates.filter((g) => g !== hi && held.some((e2) => heldInst(e2) === g));
     }
   }
 

@@ -17,6 +17,8 @@ export interface CompileOptions {
   params?: Record<string, number>;
   /** --without LOCK: drop every acquisition and release of these locks (classes or instances) */
   without?: string[];
+  /** for attributes declared "any": "lock.attr" -> instance names in ascending order */
+  attrOrders?: Record<string, string[]>;
 }
 
 interface Declared<T> {
@@ -146,11 +148,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     });
   }
   // attributes
+  const anyAttrs: CompiledModel['anyAttrs'] = [];
   for (const [name, d] of lockDecls) {
     const cls = classByName.get(name)!;
     for (const [attr, table] of Object.entries(d.value.attrs ?? {})) {
       knownAttrs.add(attr);
       const ptr = `${d.pointer}/attrs/${escapePointer(attr)}`;
+      if (table === 'any') {
+        // Unordered addresses: the pipeline tries every order. Without a chosen order, declaration order.
+        const order = options.attrOrders?.[`${name}.${attr}`] ?? cls.instances.map((i) => instances[i].short);
+        cls.instances.forEach((id) => (instances[id].attrs[attr] = (order.indexOf(instances[id].short) + 1) * 100));
+        anyAttrs.push({ lock: name, attr, instances: cls.instances.map((i) => instances[i].short) });
+        continue;
+      }
       if (typeof table === 'string') {
         cls.instances.forEach((id, i) => {
           const v = evalConst(table, d.doc, ptr, { i });
@@ -691,6 +701,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     locksBase,
     expect: spec.expect?.findings,
     params,
+    anyAttrs,
   };
   return { model, diagnostics: [] };
 }

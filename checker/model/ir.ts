@@ -110,6 +110,8 @@ export interface CompiledModel {
   locksBase: number;
   expect?: FindingKind[];
   params: Record<string, number>;
+  /** attributes declared "any" (unordered addresses): the pipeline checks every order of them */
+  anyAttrs: { lock: string; attr: string; instances: string[] }[];
 }
 
 export const threadWidth = (m: CompiledModel, t: number) =>
