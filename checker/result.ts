@@ -41,6 +41,8 @@ export interface Finding {
   message: string;
   /** where the problem shows in the spec (the acquisition, the assert, ...) */
   location?: SourcePos;
+  /** when the location is inside an imported procedure: the call in the spec that leads there */
+  calledFrom?: SourcePos;
   trace?: Trace;
   /** kind-specific facts (deadlock category and members, cycle classes, ...) */
   details?: Record<string, unknown>;

@@ -13,7 +13,7 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   const out: string[] = [];
   for (const r of result.results) out.push(renderSpec(r, opts));
   out.push(summary(result));
-  return out.join('\n') + '\n';
+  return out.join('\n').replace(/[ \t]+$/gm, '') + '\n';
 }
 
 function renderSpec(r: SpecResult, opts: TextOptions): string {
@@ -41,15 +41,15 @@ function renderSpec(r: SpecResult, opts: TextOptions): string {
     lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);
     for (const v of breaking) lines.push(`    ${v.order}: ${v.findings.join(', ')}`);
   }
-  for (const f of r.findings) lines.push('', ...renderFinding(f, opts).map((l) => '  ' + l));
+  for (const f of r.findings) lines.push('', ...renderFinding(f, opts).map((l) => (l ? '  ' + l : l)));
   return lines.join('\n') + '\n';
 }
 
 export function renderFinding(f: Finding, opts: TextOptions = {}): string[] {
   const lines = [`${f.kind}: ${f.message}`];
-  if (f.location) lines.push(`  at ${loc(f.location)}`);
+  if (f.location) lines.push(`  at ${loc(f.location)}${f.calledFrom ? `, called from ${loc(f.calledFrom)}` : ''}`);
   if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
-  if (f.kind === 'lock-order-cycle') lines.push(...scenario(f).map((l) => '  ' + l));
+  if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f).map((l) => (l ? '  ' + l : l)));
   if (opts.traces === false) return lines;
   if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace).map((l) => '  ' + l));
   for (const c of f.chains ?? []) {
@@ -83,6 +83,73 @@ export function renderTrace(t: Trace): string[] {
   return lines;
 }
 
+interface EdgeFact {
+  from: string;
+  to: string;
+  thread: string;
+  held: string;
+  heldAt?: { file: string; line: number; col: number };
+  acquired: string;
+  at: { file: string; line: number; col: number };
+}
+
+function banner(title: string): string[] {
+  const rule = (c: string) => c.repeat(title.length);
+  return [rule('='), title, rule('-')];
+}
+
+/** The finding as lockdep prints it (kernel/locking/lockdep.c: print_circular_bug(), print_deadlock_bug()). */
+function lockdepReport(f: Finding): string[] {
+  const d = f.details ?? {};
+  if (f.kind === 'recursive-locking') {
+    const cls = String(d.class ?? '');
+    return [
+      '',
+      ...banner('WARNING: possible recursive locking detected'),
+      `${d.thread} is trying to acquire lock:`,
+      ` (${d.acquired}), at: ${f.location ? loc(f.location) : '?'}`,
+      '',
+      'but task is already holding lock:',
+      ` (${d.held}), at: ${d.heldAt ? loc(d.heldAt as EdgeFact['at']) : '?'}`,
+      '',
+      'other info that might help us debug this:',
+      ' Possible unsafe locking scenario:',
+      '',
+      '       CPU0',
+      '       ----',
+      `  lock(${cls});`,
+      `  lock(${cls});`,
+      '',
+      ' *** DEADLOCK ***',
+      '',
+      d.how === 'reacquire' ? ' (the same lock, taken twice)' : ' May be due to missing lock nesting notation',
+      '',
+    ];
+  }
+  const edges = (d.edges as EdgeFact[] | undefined) ?? [];
+  if (edges.length === 0) return [];
+  const closing = edges[edges.length - 1];
+  const out = [
+    '',
+    ...banner('WARNING: possible circular locking dependency detected'),
+    `${closing.thread} is trying to acquire lock:`,
+    ` (${closing.acquired}), at: ${loc(closing.at)}`,
+    '',
+    'but task is already holding lock:',
+    ` (${closing.held}), at: ${closing.heldAt ? loc(closing.heldAt) : '?'}`,
+    '',
+    'which lock already depends on the new lock.',
+    '',
+    'the existing dependency chain (in reverse order) is:',
+  ];
+  for (let k = edges.length - 1; k >= 0; k--) {
+    const e = edges[k];
+    out.push('', `-> #${k} (${e.to}):`, `       ${e.thread}: lock(${e.acquired}) at ${loc(e.at)}`, `       while holding ${e.held}${e.heldAt ? `, taken at ${loc(e.heldAt)}` : ''}`);
+  }
+  out.push('', 'other info that might help us debug this:', '', ...scenario(f), '');
+  return out;
+}
+
 /** lockdep's "Possible unsafe locking scenario" for two classes, and its chain form for longer cycles. */
 function scenario(f: Finding): string[] {
   const classes = (f.details?.classes as string[] | undefined) ?? [];
@@ -91,7 +158,7 @@ function scenario(f: Finding): string[] {
     const col = Math.max(24, a.length + 12);
     const l = (x: string, y = '') => `       ${x.padEnd(col)}${y}`;
     return [
-      'Possible unsafe locking scenario:',
+      ' Possible unsafe locking scenario:',
       '',
       l('CPU0', 'CPU1'),
       l('----', '----'),
@@ -103,7 +170,7 @@ function scenario(f: Finding): string[] {
       ' *** DEADLOCK ***',
     ];
   }
-  return [`Chain exists of:`, `  ${[...classes, classes[0]].join(' --> ')}`];
+  return [`Chain exists of:`, `  ${[...classes, classes[0]].join(' --> ')}`, '', ' Possible unsafe locking scenario: each lock above is taken while holding the one before it, on', ` ${classes.length} CPUs at once.`, '', ' *** DEADLOCK ***'];
 }
 
 function summary(result: CheckResult): string {

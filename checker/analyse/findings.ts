@@ -22,7 +22,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     const { trace } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
     const last = trace.steps[trace.steps.length - 1];
     if (last) last.note = r.event.message;
-    findings.push({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, trace });
+    findings.push({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, calledFrom: r.event.instr.callSite, trace });
   }
   for (const r of x.lockdep.recursive.values()) {
     const w = r.witness;
@@ -36,8 +36,9 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
         : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
           (cls.cmpFn ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)` : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
+    const heldAt = acquiredAt(trace, th, held);
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
-    findings.push({ kind: 'recursive-locking', message, location: w.instr.src, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, acquired: acq, thread: th } });
+    findings.push({ kind: 'recursive-locking', message, location: w.instr.src, calledFrom: w.instr.callSite, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th } });
   }
   const deadlocks = findings.filter((f) => f.kind === 'deadlock');
   for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle, deadlocks));
@@ -47,6 +48,15 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
       findings.push({ kind: 'cmp-invalid', message: `cmp of ${cls.name} is not a strict total order: ${p.message}`, details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) } });
   }
   return findings;
+}
+
+/** Where `thread` last acquired `inst` in a trace (lockdep's "but task is already holding lock: ... at"). */
+function acquiredAt(trace: Trace, thread: string, inst: string) {
+  for (let k = trace.steps.length - 1; k >= 0; k--) {
+    const s = trace.steps[k];
+    if (s.thread === thread && s.detail !== undefined && (s.detail === inst || s.detail.startsWith(`${inst}:`))) return s.src;
+  }
+  return undefined;
 }
 
 /** The final step of a lockdep trace: the acquisition attempt itself (it may block, so it has no state). */
@@ -109,12 +119,13 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
   }
   const first = blocked[0];
+  const firstInstr = [...waitsFor.keys()].map((t) => x.machine.instrAt(state, t))[0];
   const members = cycle ?? [...waitsFor.keys()];
   const classes = members.flatMap((t) => {
     const w = x.machine.waitReason(state, t);
     return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : [];
   });
-  return { kind: 'deadlock', message, location: first?.src, trace, details: { category, threads: members.map(name), classes: [...new Set(classes)] } };
+  return { kind: 'deadlock', message, location: first?.src, calledFrom: firstInstr?.callSite, trace, details: { category, threads: members.map(name), classes: [...new Set(classes)] } };
 }
 
 function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlocks: Finding[]): Finding {
@@ -128,11 +139,13 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
   for (const e of cycle.slice(1)) gates = gates.filter((g) => e.gates.includes(g));
   const gateNames = [...new Set(gates.filter((g) => !cycleClasses.has(m.instances[g].cls)).map((g) => m.instances[g].name))];
   const chain = [...names, names[0]].join(' --> ');
+  const edgeFacts: Record<string, unknown>[] = [];
   const chains = cycle.map((e) => {
     const w = e.witness;
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const held = m.instances[w.heldInst].name;
     const acq = m.instances[w.inst].name;
+    edgeFacts.push({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[w.thread].name, held, heldAt: acquiredAt(trace, m.threads[w.thread].name, held), acquired: acq, at: w.instr.src });
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
     return { label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`, trace };
   });
@@ -145,11 +158,12 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
     kind: 'lock-order-cycle',
     message: `possible circular locking dependency: ${chain} (${verdict})`,
     location: cycle[0].witness.instr.src,
+    calledFrom: cycle[0].witness.instr.callSite,
     details: {
       classes: names,
       reached,
       gates: gateNames,
-      edges: cycle.map((e) => ({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[e.witness.thread].name })),
+      edges: edgeFacts,
     },
     chains,
   };

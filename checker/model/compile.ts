@@ -278,7 +278,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     };
     const selfOffset = alloc('self', 1);
 
-    type Frame = { scope: Map<string, Binding>; doc: SourceDoc; proc?: string; returnTarget?: LValue; returnJumps: number[]; frames: string[] };
+    type Frame = { scope: Map<string, Binding>; doc: SourceDoc; proc?: string; returnTarget?: LValue; returnJumps: number[]; frames: string[]; callSite?: SourcePos };
 
     const declareLocals = (frame: Frame, locals: Record<string, LocalDecl> | undefined, pointer: string) => {
       const declared: typeof slots = [];
@@ -474,17 +474,17 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (st.op === 'U') {
           const k = pendingTry.get(st.lock) ?? 0;
           if (k > 0) pendingTry.set(st.lock, k - 1);
-          emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: k > 0, src, text, frames: frame.frames });
+          emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: k > 0, src, text, frames: frame.frames, callSite: frame.callSite });
         } else {
           if (st.op === 'T') pendingTry.set(st.lock, (pendingTry.get(st.lock) ?? 0) + 1);
-          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into: -1, src, text, frames: frame.frames });
+          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into: -1, src, text, frames: frame.frames, callSite: frame.callSite });
         }
       }
     };
 
     const lowerStmt = (frame: Frame, s: Stmt, pointer: string): void => {
       const src = ctx.pos(frame.doc, pointer);
-      const base = { src, frames: frame.frames };
+      const base = { src, frames: frame.frames, callSite: frame.callSite };
       if ('lock' in s) {
         const ref = lockRef(frame, s.lock, `${pointer}/lock`);
         if (!ref) return;
@@ -611,7 +611,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       if (recursive.has(s.call) || frame.frames.includes(s.call)) return; // reported once by findRecursion
       let returnTarget: LValue | undefined;
       if (s.into !== undefined) returnTarget = lvalue(frame, s.into, `${pointer}/into`).lv;
-      const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call] };
+      const callSite = frame.callSite ?? ctx.pos(frame.doc, pointer);
+      const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call], callSite };
       const src = ctx.pos(frame.doc, pointer);
       const byRef = new Set(p.value.by_ref ?? []);
       (p.value.by_ref ?? []).forEach((n, k) => {
@@ -639,13 +640,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const v = expr(frame, a, argPtr);
         const offset = alloc(`${s.call}.${name}`, 1);
         callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
-        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, visible: v.readsGlobal, text: `${name} = ${a}`, src, frames: callee.frames });
+        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, visible: v.readsGlobal, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite });
       });
       // Procedure locals start from their declared value at every call (a call may sit in a loop).
       for (const sl of declareLocals(callee, p.value.locals, `${p.pointer}/locals`)) {
         const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, readsGlobal: false };
         for (let k = 0; k < sl.size; k++)
-          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, visible: v.readsGlobal, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames });
+          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, visible: v.readsGlobal, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames, callSite: callee.callSite });
       }
       lowerBody(callee, p.value.body, `${p.pointer}/body`);
       for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();

@@ -34,6 +34,8 @@ interface InstrBase {
   text: string;
   /** inline call stack, outermost first, e.g. ["rtnl_nets_lock", "__rtnl_net_lock"] */
   frames: string[];
+  /** for inlined code: the outermost call in the thread's own body, where the user's code calls in */
+  callSite?: SourcePos;
 }
 
 export type Instr = InstrBase &
