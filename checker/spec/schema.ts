@@ -23,6 +23,15 @@ const STATEMENT_KEYWORDS: Record<string, string> = {
   return: 'stmtReturn',
   assert: 'stmtAssert',
   assert_held: 'stmtAssertHeld',
+  rcu_read_lock: 'stmtRcuReadLock',
+  rcu_read_unlock: 'stmtRcuReadUnlock',
+  synchronize_rcu: 'stmtSynchronizeRcu',
+  srcu_read_lock: 'stmtSrcuReadLock',
+  srcu_read_unlock: 'stmtSrcuReadUnlock',
+  synchronize_srcu: 'stmtSynchronizeSrcu',
+  wait_until: 'stmtWaitUntil',
+  call_notifiers: 'stmtCallNotifiers',
+  queue_work: 'stmtQueueWork',
 };
 
 const ONE_OF_MESSAGES: Record<string, [string, string]> = {
@@ -142,6 +151,7 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
     );
   for (const e of errors) {
     if (isBelowAlternative(e)) continue;
+    if (e.keyword === 'minProperties' && e.parentSchema === SCHEMA.$defs.statement) continue; // the anyOf says "needs a keyword"
     const pointer = base + e.instancePath;
     const value = valueAt(root, pointer);
     switch (e.keyword) {
