@@ -43,8 +43,6 @@ function permutations<T>(xs: T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 }
 
-const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
-const MAX_ORDERS = 720;
 
 export function checkFile(host: Host, file: string, options: CheckOptions = {}): SpecResult {
   const display = host.display(file);
@@ -52,8 +50,6 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     const front = frontEnd(host, file, options);
     if (!front.model) return errorResult(display, front.diagnostics);
     const at = { file: display, line: 1, col: 1 };
-    const count = front.model.anyAttrs.reduce((n, a) => n * factorial(a.instances.length), 1);
-    if (count > MAX_ORDERS) return errorResult(display, [diag('tooManyOrders', at, { count, max: MAX_ORDERS })], front.model.name);
     const orders = front.model.anyAttrs.length > 0 ? attributeOrders(front.model) : [undefined];
 
     const findings: Finding[] = [];

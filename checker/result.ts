@@ -23,6 +23,8 @@ export interface BlockedThread {
   thread: string;
   waitsFor: string;
   heldBy: string[];
+  /** heldBy lists the readers a grace period (synchronize_rcu/srcu) waits for */
+  readers?: boolean;
   /** an rwsem reader waits behind these queued writers */
   queuedBehind?: string[];
   src: SourcePos;

@@ -76,7 +76,7 @@ export function renderTrace(t: Trace): string[] {
     if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ^ ${r.note}`);
   }
   for (const b of t.blocked ?? []) {
-    const by = [b.heldBy.length ? `held by ${b.heldBy.join(', ')}` : '', b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : ''].filter(Boolean);
+    const by = [b.heldBy.length ? `${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.join(', ')}` : '', b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : ''].filter(Boolean);
     lines.push(`blocked: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
   }
   if (t.path) lines.push(`path: ${t.path}`);

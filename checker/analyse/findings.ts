@@ -20,6 +20,11 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   }
   for (const r of x.events) {
     const { trace } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
+    if (r.attempt !== undefined) {
+      const i = r.event.instr;
+      const prev = trace.steps[trace.steps.length - 1];
+      trace.steps.push({ step: trace.steps.length + 1, thread: m.threads[r.attempt].name, action: i.text, detail: 'attempt', src: i.src, frames: i.frames, held: prev ? prev.held : {} });
+    }
     const last = trace.steps[trace.steps.length - 1];
     if (last) last.note = r.event.message;
     findings.push({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, calledFrom: r.event.instr.callSite, trace });
@@ -69,18 +74,25 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
   const { trace, state } = buildTrace(x.machine, x.store, idx);
   const blocked: BlockedThread[] = [];
   const waitsFor = new Map<number, number[]>();
+  const exited = (u: number) => m.threads[u].name + (x.machine.isDone(state, u) ? ' (exited)' : '');
   m.threads.forEach((th, t) => {
-    if (x.machine.isDone(state, t)) return;
+    if (x.machine.isDone(state, t) || x.machine.isIdle(state, t)) return;
     const instr = x.machine.instrAt(state, t);
     const w = x.machine.waitReason(state, t);
-    if (w.kind === 'empty-pick') {
-      blocked.push({ thread: th.name, waitsFor: 'a value from an empty set', heldBy: [], src: instr.src });
+    if (w.kind === 'empty-pick' || w.kind === 'condition') {
+      blocked.push({ thread: th.name, waitsFor: w.kind === 'condition' ? `the condition of ${w.text}` : 'a value from an empty set', heldBy: [], src: instr.src });
       waitsFor.set(t, []);
+      return;
+    }
+    if (w.kind === 'readers') {
+      const what = w.srcu < 0 ? 'an RCU grace period' : `an SRCU grace period of ${m.instances[w.srcu].name}`;
+      blocked.push({ thread: th.name, waitsFor: what, heldBy: w.readers.map(exited), src: instr.src, readers: true });
+      waitsFor.set(t, w.readers);
       return;
     }
     waitsFor.set(t, [...w.holders, ...w.queuedWriters]);
     const lock = `${m.instances[w.inst].name}${w.read ? ' (read)' : ''}`;
-    const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map((u) => m.threads[u].name + (x.machine.isDone(state, u) ? ' (exited)' : '')), src: instr.src };
+    const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map(exited), src: instr.src };
     if (w.queuedWriters.length > 0) b.queuedBehind = w.queuedWriters.map((u) => m.threads[u].name);
     blocked.push(b);
   });
@@ -123,7 +135,7 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
   const members = cycle ?? [...waitsFor.keys()];
   const classes = members.flatMap((t) => {
     const w = x.machine.waitReason(state, t);
-    return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : [];
+    return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : w.kind === 'readers' && w.srcu >= 0 ? [m.classes[m.instances[w.srcu].cls].name] : [];
   });
   return { kind: 'deadlock', message, location: first?.src, calledFrom: firstInstr?.callSite, trace, details: { category, threads: members.map(name), classes: [...new Set(classes)] } };
 }

@@ -34,14 +34,17 @@ export const CODES = {
   instanceNeeded: { code: 'LC3013', message: 'lock "{{lock}}" has instances; say which one', hint: 'write {{lock}}[INSTANCE]' },
   notAssignable: { code: 'LC3014', message: 'cannot assign to "{{name}}": it is a {{what}}', hint: 'assign to a local (declared under "locals") or a shared var' },
   returnOutside: { code: 'LC3015', message: '"return" outside a procedure', hint: 'threads end at the end of their body' },
+  functionArity: { code: 'LC3020', message: 'function {{name}}() takes {{expected}} argument(s)', hint: 'functions: cmp(a, b), size(s), has(s, x), add(s, x), del(s, x), all(CLASS), min(a, b), max(a, b)' },
   unknownFunction: { code: 'LC3016', message: 'unknown function "{{name}}"', hint: 'functions: {{functions}}' },
   notAnArray: { code: 'LC3017', message: '"{{name}}" is {{what}}', hint: '{{hint}}' },
   guardUnknown: { code: 'LC3018', message: 'shared var "{{name}}" has guard "{{guard}}", which is not a lock', hint: 'name a declared lock, or "none"' },
   badCount: { code: 'LC3019', message: '{{what}} must be a positive integer, got {{value}}', hint: 'use a number or a param that holds one' },
-  nestLockKind: { code: 'LC3020', message: 'nest lock step needs two locks: {{reason}}', hint: 'N(X,Y) takes X while holding Y (mutex_lock_nest_lock)' },
   emptyThreads: { code: 'LC3021', message: 'the spec declares no threads', hint: 'add at least one thread under "threads"' },
   byRefUnknown: { code: 'LC3023', message: '"by_ref" names "{{name}}", which is not a param of {{proc}}', hint: 'list only names that appear in "params"' },
 
+  unknownNotifier: { code: 'LC3024', message: 'unknown notifier chain "{{name}}"', hint: 'declare it under "notifiers"{{suggest}}' },
+  unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
+  srcuMisuse: { code: 'LC3026', message: '{{what}}', hint: 'srcu_read_lock/srcu_read_unlock/synchronize_srcu take a lock of kind "srcu"; other statements take the other kinds' },
   tooManyOrders: { code: 'LC4003', message: 'attributes declared "any" give {{count}} orders to try, more than {{max}}', hint: 'give fixed values to some instances, or fewer instances' },
   tooManySetMembers: { code: 'LC4002', message: 'sets hold at most 31 lock instances; this spec declares {{count}}', hint: 'split the model, or avoid set expressions' },
 

@@ -2,7 +2,7 @@
 // shortest one. States are stored once (StateStore); the frontier is simply the range of stored states not yet
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
-import { CompiledModel, T_HELD, T_NHELD } from '../model/ir';
+import { CompiledModel, Instr, T_HELD, T_NHELD } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';
@@ -22,8 +22,10 @@ export interface EventRecord {
   event: MachineEvent;
   /** the state the move started from (-1: while setting up the initial state) */
   state: number;
-  /** the move that raised it: thread << 16 | choice (-1: initial state) */
+  /** the move that raised it: thread << 16 | choice (-1: none, the event belongs to the state) */
   move: number;
+  /** raised by this thread's pending step, checked before it runs (sleep-in-rcu) */
+  attempt?: number;
 }
 
 export interface Exploration {
@@ -54,11 +56,11 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   let deadlockStates = 0;
   let transitions = 0;
 
-  const record = (e: MachineEvent, state: number, move: number) => {
+  const record = (e: MachineEvent, state: number, move: number, attempt?: number) => {
     const key = `${e.kind}:${e.instr.src.file}:${e.instr.src.line}:${e.instr.src.col}:${m.threads[e.thread].decl}:${e.message}`;
     if (eventKeys.has(key)) return;
     eventKeys.add(key);
-    events.push({ event: e, state, move });
+    events.push(attempt === undefined ? { event: e, state, move } : { event: e, state, move, attempt });
   };
 
   const init = machine.initial((e) => record(e, -1, -1));
@@ -95,16 +97,20 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
     for (let t = 0; t < T; t++) {
       const instr = machine.instrAt(s, t);
       if (instr.op === 'end') continue;
-      live = true;
+      if (!machine.isIdle(s, t)) live = true;
       let n: number;
       try {
-        if (instr.op === 'acquire' && !instr.trylock) {
+        // Checks made at the attempt, whether or not it can proceed: lockdep's, and sleeping under RCU.
+        if ((instr.op === 'acquire' && !instr.trylock) || (instr.op === 'sync_begin' && instr.srcu)) {
           const b = m.threads[t].base;
-          const inst = instr.lock(s, b);
-          const nest = instr.nest ? instr.nest(s, b) : -1;
+          const inst = instr.op === 'acquire' ? instr.lock(s, b) : instr.srcu!(s, b);
+          const nest = instr.op === 'acquire' && instr.nest ? instr.nest(s, b) : -1;
           const nh = s[b + T_NHELD];
-          if (nh > 0) lockdep.attempt(idx, t, Array.from(s.subarray(b + T_HELD, b + T_HELD + nh)), inst, instr, nest);
+          const asAcquire = instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
+          if (nh > 0) lockdep.attempt(idx, t, Array.from(s.subarray(b + T_HELD, b + T_HELD + nh)), inst, asAcquire, nest);
         }
+        if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
+          record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
         n = machine.moves(s, t);
       } catch (e) {
         if (!(e instanceof ModelRuntimeError)) throw e;
@@ -131,9 +137,34 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
         deadlockKeys.add(key);
         deadlocks.push(idx);
       }
+    } else if (!anyMove) {
+      // The run has ended (threads done, workers idle): check the spec's final assertions.
+      for (const f of m.finals) {
+        if (f.cond(s, 0)) continue;
+        const key = `final:${f.src.line}:${f.src.col}`;
+        if (eventKeys.has(key)) continue;
+        eventKeys.add(key);
+        events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message: f.message }, state: idx, move: -1 });
+      }
     }
   }
   return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds: now() - t0, stopped };
+}
+
+/** Steps that may sleep: sleeping locks, grace periods, waits (spinlocks, rwlocks and trylocks do not). */
+function mightSleep(m: CompiledModel, i: Instr, s: Int32Array, base: number): boolean {
+  switch (i.op) {
+    case 'acquire': {
+      if (i.trylock) return false;
+      const kind = m.classes[m.instances[i.lock(s, base)].cls].kind;
+      return kind === 'mutex' || kind === 'rwsem';
+    }
+    case 'sync_begin':
+    case 'wait':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Two deadlock states have the same shape when the same threads wait at the same places. */

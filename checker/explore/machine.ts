@@ -2,10 +2,10 @@
 // A move runs one visible instruction (a lock operation, an access to shared state, or a choice) and then
 // every following thread-local instruction up to the next visible one: local steps commute with every other
 // thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
-import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC } from '../model/ir';
+import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC, T_RCU, T_SEC } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
 
-export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit';
+export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
 
 export interface MachineEvent {
   kind: EventKind;
@@ -26,6 +26,8 @@ export interface LoggedStep {
 
 export type WaitReason =
   | { kind: 'lock'; inst: number; read: boolean; holders: number[]; queuedWriters: number[] }
+  | { kind: 'readers'; srcu: number; readers: number[] }
+  | { kind: 'condition'; text: string }
   | { kind: 'empty-pick' };
 
 const MAX_LOCAL_STEPS = 100000;
@@ -54,6 +56,47 @@ export class Machine {
     return s[this.m.threads[t].base + T_PC] === this.ends[t];
   }
 
+  /** A worker waiting for work that nobody queued: not live, so not part of a deadlock. */
+  isIdle(s: Int32Array, t: number): boolean {
+    const th = this.m.threads[t];
+    if (!th.worker) return false;
+    const i = th.code[s[th.base + T_PC]];
+    return i.op === 'idle' && s[i.pending] === 0;
+  }
+
+  /** Is thread u inside a read-side section: of RCU (srcu < 0) or of the srcu_struct instance srcu? */
+  private inSection(s: Int32Array, u: number, srcu: number): boolean {
+    const b = this.m.threads[u].base;
+    if (srcu < 0) return s[b + T_RCU] > 0;
+    const n = s[b + T_NHELD];
+    for (let k = 0; k < n; k++) if (heldInst(s[b + T_HELD + k]) === srcu) return true;
+    return false;
+  }
+
+  /** Readers that a grace period started by t still waits for (they were inside when it began). */
+  pendingReaders(s: Int32Array, t: number, srcu: number): number[] {
+    const th = this.m.threads[t];
+    const out: number[] = [];
+    for (let u = 0; u < this.m.threads.length; u++) {
+      const snap = s[th.base + th.snapOffset + u];
+      if (snap !== 0 && this.inSection(s, u, srcu) && s[this.m.threads[u].base + T_SEC] + 1 === snap) out.push(u);
+    }
+    return out;
+  }
+
+  /** A read-side section starts a new "generation" only when the thread was in none before. */
+  private outsideAllSections(s: Int32Array, t: number): boolean {
+    const b = this.m.threads[t].base;
+    if (s[b + T_RCU] > 0) return false;
+    const n = s[b + T_NHELD];
+    for (let k = 0; k < n; k++) if (this.m.classes[this.m.instances[heldInst(s[b + T_HELD + k])].cls].kind === 'srcu') return false;
+    return true;
+  }
+
+  inRcu(s: Int32Array, t: number): boolean {
+    return s[this.m.threads[t].base + T_RCU] > 0;
+  }
+
   instrAt(s: Int32Array, t: number): Instr {
     const th = this.m.threads[t];
     return th.code[s[th.base + T_PC]];
@@ -75,6 +118,12 @@ export class Machine {
         return i.targets.length;
       case 'pick':
         return popcount(i.set(s, th.base));
+      case 'idle':
+        return s[i.pending] !== 0 ? 1 : 0;
+      case 'wait':
+        return i.cond(s, th.base) ? 1 : 0;
+      case 'sync_wait':
+        return this.pendingReaders(s, t, i.srcu ? i.srcu(s, th.base) : -1).length === 0 ? 1 : 0;
       default:
         return 1;
     }
@@ -85,7 +134,8 @@ export class Machine {
     const lb = this.m.locksBase + 2 * inst;
     if (s[lb] !== 0) return false; // a writer holds it (possibly t itself: AA)
     if (!read) return s[lb + 1] === 0;
-    if (this.m.classes[this.m.instances[inst].cls].kind === 'rwlock') return true; // recursive readers
+    const kind = this.m.classes[this.m.instances[inst].cls].kind;
+    if (kind === 'rwlock' || kind === 'srcu') return true; // recursive readers; SRCU readers never wait
     // rwsem: a reader queues behind a writer that is already waiting for the readers to leave
     return s[lb + 1] === 0 || this.queuedWriters(s, t, inst).length === 0;
   }
@@ -109,6 +159,11 @@ export class Machine {
   waitReason(s: Int32Array, t: number): WaitReason {
     const th = this.m.threads[t];
     const i = th.code[s[th.base + T_PC]];
+    if (i.op === 'sync_wait') {
+      const srcu = i.srcu ? i.srcu(s, th.base) : -1;
+      return { kind: 'readers', srcu, readers: this.pendingReaders(s, t, srcu) };
+    }
+    if (i.op === 'wait') return { kind: 'condition', text: i.text };
     if (i.op !== 'acquire') return { kind: 'empty-pick' };
     const inst = i.lock(s, th.base);
     const holders: number[] = [];
@@ -179,9 +234,21 @@ export class Machine {
           const locks = held.map(heldInst);
           events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ends holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`, locks });
         }
+        if (s[th.base + T_RCU] > 0) events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ends inside an RCU read-side section` });
         return;
       }
-      if (i.op === 'acquire' || i.op === 'release' || i.op === 'choose' || ((i.op === 'assign' || i.op === 'branch' || i.op === 'assert' || i.op === 'pick') && i.visible) || i.op === 'pick') return;
+      switch (i.op) {
+        case 'assign':
+        case 'branch':
+        case 'assert':
+          if (i.visible) return;
+          break;
+        case 'jump':
+        case 'assert_held':
+          break;
+        default:
+          return; // lock operations, choices, waits and RCU steps are scheduling points
+      }
       if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
       this.exec(s, t, i, 0, events, log);
     }
@@ -205,7 +272,9 @@ export class Machine {
         }
         const n = s[b + T_NHELD];
         if (n >= m.maxHeld) throw new ModelRuntimeError(`${th.name} holds more than ${m.maxHeld} locks (raise "options": {"max_held": N})`);
-        const recursive = i.read && m.classes[i.cls].kind === 'rwlock';
+        const kind = m.classes[i.cls].kind;
+        const recursive = i.read && (kind === 'rwlock' || kind === 'srcu');
+        if (kind === 'srcu' && this.outsideAllSections(s, t)) s[b + T_SEC]++;
         const flags = (i.read ? H_READ : 0) | (recursive ? H_RECURSIVE_READ : 0) | (i.trylock ? H_TRY : 0);
         s[b + T_HELD + n] = heldEntry(inst, i.subclass, flags);
         s[b + T_NHELD] = n + 1;
@@ -273,6 +342,35 @@ export class Machine {
         }
         break;
       }
+      case 'rcu_lock':
+        if (this.outsideAllSections(s, t)) s[b + T_SEC]++;
+        s[b + T_RCU]++;
+        break;
+      case 'rcu_unlock':
+        if (s[b + T_RCU] === 0) {
+          events({ kind: 'unlock-not-held', thread: t, instr: i, message: `${th.name} calls rcu_read_unlock() outside an RCU read-side section` });
+          detail = 'not in a read-side section';
+        } else s[b + T_RCU]--;
+        break;
+      case 'sync_begin': {
+        // The grace period waits for the readers inside a section now, and for no later one.
+        const srcu = i.srcu ? i.srcu(s, b) : -1;
+        const waits: string[] = [];
+        for (let u = 0; u < m.threads.length; u++) {
+          const inside = u !== t && this.inSection(s, u, srcu);
+          s[b + th.snapOffset + u] = inside ? s[m.threads[u].base + T_SEC] + 1 : 0;
+          if (inside) waits.push(m.threads[u].name);
+        }
+        detail = waits.length ? `waits for ${waits.join(', ')}` : 'no reader to wait for';
+        break;
+      }
+      case 'sync_wait':
+      case 'wait':
+        break;
+      case 'idle':
+        s[i.pending] = 0;
+        detail = 'queued: runs';
+        break;
       case 'end':
         return;
     }

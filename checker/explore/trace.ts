@@ -14,8 +14,9 @@ export function pathTo(store: StateStore, index: number): number[] {
 export function heldSnapshot(machine: Machine, s: Int32Array): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   machine.m.threads.forEach((th, t) => {
-    const held = machine.heldBy(s, t);
-    if (held.length > 0) out[th.name] = held.map((e) => machine.m.instances[heldInst(e)].name + (e & H_READ ? ' (read)' : ''));
+    const held = machine.heldBy(s, t).map((e) => machine.m.instances[heldInst(e)].name + (e & H_READ ? ' (read)' : ''));
+    if (machine.inRcu(s, t)) held.unshift('rcu_read_lock');
+    if (held.length > 0) out[th.name] = held;
   });
   return out;
 }

@@ -4,13 +4,13 @@
 import { CodeName } from '../diagnostics/codes';
 import { diag, Diagnostic, SourcePos, suggest } from '../diagnostics/diagnostic';
 import { ExprSyntaxError, parseExpr, parseLockRef } from '../spec/expressions';
-import { escapePointer, positionInString } from '../spec/json-positions';
+import { escapePointer, nearestSpan, positionInString } from '../spec/json-positions';
 import { Loaded, SourceDoc } from '../spec/load';
 import { parseShorthand, ShorthandError } from '../spec/shorthand';
-import { LocalDecl, LockDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl } from '../spec/types';
+import { LocalDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../spec/types';
 import { makeCmpFn } from './cmp';
 import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError } from './expr-compile';
-import { CompiledModel, Ev, GlobalVar, Instr, LockClass, LockInstance, LValue, T_HELD, ThreadProg } from './ir';
+import { CompiledModel, Ev, FinalAssert, GlobalVar, Instr, LockClass, LockInstance, LValue, T_HELD, ThreadProg } from './ir';
 
 export interface CompileOptions {
   /** --param NAME=VALUE overrides */
@@ -28,13 +28,16 @@ interface Declared<T> {
 }
 
 const DEFAULT_MAX_HELD = 8;
+/** attributes declared "any" are checked in every order: at most this many orders */
+export const MAX_ORDERS = 720;
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
 const MAX_INSTANCES = 1 << 20;
 
 class Ctx {
   diagnostics: Diagnostic[] = [];
   constructor(public loaded: Loaded) {}
   pos(doc: SourceDoc, pointer: string, key = false): SourcePos {
-    const sp = (key && doc.doc.spans.get(`${pointer}#key`)) || doc.doc.spans.get(pointer) || { line: 1, col: 1 };
+    const sp = (key && doc.doc.spans.get(`${pointer}#key`)) || nearestSpan(doc.doc, pointer);
     return { file: doc.display, line: sp.line, col: sp.col };
   }
   posIn(doc: SourceDoc, pointer: string, at: number): SourcePos {
@@ -52,7 +55,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const spec = loaded.spec.doc.value as SpecFile;
 
   // --- collect declarations from every file ---------------------------------------------------------
-  const collect = <T>(member: 'locks' | 'vars' | 'procedures', what: string): Map<string, Declared<T>> => {
+  const collect = <T>(member: 'locks' | 'vars' | 'procedures' | 'notifiers' | 'works', what: string): Map<string, Declared<T>> => {
     const out = new Map<string, Declared<T>>();
     for (const doc of docs) {
       const table = (doc.doc.value as Record<string, Record<string, T> | undefined>)[member];
@@ -72,6 +75,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const lockDecls = collect<LockDecl>('locks', 'lock');
   const varDecls = collect<VarDecl>('vars', 'shared var');
   const procDecls = collect<ProcDecl>('procedures', 'procedure');
+  const notifierDecls = collect<NotifierDecl>('notifiers', 'notifier chain');
+  const workDecls = collect<WorkDecl>('works', 'work item');
 
   // params: models give defaults, the spec overrides them, the command line overrides both
   const params: Record<string, number> = {};
@@ -149,6 +154,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   }
   // attributes
   const anyAttrs: CompiledModel['anyAttrs'] = [];
+  let orderCount = 1;
   for (const [name, d] of lockDecls) {
     const cls = classByName.get(name)!;
     for (const [attr, table] of Object.entries(d.value.attrs ?? {})) {
@@ -159,6 +165,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const order = options.attrOrders?.[`${name}.${attr}`] ?? cls.instances.map((i) => instances[i].short);
         cls.instances.forEach((id) => (instances[id].attrs[attr] = (order.indexOf(instances[id].short) + 1) * 100));
         anyAttrs.push({ lock: name, attr, instances: cls.instances.map((i) => instances[i].short) });
+        orderCount *= factorial(cls.instances.length);
+        if (orderCount > MAX_ORDERS) ctx.error('tooManyOrders', ctx.pos(d.doc, ptr), { count: orderCount, max: MAX_ORDERS }, ptr);
         continue;
       }
       if (typeof table === 'string') {
@@ -231,6 +239,34 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     }
   }
 
+  // work items: one pending flag each (per instance for "per" items), kept with the shared vars
+  const works = new Map<string, { decl: Declared<WorkDecl>; pending: number; cls?: LockClass }>();
+  for (const [name, d] of workDecls) {
+    let cls: LockClass | undefined;
+    if (d.value.per !== undefined) {
+      cls = classByName.get(d.value.per);
+      if (!cls) {
+        ctx.error('unknownLock', ctx.pos(d.doc, `${d.pointer}/per`), { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) }, `${d.pointer}/per`);
+        continue;
+      }
+    }
+    if (!procDecls.has(d.value.proc)) {
+      ctx.error('unknownProcedure', ctx.pos(d.doc, `${d.pointer}/proc`), { name: d.value.proc, suggest: suggest(d.value.proc, procDecls.keys()) }, `${d.pointer}/proc`);
+      continue;
+    }
+    const size = cls ? cls.instances.length : 1;
+    const g: GlobalVar = { name: `${name} pending`, offset: nextGlobal, size, init: 0, guard: -1 };
+    nextGlobal += size;
+    globals.push(g);
+    works.set(name, { decl: d, pending: g.offset, cls });
+  }
+  for (const [name, d] of notifierDecls)
+    d.value.handlers.forEach((h, k) => {
+      if (!procDecls.has(h)) ctx.error('unknownProcedure', ctx.pos(d.doc, `${d.pointer}/handlers/${k}`), { name: h, suggest: suggest(h, procDecls.keys()) }, `${d.pointer}/handlers/${k}`);
+      else if ((procDecls.get(h)!.value.params ?? []).length !== (d.value.params ?? []).length)
+        ctx.error('argumentCount', ctx.pos(d.doc, `${d.pointer}/handlers/${k}`), { name: h, expected: (procDecls.get(h)!.value.params ?? []).length, actual: `the chain ${name} passes ${(d.value.params ?? []).length}, so` }, `${d.pointer}/handlers/${k}`);
+    });
+
   const maxHeld = spec.options?.max_held ?? DEFAULT_MAX_HELD;
   const locksBase = nextGlobal;
   const threadsBase = locksBase + 2 * instances.length;
@@ -241,8 +277,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   // --- threads ---------------------------------------------------------------------------------------
   const without = new Set(options.without ?? []);
   const threads: ThreadProg[] = [];
-  let base = threadsBase;
   const threadNames = new Set<string>();
+  const calledProcs = new Set<string>();
+  type Lowered = ReturnType<typeof lowerThread>;
+  const programs: { name: string; decl: string; lowered: Lowered; index: number; worker: boolean }[] = [];
   if (spec.threads.length === 0) ctx.error('emptyThreads', ctx.pos(loaded.spec, '/threads'), {}, '/threads');
   spec.threads.forEach((t, k) => {
     const ptr = `/threads/${k}`;
@@ -250,23 +288,107 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     threadNames.add(t.name);
     const count = t.count === undefined ? 1 : positiveInt(t.count, loaded.spec, `${ptr}/count`, 'a thread count');
     if (count === undefined) return;
-    const lowered = lowerThread(t, ptr);
-    for (let i = 0; i < count; i++) {
-      const init = lowered.init(i);
-      threads.push({
-        name: t.count === undefined ? t.name : `${t.name}[${i}]`,
-        decl: t.name,
-        code: lowered.code,
-        base,
-        initLocals: init,
-        localNames: lowered.localNames,
-      });
-      base += T_HELD + maxHeld + init.length;
-    }
+    const lowered = lowerThread(t, ptr, loaded.spec);
+    for (let i = 0; i < count; i++) programs.push({ name: t.count === undefined ? t.name : `${t.name}[${i}]`, decl: t.name, lowered, index: i, worker: false });
+  });
+  // A worker per work item (per instance for "per" items): idle until queued, then runs the procedure.
+  for (const [name, w] of works) {
+    const targets = w.cls ? w.cls.instances.map((i) => instances[i].short) : [undefined];
+    targets.forEach((inst, k) => {
+      const decl: ThreadDecl = { name, body: [{ call: w.decl.value.proc, args: inst === undefined ? [] : [inst] }] };
+      const lowered = lowerThread(decl, w.decl.pointer, w.decl.doc, w.pending + k);
+      programs.push({ name: inst === undefined ? `kworker/${name}` : `kworker/${name}[${inst}]`, decl: `kworker/${name}`, lowered, index: 0, worker: true });
+    });
+  }
+  // Procedures no thread calls are still checked, so a mistake in a model does not wait for its first caller.
+  for (const [name, d] of procDecls) {
+    if (calledProcs.has(name) || recursive.has(name)) continue;
+    const params = d.value.params ?? [];
+    const locals = Object.fromEntries(params.map((p) => [p, arrayParam(name, p, new Set()) ? { array: 1 } : 0]));
+    withoutCode(() => lowerThread({ name: `(check ${name})`, locals, body: [{ call: name, args: params }] }, d.pointer, d.doc));
+  }
+  // Layout: every thread's slots, then (when it synchronizes RCU/SRCU) one snapshot slot per thread.
+  let base = threadsBase;
+  const T = programs.length;
+  for (const p of programs) {
+    const init = p.lowered.init(p.index);
+    const snap = p.lowered.usesSync ? T : 0;
+    threads.push({
+      name: p.name,
+      decl: p.decl,
+      code: p.lowered.code,
+      base,
+      initLocals: [...init, ...new Array<number>(snap).fill(0)],
+      localNames: p.lowered.localNames,
+      worker: p.worker,
+      snapOffset: snap > 0 ? T_HELD + maxHeld + init.length : -1,
+    });
+    base += T_HELD + maxHeld + init.length + snap;
+  }
+
+  // Final assertions: over shared state only, checked where a run has ended.
+  const finals: FinalAssert[] = (spec.final ?? []).map((f, k) => {
+    const pointer = `/final/${k}/assert`;
+    const c = globalExpr(f.assert, loaded.spec, pointer);
+    return { cond: c.ev, message: f.message ?? `final: ${f.assert}`, src: ctx.pos(loaded.spec, `/final/${k}`) };
   });
 
-  function lowerThread(t: ThreadDecl, ptr: string): { code: Instr[]; init: (i: number) => number[]; localNames: ThreadProg['localNames'] } {
+  function globalExpr(src: number | string, doc: SourceDoc, pointer: string): CompiledExpr {
+    try {
+      return compileExpr(parseExpr(src), {
+        lookup: (n) => {
+          if (n in params) return { kind: 'const', value: params[n] };
+          const g = globalByName.get(n);
+          if (g) return { kind: 'global', offset: g.offset, size: g.size, array: varDecls.get(n)!.value.array !== undefined, guard: g.guard, name: g.name };
+          const id = instanceByName.get(n);
+          return id === undefined ? undefined : { kind: 'const', value: id };
+        },
+        classes,
+        instances,
+        classByName,
+        knownAttrs,
+        error: (at, kind, name) => {
+          if (kind === 'unknownName') ctx.error('unknownVariable', ctx.posIn(doc, pointer, at), { name, suggest: `; final assertions see shared vars, params and instances only${suggest(name, [...globalByName.keys(), ...Object.keys(params)])}` }, pointer);
+          else ctx.error('expressionSyntax', ctx.posIn(doc, pointer, at), { reason: `${kind} ${name}` }, pointer);
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof ExprSyntaxError)) throw e;
+      ctx.error('expressionSyntax', ctx.posIn(doc, pointer, e.at), { reason: e.message }, pointer);
+      return { ev: () => 1, readsGlobal: false };
+    }
+  }
+
+  /** Is a procedure's param used as an array: indexed in its body, or passed on to an array param? */
+  function arrayParam(proc: string, param: string, visiting: Set<string>): boolean {
+    const d = procDecls.get(proc);
+    if (!d || visiting.has(proc)) return false;
+    visiting.add(proc);
+    const text = JSON.stringify(d.value.body);
+    if (new RegExp(`\\b${param}\\s*\\[`).test(text)) return true;
+    let found = false;
+    const scan = (body: Stmt[] | undefined) =>
+      (body ?? []).forEach((st) => {
+        if ('call' in st) (st.args ?? []).forEach((a, k) => {
+          const callee = procDecls.get(st.call);
+          if (!found && typeof a === 'string' && a.trim() === param && callee?.value.params?.[k]) found = arrayParam(st.call, callee.value.params[k], visiting);
+        });
+        if ('if' in st) { scan(st.then); scan(st.else); }
+        if ('choose' in st) st.choose.forEach(scan);
+        if ('for' in st || 'foreach' in st) scan((st as { do: Stmt[] }).do);
+      });
+    scan(d.value.body);
+    return found;
+  }
+
+  function withoutCode(f: () => void) {
+    f(); // diagnostics stay; the code is dropped
+  }
+
+  function lowerThread(t: ThreadDecl, ptr: string, doc: SourceDoc, workerPending = -1) {
     const code: Instr[] = [];
+    let usesSync = false;
+    if (workerPending >= 0) code.push({ op: 'idle', pending: workerPending, src: ctx.pos(doc, ptr), text: `wait for ${t.name} to be queued`, frames: [] });
     const localsBase = T_HELD + maxHeld;
     const slots: { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } }[] = [];
     let nextSlot = 0;
@@ -324,7 +446,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           case 'unknownAttribute':
             return ctx.error('unknownAttribute', pos, { name }, pointer);
           case 'arity':
-            return ctx.error('argumentCount', pos, { name, expected: extra ?? '?', actual: 'a different number of' }, pointer);
+            return ctx.error('functionArity', pos, { name, expected: extra ?? '?' }, pointer);
           case 'notArray':
             return ctx.error('notAnArray', pos, { name, what: 'not an array', hint: 'only arrays (declared with "array": SIZE) can be indexed' }, pointer);
           case 'isArray':
@@ -457,9 +579,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       for (const st of steps) {
         const src = ctx.posIn(frame.doc, pointer, st.at);
         const ref = lockRef(frame, st.lock, pointer, st.lockAt);
-        const text = `${st.op}(${st.lock}${st.nest ? ',' + st.nest : st.subclass !== undefined ? ',' + st.subclass : ''})`;
+        const key = st.lock.replace(/\s+/g, ''); // T(X) and its U(X) pair up by the lock as written
+        const text = `${st.op}(${key}${st.nest ? ',' + st.nest.replace(/\s+/g, '') : st.subclass !== undefined ? ',' + st.subclass : ''})`;
         if (!ref) continue;
         const cls = classes[ref.cls];
+        if (cls.kind === 'srcu') {
+          ctx.error('srcuMisuse', ctx.posIn(frame.doc, pointer, st.at), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, pointer);
+          continue;
+        }
         if (st.op === 'R' && (cls.kind === 'mutex' || cls.kind === 'spinlock')) {
           ctx.error('readOnExclusive', ctx.posIn(frame.doc, pointer, st.at), { kind: cls.kind, lock: cls.name }, pointer);
           continue;
@@ -472,11 +599,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (ref.skip) continue;
         if (st.op === 'U') {
-          const k = pendingTry.get(st.lock) ?? 0;
-          if (k > 0) pendingTry.set(st.lock, k - 1);
+          const k = pendingTry.get(key) ?? 0;
+          if (k > 0) pendingTry.set(key, k - 1);
           emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: k > 0, src, text, frames: frame.frames, callSite: frame.callSite });
         } else {
-          if (st.op === 'T') pendingTry.set(st.lock, (pendingTry.get(st.lock) ?? 0) + 1);
+          if (st.op === 'T') pendingTry.set(key, (pendingTry.get(key) ?? 0) + 1);
           emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into: -1, src, text, frames: frame.frames, callSite: frame.callSite });
         }
       }
@@ -489,6 +616,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const ref = lockRef(frame, s.lock, `${pointer}/lock`);
         if (!ref) return;
         const cls = classes[ref.cls];
+        if (cls.kind === 'srcu') {
+          ctx.error('srcuMisuse', ctx.pos(frame.doc, `${pointer}/lock`), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, `${pointer}/lock`);
+          return;
+        }
         if (s.read && (cls.kind === 'mutex' || cls.kind === 'spinlock')) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
         let nest: Ev | undefined;
         if (s.nest_lock !== undefined) {
@@ -589,6 +720,78 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       } else if ('assert' in s) {
         const c = expr(frame, s.assert, `${pointer}/assert`);
         emit({ op: 'assert', cond: c.ev, message: s.message ?? `assert ${s.assert}`, visible: c.readsGlobal, text: `assert ${s.assert}`, ...base });
+      } else if ('rcu_read_lock' in s) {
+        emit({ op: 'rcu_lock', text: 'rcu_read_lock()', ...base });
+      } else if ('rcu_read_unlock' in s) {
+        emit({ op: 'rcu_unlock', text: 'rcu_read_unlock()', ...base });
+      } else if ('synchronize_rcu' in s) {
+        usesSync = true;
+        emit({ op: 'sync_begin', cls: -1, text: 'synchronize_rcu()', ...base });
+        emit({ op: 'sync_wait', text: 'synchronize_rcu(): wait for readers', ...base });
+      } else if ('srcu_read_lock' in s || 'srcu_read_unlock' in s || 'synchronize_srcu' in s) {
+        const key = 'srcu_read_lock' in s ? 'srcu_read_lock' : 'srcu_read_unlock' in s ? 'srcu_read_unlock' : 'synchronize_srcu';
+        const refText = (s as unknown as Record<string, string>)[key];
+        const ref = lockRef(frame, refText, `${pointer}/${key}`);
+        if (!ref) return;
+        if (classes[ref.cls].kind !== 'srcu') {
+          ctx.error('srcuMisuse', ctx.pos(frame.doc, `${pointer}/${key}`), { what: `${key}() needs an srcu_struct, and ${classes[ref.cls].name} is a ${classes[ref.cls].kind}` }, `${pointer}/${key}`);
+          return;
+        }
+        if (ref.skip) return;
+        if (key === 'srcu_read_lock') emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base });
+        else if (key === 'srcu_read_unlock') emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: false, text: `srcu_read_unlock(${refText})`, ...base });
+        else {
+          usesSync = true;
+          emit({ op: 'sync_begin', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base });
+          emit({ op: 'sync_wait', srcu: ref.ev, text: `synchronize_srcu(${refText}): wait for readers`, ...base });
+        }
+      } else if ('wait_until' in s) {
+        const c = expr(frame, s.wait_until, `${pointer}/wait_until`);
+        emit({ op: 'wait', cond: c.ev, text: `wait_until ${s.wait_until}`, ...base });
+      } else if ('call_notifiers' in s) {
+        const chain = notifierDecls.get(s.call_notifiers);
+        if (!chain) {
+          ctx.error('unknownNotifier', ctx.pos(frame.doc, `${pointer}/call_notifiers`), { name: s.call_notifiers, suggest: suggest(s.call_notifiers, notifierDecls.keys()) }, `${pointer}/call_notifiers`);
+          return;
+        }
+        const args = s.args ?? [];
+        const want = chain.value.params ?? [];
+        if (args.length !== want.length) {
+          ctx.error('argumentCount', ctx.pos(frame.doc, pointer), { name: s.call_notifiers, expected: want.length, actual: args.length }, pointer);
+          return;
+        }
+        for (const h of chain.value.handlers) if (procDecls.has(h)) lowerCall(frame, { call: h, args }, pointer);
+      } else if ('queue_work' in s) {
+        let r;
+        try {
+          r = parseLockRef(s.queue_work);
+        } catch (e) {
+          if (!(e instanceof ExprSyntaxError)) throw e;
+          ctx.error('expressionSyntax', ctx.posIn(frame.doc, `${pointer}/queue_work`, e.at), { reason: e.message }, `${pointer}/queue_work`);
+          return;
+        }
+        const w = works.get(r.lock);
+        if (!w) {
+          ctx.error('unknownWork', ctx.posIn(frame.doc, `${pointer}/queue_work`, 0), { name: r.lock, suggest: suggest(r.lock, works.keys()) }, `${pointer}/queue_work`);
+          return;
+        }
+        if (!!w.cls !== !!r.index) {
+          ctx.error('unknownWork', ctx.posIn(frame.doc, `${pointer}/queue_work`, 0), { name: s.queue_work, suggest: w.cls ? `; it is one work item per ${w.cls.name}: write ${r.lock}[INSTANCE]` : `; ${r.lock} is a single work item` }, `${pointer}/queue_work`);
+          return;
+        }
+        let index: Ev | undefined;
+        if (r.index && w.cls) {
+          const ix = compileExpr(r.index, env(frame, `${pointer}/queue_work`, r.indexAt)).ev;
+          const rank = new Map(w.cls.instances.map((id, k) => [id, k]));
+          const clsName = w.cls.name;
+          index = (st, b) => {
+            const id = ix(st, b);
+            const k = rank.get(id);
+            if (k === undefined) throw new ModelRuntimeError(`${s.queue_work}: ${instances[id]?.name ?? id} is not an instance of ${clsName}`);
+            return k;
+          };
+        }
+        emit({ op: 'assign', target: { global: true, offset: w.pending, size: w.cls ? w.cls.instances.length : 1, index, name: `${r.lock} pending`, guard: -1 }, value: () => 1, visible: true, text: `queue_work(${s.queue_work})`, ...base });
       } else if ('assert_held' in s) {
         const ref = lockRef(frame, s.assert_held, `${pointer}/assert_held`);
         if (!ref || ref.skip) return;
@@ -609,6 +812,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         return;
       }
       if (recursive.has(s.call) || frame.frames.includes(s.call)) return; // reported once by findRecursion
+      calledProcs.add(s.call);
       let returnTarget: LValue | undefined;
       if (s.into !== undefined) returnTarget = lvalue(frame, s.into, `${pointer}/into`).lv;
       const callSite = frame.callSite ?? ctx.pos(frame.doc, pointer);
@@ -652,11 +856,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();
     };
 
-    const frame: Frame = { scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false }]]), doc: loaded.spec, returnJumps: [], frames: [] };
+    const frame: Frame = { scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false }]]), doc, returnJumps: [], frames: [] };
     const threadLocals = declareLocals(frame, t.locals, `${ptr}/locals`);
     if (t.seq !== undefined) lowerSeq(frame, t.seq, `${ptr}/seq`);
-    if (t.body) lowerBody(frame, t.body, `${ptr}/body`);
-    code.push({ op: 'end', src: ctx.pos(loaded.spec, ptr), text: 'end', frames: [] });
+    if (workerPending >= 0) lowerCall(frame, t.body![0] as Extract<Stmt, { call: string }>, ptr);
+    else if (t.body) lowerBody(frame, t.body, `${ptr}/body`);
+    if (workerPending >= 0) code.push({ op: 'jump', target: 0, src: ctx.pos(doc, ptr), text: 'back to waiting for work', frames: [] });
+    code.push({ op: 'end', src: ctx.pos(doc, ptr), text: 'end', frames: [] });
 
     // Initial values of thread locals may use `self`; procedure locals are set at each call instead.
     const threadInits = threadLocals.filter((sl) => sl.init);
@@ -670,7 +876,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       return vals;
     };
     if (threadInits.length > 0) init(0); // report init errors once, not per copy
-    return { code, init: (i) => (i === 0 ? init(0) : withoutDiagnostics(() => init(i))), localNames: slots.map(({ name, offset, size }) => ({ name, offset, size })) };
+    return {
+      code,
+      init: (i: number) => (i === 0 ? init(0) : withoutDiagnostics(() => init(i))),
+      localNames: slots.map(({ name, offset, size }) => ({ name, offset, size })),
+      usesSync,
+    };
   }
 
   function withoutDiagnostics<T>(f: () => T): T {
@@ -682,11 +893,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
 
   // Instance-name clashes with params or shared vars make expressions ambiguous.
   for (const name of instanceByName.keys()) {
-    if (name in params || globalByName.has(name)) {
-      const g = varDecls.get(name);
-      const where = g ? ctx.pos(g.doc, g.pointer, true) : ctx.pos(loaded.spec, '/params');
-      ctx.error('duplicateName', where, { what: 'name', name, where: 'a lock instance has the same name' });
-    }
+    if (!(name in params) && !globalByName.has(name)) continue;
+    const g = varDecls.get(name);
+    // the file that gave the param its value: the last one declaring it (the spec overrides its models)
+    const paramDoc = [...docs].reverse().find((d) => name in ((d.doc.value as { params?: object }).params ?? {}));
+    const [doc, pointer] = g ? [g.doc, g.pointer] : paramDoc ? [paramDoc, `/params/${escapePointer(name)}`] : [loaded.spec, ''];
+    ctx.error('duplicateName', ctx.pos(doc, pointer, true), { what: g ? 'shared var' : 'param', name, where: 'a lock instance has the same name' }, pointer);
   }
 
   if (ctx.diagnostics.length > 0) return { diagnostics: dedupe(ctx.diagnostics) };
@@ -703,6 +915,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     expect: spec.expect?.findings,
     params,
     anyAttrs,
+    finals,
   };
   return { model, diagnostics: [] };
 }

@@ -49,6 +49,14 @@ export type Instr = InstrBase &
     | { op: 'pick'; target: LValue; set: Ev; visible: boolean }
     | { op: 'assert'; cond: Ev; message: string; visible: boolean }
     | { op: 'assert_held'; lock: Ev; cls: number }
+    | { op: 'rcu_lock' }
+    | { op: 'rcu_unlock' }
+    /** synchronize_rcu() (srcu undefined) or synchronize_srcu(srcu): snapshot the readers, then wait */
+    | { op: 'sync_begin'; srcu?: Ev; cls: number }
+    | { op: 'sync_wait'; srcu?: Ev }
+    | { op: 'wait'; cond: Ev }
+    /** a worker's idle point: runs when its work item is pending, and clears it */
+    | { op: 'idle'; pending: number }
     | { op: 'end' }
   );
 
@@ -75,6 +83,16 @@ export interface ThreadProg {
   /** initial values of the locals (after pc, held count and held slots) */
   initLocals: number[];
   localNames: { name: string; offset: number; size: number }[];
+  /** a work queue worker: never ends; idle (not live) while its item is not pending */
+  worker: boolean;
+  /** thread-relative offset of the grace-period snapshot (one slot per thread), -1 when unused */
+  snapOffset: number;
+}
+
+export interface FinalAssert {
+  cond: Ev;
+  message: string;
+  src: SourcePos;
 }
 
 export interface GlobalVar {
@@ -85,10 +103,14 @@ export interface GlobalVar {
   guard: number;
 }
 
-/** Thread slot layout: [pc, nheld, held[0..maxHeld), locals...] */
+/** Thread slot layout: [pc, nheld, rcu depth, read-section counter, held[0..maxHeld), locals..., snapshot] */
 export const T_PC = 0;
 export const T_NHELD = 1;
-export const T_HELD = 2;
+/** rcu_read_lock() nesting depth */
+export const T_RCU = 2;
+/** counts outermost entries into read-side sections (RCU or SRCU): tells a grace period who has left */
+export const T_SEC = 3;
+export const T_HELD = 4;
 
 /** Held entry: instance << 8 | subclass << 3 | flags */
 export const H_READ = 1;
@@ -112,6 +134,7 @@ export interface CompiledModel {
   locksBase: number;
   expect?: FindingKind[];
   params: Record<string, number>;
+  finals: FinalAssert[];
   /** attributes declared "any" (unordered addresses): the pipeline checks every order of them */
   anyAttrs: { lock: string; attr: string; instances: string[] }[];
 }

@@ -39,11 +39,11 @@ export function parseShorthand(src: string): ShortStep[] {
     }
     const op = m[1] as ShortOp;
     const lockAt = i + m[0].indexOf(m[2], 2);
-    const step: ShortStep = { op, lock: m[2].replace(/\s+/g, ''), at: i, lockAt };
+    const step: ShortStep = { op, lock: m[2], at: i, lockAt };
     const second = m[3];
     if (op === 'N') {
       if (second === undefined || /^[0-9]+$/.test(second)) throw new ShorthandError('N(X,Y) needs a nest lock Y', i);
-      step.nest = second.replace(/\s+/g, '');
+      step.nest = second;
       step.nestAt = i + m[0].lastIndexOf(second);
     } else if (op === 'S') {
       if (second === undefined || !/^[0-9]+$/.test(second)) throw new ShorthandError('S(X,k) needs a subclass number k', i);

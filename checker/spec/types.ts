@@ -1,7 +1,7 @@
 // The spec language v1 as TypeScript types: what a spec file (or an imported model file) holds after
 // schema validation. The JSON Schema in specs/schema/lockcheck.schema.json describes the same shapes.
 
-export type LockKind = 'mutex' | 'spinlock' | 'rwlock' | 'rwsem';
+export type LockKind = 'mutex' | 'spinlock' | 'rwlock' | 'rwsem' | 'srcu';
 
 export const FINDING_KINDS = [
   'deadlock',
@@ -78,7 +78,30 @@ export type Stmt = StmtBase &
     | { return: number | string | null }
     | { assert: number | string; message?: string }
     | { assert_held: string }
+    | { rcu_read_lock: Record<string, never> }
+    | { rcu_read_unlock: Record<string, never> }
+    | { synchronize_rcu: Record<string, never> }
+    | { srcu_read_lock: string }
+    | { srcu_read_unlock: string }
+    | { synchronize_srcu: string }
+    | { wait_until: number | string }
+    | { call_notifiers: string; args?: (number | string)[] }
+    | { queue_work: string }
   );
+
+/** A notifier chain: handlers (procedures taking the chain's params) run in order in the caller's context. */
+export interface NotifierDecl {
+  description?: string;
+  params?: string[];
+  handlers: string[];
+}
+
+/** A work item: queue_work() makes a worker run the procedure later; per: one item per instance of a class. */
+export interface WorkDecl {
+  description?: string;
+  proc: string;
+  per?: string;
+}
 
 export interface SpecFile {
   $schema?: string;
@@ -90,6 +113,10 @@ export interface SpecFile {
   vars?: Record<string, VarDecl>;
   procedures?: Record<string, ProcDecl>;
   threads: ThreadDecl[];
+  notifiers?: Record<string, NotifierDecl>;
+  works?: Record<string, WorkDecl>;
+  /** checked in every state where the run has ended (all threads done, workers idle) */
+  final?: { assert: number | string; message?: string }[];
   expect?: { findings: FindingKind[]; note?: string };
   options?: { max_held?: number };
 }
@@ -104,4 +131,6 @@ export interface ModelFile {
   locks?: Record<string, LockDecl>;
   vars?: Record<string, VarDecl>;
   procedures?: Record<string, ProcDecl>;
+  notifiers?: Record<string, NotifierDecl>;
+  works?: Record<string, WorkDecl>;
 }

@@ -66,11 +66,14 @@ const FIXTURES: Record<string, Expected> = {
   'LC3017-not-an-array.json': { code: 'LC3017', line: 8, col: 22, at: 'x[0]', says: '"x" is not an array' },
   'LC3018-guard-unknown.json': { code: 'LC3018', line: 5, col: 32, at: '"B"', says: 'guard "B", which is not a lock' },
   'LC3019-bad-count.json': { code: 'LC3019', line: 5, col: 30, at: '0,', says: 'a thread count must be a positive integer, got 0' },
+  'LC3020-function-arity.json': { code: 'LC3020', line: 7, col: 22, at: 'min(1)', says: 'function min() takes 2 argument(s)' },
   'LC3021-empty-threads.json': { code: 'LC3021', line: 4, col: 14, at: '[]', says: 'no threads' },
   'LC3023-by-ref-unknown.json': { code: 'LC3023', line: 7, col: 18, at: '"m"', says: '"by_ref" names "m"' },
+  'LC3024-unknown-notifier.json': { code: 'LC3024', line: 8, col: 29, at: '"netdevice_chain"', says: 'unknown notifier chain "netdevice_chain"' },
+  'LC3025-unknown-work.json': { code: 'LC3025', line: 9, col: 26, at: 'unregister_work', says: 'unknown work item "unregister_work"' },
+  'LC3026-srcu-misuse.json': { code: 'LC3026', line: 8, col: 19, at: '"ops_srcu"', says: 'is an srcu_struct' },
   'LC4002-too-many-set-members.json': { code: 'LC4002', line: 11, col: 36, at: 'all(q)', says: 'this spec declares 32' },
-  // Known bug (checker/pipeline.ts): reported at 1:1 without a pointer, not at the "any" attribute; see the failing test below.
-  'LC4003-too-many-orders.json': { code: 'LC4003', line: 1, col: 1, at: '{', says: 'give 5040 orders to try, more than 720', afterFrontEnd: true, noPointer: 'known bug: checkFile reports it at 1:1' },
+  'LC4003-too-many-orders.json': { code: 'LC4003', line: 7, col: 26, at: '"any"', says: 'give 5040 orders to try, more than 720' },
 };
 
 // Codes of stages 1-4 that no fixture file can give, and why. A code listed as "not emitted" must really not be
@@ -79,7 +82,6 @@ const NO_FIXTURE: Record<string, { why: string; notEmitted?: boolean }> = {
   LC1001: { why: 'an unreadable path: tested below with a missing file' },
   LC1005: { why: 'a directory given as the spec: tested below' },
   LC1006: { why: 'invalid UTF-8: tested below with bytes written at run time (no binary files in git)' },
-  LC3020: { why: 'nothing emits it: N(X,3) is a shorthand syntax error (LC3008)', notEmitted: true },
 };
 
 const codeNames = Object.keys(CODES) as (keyof typeof CODES)[];
@@ -204,7 +206,7 @@ for (const [name, e] of Object.entries(FIXTURES)) {
   });
 }
 
-test.failing('LC4003 points at the attribute declared "any" (known bug: checkFile reports it at 1:1, with no pointer)', (t) => {
+test('LC4003 points at the attribute declared "any"', (t) => {
   const text = fs.readFileSync(path.join(INVALID, 'LC4003-too-many-orders.json'), 'utf8');
   const [d] = checkFile(nodeHost, path.join(INVALID, 'LC4003-too-many-orders.json')).diagnostics;
   t.is(d.code, 'LC4003');
