@@ -27,6 +27,15 @@ export function frontEnd(host: Host, file: string, options: CompileOptions = {})
   return compile(loaded, options);
 }
 
+/** The class dependency graph, with stable node and edge order (for reports). */
+function lockGraph(model: CompiledModel, x: Exploration): SpecResult['lockGraph'] {
+  const edges = [...x.lockdep.edges.values()]
+    .map((e) => ({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type }))
+    .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type));
+  const nodes = [...new Set([...model.classes.map((c) => c.name), ...edges.flatMap((e) => [e.from, e.to])])].sort();
+  return { nodes, edges };
+}
+
 /** Every order of the attributes declared "any" (addresses left unordered), as attrOrders options. */
 function attributeOrders(model: CompiledModel): Record<string, string[]>[] {
   let out: Record<string, string[]>[] = [{}];
@@ -58,6 +67,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     const stats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0, statesPerSecond: 0, bytesPerState: 0, threads: front.model.threads.length, stateSlots: front.model.width, deadlockStates: 0 };
     let stopped: Exploration['stopped'];
     let elapsed = 0;
+    let graph: SpecResult['lockGraph'];
     for (const attrOrders of orders) {
       const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
       const x = explore(model, options);
@@ -70,6 +80,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
         seen.add(key);
         findings.push(f);
       }
+      if (!graph) graph = lockGraph(model, x);
       if (label) variants.push({ order: label, findings: [...new Set(fs.map((f) => f.kind))], states: x.store.count });
       stats.states += x.store.count;
       stats.transitions += x.transitions;
@@ -96,6 +107,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
             : undefined;
     const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
     const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete, diagnostics: [] };
+    result.lockGraph = graph;
     if (variants.length > 0) result.variants = variants;
     return result;
   } catch (e) {

@@ -46,7 +46,10 @@ export interface Finding {
   /** when the location is inside an imported procedure: the call in the spec that leads there */
   calledFrom?: SourcePos;
   trace?: Trace;
-  /** kind-specific facts (deadlock category and members, cycle classes, ...) */
+  /**
+   * kind-specific facts (deadlock category and members, cycle classes, ...). A toctou finding has
+   * window: {check, write, use}, the 1-based numbers of the three steps of its trace.
+   */
   details?: Record<string, unknown>;
   /** further traces, e.g. one per edge of a lock-order cycle */
   chains?: { label: string; trace: Trace }[];
@@ -80,6 +83,8 @@ export interface SpecResult {
   stats?: Stats;
   /** why the search stopped early */
   incomplete?: string;
+  /** lockdep's class dependency graph over every explored run: held -> acquired */
+  lockGraph?: { nodes: string[]; edges: { from: string; to: string; type: string }[] };
   /** for attributes declared "any": the findings under each order that was tried */
   variants?: { order: string; findings: FindingKind[]; states: number }[];
   diagnostics: Diagnostic[];
