@@ -7,6 +7,7 @@ import { BlockedThread, Finding, Trace } from '../result';
 import { Exploration } from '../explore/explore';
 import { buildTrace } from '../explore/trace';
 import { DepEdge } from '../lockdep/validator';
+import { findToctou } from './toctou';
 
 export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   const findings: Finding[] = [];
@@ -19,7 +20,23 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     findings.push(f);
   }
   for (const r of x.events) {
-    const { trace } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
+    const { trace, logs } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
+    const window = r.event.kind === 'assertion' && r.event.thread >= 0 ? findToctou(m, trace, logs, r.event.thread, r.event.instr) : undefined;
+    if (window) {
+      const mark = (k: number, note: string) => (trace.steps[k - 1].note = note);
+      mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
+      mark(window.write, `${window.writer} writes ${window.variable}`);
+      mark(window.use, `use: ${r.event.message}`);
+      findings.push({
+        kind: 'toctou',
+        message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${r.event.message}`,
+        location: r.event.instr.src,
+        calledFrom: r.event.instr.callSite,
+        trace,
+        details: { window: { check: window.check, write: window.write, use: window.use }, variable: window.variable, reader: window.reader, writer: window.writer, guard: window.guard, check: r.event.message },
+      });
+      continue;
+    }
     if (r.attempt !== undefined) {
       const i = r.event.instr;
       const prev = trace.steps[trace.steps.length - 1];

@@ -44,7 +44,7 @@ export class Machine {
   initial(events: (e: MachineEvent) => void): Int32Array {
     const m = this.m;
     const s = new Int32Array(m.width);
-    for (const g of m.globals) s.fill(g.init, g.offset, g.offset + g.size);
+    for (const g of m.globals) s.set(g.init, g.offset);
     m.threads.forEach((t, i) => {
       s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
       this.guarded(s, i, events, undefined, () => this.runLocal(s, i, events));

@@ -25,15 +25,17 @@ export function heldSnapshot(machine: Machine, s: Int32Array): Record<string, st
  * The trace to stored state `index`, followed by `extra` moves (thread << 16 | choice), e.g. the move that
  * raised an event. Returns the trace and the final state.
  */
-export function buildTrace(machine: Machine, store: StateStore, index: number, extra: number[] = []): { trace: Trace; state: Int32Array } {
+export function buildTrace(machine: Machine, store: StateStore, index: number, extra: number[] = []): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
   const moves = index >= 0 ? [...pathTo(store, index), ...extra] : [];
   const s = machine.initial(() => undefined);
   const steps: TraceStep[] = [];
+  const logs: LoggedStep[][] = [];
   for (const mv of moves) {
     const t = mv >>> 16;
     const c = mv & 0xffff;
     const log: LoggedStep[] = [];
     machine.step(s, t, c, () => undefined, log);
+    logs.push(log);
     const first = log[0];
     steps.push({
       step: steps.length + 1,
@@ -45,5 +47,5 @@ export function buildTrace(machine: Machine, store: StateStore, index: number, e
       held: heldSnapshot(machine, s),
     });
   }
-  return { trace: { steps, path: moves.map((mv) => `${mv >>> 16}.${mv & 0xffff}`).join(':') }, state: s };
+  return { trace: { steps, path: moves.map((mv) => `${mv >>> 16}.${mv & 0xffff}`).join(':') }, state: s, logs };
 }

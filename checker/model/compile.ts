@@ -213,9 +213,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const globalByName = new Map<string, GlobalVar>();
   for (const [name, d] of varDecls) {
     const size = d.value.array === undefined ? 1 : positiveInt(d.value.array, d.doc, `${d.pointer}/array`, 'an array size') ?? 1;
-    const init = d.value.init === undefined ? 0 : evalConst(d.value.init, d.doc, `${d.pointer}/init`) ?? 0;
+    const initSrc = d.value.init;
+    let init: number[];
+    if (Array.isArray(initSrc)) {
+      // one value per element: the initial contents of a table (devices present at the start, ...)
+      if (initSrc.length !== size) ctx.error('badCount', ctx.pos(d.doc, `${d.pointer}/init`), { what: `"init" of ${name} needs ${size} values (its array size); it`, value: `${initSrc.length}` }, `${d.pointer}/init`);
+      init = Array.from({ length: size }, (_, k) => (k < initSrc.length ? evalConst(initSrc[k], d.doc, `${d.pointer}/init/${k}`) ?? 0 : 0));
+    } else {
+      const v = initSrc === undefined ? 0 : evalConst(initSrc, d.doc, `${d.pointer}/init`) ?? 0;
+      init = new Array<number>(size).fill(v);
+    }
     let guard = -1;
-    if (d.value.guard !== undefined && d.value.guard !== 'none') {
+    if (d.value.guard === 'rcu') guard = -2; // RCU-protected: read under rcu_read_lock(), stable only inside it
+    else if (d.value.guard !== undefined && d.value.guard !== 'none') {
       const g = constantLockRef(d.value.guard);
       if (g === undefined) ctx.error('guardUnknown', ctx.pos(d.doc, `${d.pointer}/guard`), { name, guard: d.value.guard }, `${d.pointer}/guard`);
       else guard = g;
@@ -255,7 +265,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       continue;
     }
     const size = cls ? cls.instances.length : 1;
-    const g: GlobalVar = { name: `${name} pending`, offset: nextGlobal, size, init: 0, guard: -1 };
+    const g: GlobalVar = { name: `${name} pending`, offset: nextGlobal, size, init: new Array<number>(size).fill(0), guard: -1 };
     nextGlobal += size;
     globals.push(g);
     works.set(name, { decl: d, pending: g.offset, cls });
@@ -420,13 +430,23 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       return declared;
     };
 
-    const env = (frame: Frame, pointer: string, offsetBase = 0): ExprEnv => ({
+    // What the next emitted instruction reads (for the TOCTOU analysis): every local and shared var that
+    // its expressions looked up since the previous instruction was emitted.
+    let pendingReads = { globals: new Set<string>(), locals: new Set<number>() };
+    const env = (frame: Frame, pointer: string, offsetBase = 0, record = true): ExprEnv => ({
       lookup: (n) => {
         const l = frame.scope.get(n);
-        if (l) return l;
+        if (l) {
+          if (record && l.kind === 'local') pendingReads.locals.add(l.offset);
+          if (record && l.kind === 'global') pendingReads.globals.add(l.name);
+          return l;
+        }
         if (n in params) return { kind: 'const', value: params[n] };
         const g = globalByName.get(n);
-        if (g) return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || varDecls.get(n)!.value.array !== undefined, guard: g.guard, name: g.name };
+        if (g) {
+          if (record) pendingReads.globals.add(g.name);
+          return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || varDecls.get(n)!.value.array !== undefined, guard: g.guard, name: g.name };
+        }
         const id = instanceByName.get(n);
         if (id !== undefined) return { kind: 'const', value: id };
         return undefined;
@@ -481,7 +501,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, e.at), { name: src, what: 'an expression' }, pointer);
         return { readsGlobal: false };
       }
-      const b = env(frame, pointer).lookup(nameNode.name);
+      const b = env(frame, pointer, 0, false).lookup(nameNode.name);
       if (!b) {
         env(frame, pointer).error(nameNode.at, 'unknownName', nameNode.name);
         return { readsGlobal: false };
@@ -559,6 +579,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     };
 
     const emit = (i: Instr): number => {
+      i.reads = { globals: [...pendingReads.globals], locals: [...pendingReads.locals] };
+      pendingReads = { globals: new Set(), locals: new Set() };
       code.push(i);
       return code.length - 1;
     };
@@ -827,7 +849,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const a = args[k];
         const argPtr = `${pointer}/args/${k}`;
         const asName = typeof a === 'string' && /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(a) ? a.trim() : undefined;
-        const b = asName ? env(frame, argPtr).lookup(asName) : undefined;
+        const b = asName ? env(frame, argPtr, 0, false).lookup(asName) : undefined;
         if (b && b.kind !== 'const' && b.array) {
           callee.scope.set(name, b);
           return;

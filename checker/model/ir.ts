@@ -36,6 +36,8 @@ interface InstrBase {
   frames: string[];
   /** for inlined code: the outermost call in the thread's own body, where the user's code calls in */
   callSite?: SourcePos;
+  /** shared vars (by name) and thread slots (arrays by their first slot) its expressions read */
+  reads?: { globals: string[]; locals: number[] };
 }
 
 export type Instr = InstrBase &
@@ -99,7 +101,9 @@ export interface GlobalVar {
   name: string;
   offset: number;
   size: number;
-  init: number;
+  /** one initial value per element */
+  init: number[];
+  /** instance id of the guarding lock; -1: none; -2: RCU */
   guard: number;
 }
 

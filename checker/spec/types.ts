@@ -30,7 +30,8 @@ export interface LockDecl {
 
 export interface VarDecl {
   description?: string;
-  init?: number | string;
+  /** a value for every element, or (for an array) one value per element */
+  init?: number | string | (number | string)[];
   array?: number | string;
   /** The lock that protects the variable ("none": unprotected). Writes without it are assertion findings. */
   guard?: string;
