@@ -20,7 +20,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     findings.push(f);
   }
   for (const r of x.events) {
-    const { trace, logs } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : []);
+    const { trace, logs } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : [], r.event.instr);
     const window = r.event.kind === 'assertion' && r.event.thread >= 0 ? findToctou(m, trace, logs, r.event.thread, r.event.instr) : undefined;
     if (window) {
       const mark = (k: number, note: string) => (trace.steps[k - 1].note = note);

@@ -23,7 +23,7 @@ export const CODES = {
   unknownVariable: { code: 'LC3002', message: 'unknown name "{{name}}"', hint: 'declare it as a local, a shared var, a param, or use a lock instance name{{suggest}}' },
   unknownProcedure: { code: 'LC3003', message: 'unknown procedure "{{name}}"', hint: 'define it under "procedures" here or in an imported model{{suggest}}' },
   argumentCount: { code: 'LC3004', message: '"{{name}}" takes {{expected}} argument(s), {{actual}} given', hint: 'match the procedure\'s "params"' },
-  expressionSyntax: { code: 'LC3005', message: 'expression error: {{reason}}', hint: 'expressions use C-like operators: == != < <= > >= && || ! + - * / % ?: and calls such as cmp(a, b)' },
+  expressionSyntax: { code: 'LC3005', message: 'expression error: {{reason}}', hint: 'expressions use C-like operators: == != < <= > >= && || ! ~ & | + - * / % ?: and calls such as cmp(a, b)' },
   recursion: { code: 'LC3006', message: 'procedures call each other recursively: {{chain}}', hint: 'procedures are inlined, so recursion is not allowed; use a bounded loop' },
   duplicateName: { code: 'LC3007', message: 'duplicate {{what}} "{{name}}"', hint: 'names must be unique; {{where}}' },
   shorthandSyntax: { code: 'LC3008', message: 'lock shorthand: {{reason}}', hint: 'steps are L(X) R(X) T(X) U(X) N(X,Y) S(X,k), separated by spaces; X is a lock or CLASS[INSTANCE]' },

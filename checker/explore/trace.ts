@@ -1,6 +1,6 @@
 // Counterexample traces: the parent links give the shortest path to a state; replaying it through the
 // machine with logging recovers each step's action, source position and the locks every thread holds.
-import { H_READ, heldInst } from '../model/ir';
+import { H_READ, heldInst, Instr } from '../model/ir';
 import { Trace, TraceStep } from '../result';
 import { LoggedStep, Machine } from './machine';
 import { StateStore } from './store';
@@ -25,7 +25,7 @@ export function heldSnapshot(machine: Machine, s: Int32Array): Record<string, st
  * The trace to stored state `index`, followed by `extra` moves (thread << 16 | choice), e.g. the move that
  * raised an event. Returns the trace and the final state.
  */
-export function buildTrace(machine: Machine, store: StateStore, index: number, extra: number[] = []): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
+export function buildTrace(machine: Machine, store: StateStore, index: number, extra: number[] = [], focus?: Instr): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
   const moves = index >= 0 ? [...pathTo(store, index), ...extra] : [];
   const s = machine.initial(() => undefined);
   const steps: TraceStep[] = [];
@@ -36,7 +36,9 @@ export function buildTrace(machine: Machine, store: StateStore, index: number, e
     const log: LoggedStep[] = [];
     machine.step(s, t, c, () => undefined, log);
     logs.push(log);
-    const first = log[0];
+    // The last step shows the instruction the finding is about (e.g. the assert that failed), when it ran.
+    const focused = focus && logs.length === moves.length ? log.find((e) => e.instr === focus) : undefined;
+    const first = focused ?? log[0];
     steps.push({
       step: steps.length + 1,
       thread: machine.m.threads[t].name,

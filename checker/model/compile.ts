@@ -310,9 +310,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       programs.push({ name: inst === undefined ? `kworker/${name}` : `kworker/${name}[${inst}]`, decl: `kworker/${name}`, lowered, index: 0, worker: true });
     });
   }
-  // Procedures no thread calls are still checked, so a mistake in a model does not wait for its first caller.
+  // The spec's own procedures are checked even when no thread calls them. Imported models are checked where
+  // they are used: their procedures may rely on declarations that only the specs using them provide.
   for (const [name, d] of procDecls) {
-    if (calledProcs.has(name) || recursive.has(name)) continue;
+    if (calledProcs.has(name) || recursive.has(name) || d.doc !== loaded.spec) continue;
     const params = d.value.params ?? [];
     const locals = Object.fromEntries(params.map((p) => [p, arrayParam(name, p, new Set()) ? { array: 1 } : 0]));
     withoutCode(() => lowerThread({ name: `(check ${name})`, locals, body: [{ call: name, args: params }] }, d.pointer, d.doc));

@@ -177,7 +177,7 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
     case 'unary': {
       const x = c(e.e);
       const f = x.ev;
-      const ev: Ev = e.op === '!' ? (s, b) => (f(s, b) ? 0 : 1) : (s, b) => -f(s, b) | 0;
+      const ev: Ev = e.op === '!' ? (s, b) => (f(s, b) ? 0 : 1) : e.op === '~' ? (s, b) => ~f(s, b) : (s, b) => -f(s, b) | 0;
       return fold({ ev, readsGlobal: x.readsGlobal }, x.constant !== undefined);
     }
     case 'bin': {

@@ -8,7 +8,7 @@ export type Expr =
   | { t: 'attr'; base: Expr; attr: string; at: number }
   | { t: 'call'; fn: string; args: Expr[]; at: number }
   | { t: 'set'; items: Expr[]; at: number }
-  | { t: 'unary'; op: '!' | '-'; e: Expr; at: number }
+  | { t: 'unary'; op: '!' | '-' | '~'; e: Expr; at: number }
   | { t: 'bin'; op: BinOp; l: Expr; r: Expr; at: number }
   | { t: 'cond'; c: Expr; a: Expr; b: Expr; at: number };
 
@@ -26,7 +26,7 @@ interface Tok {
   at: number;
 }
 
-const OPS = ['||', '&&', '==', '!=', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', '{', '}', ',', '.', '?', ':', '|', '&'];
+const OPS = ['||', '&&', '==', '!=', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', '{', '}', ',', '.', '?', ':', '|', '&', '~'];
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -100,7 +100,7 @@ export function parseExpr(src: string | number): Expr {
   };
   const unary = (): Expr => {
     const t = peek();
-    if (t.k === 'op' && (t.s === '!' || t.s === '-')) {
+    if (t.k === 'op' && (t.s === '!' || t.s === '-' || t.s === '~')) {
       take();
       return { t: 'unary', op: t.s, e: unary(), at: t.at };
     }
