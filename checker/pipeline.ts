@@ -104,7 +104,9 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
           ? diag('maxSeconds', at, { seconds: stats.seconds }).message
           : stopped === 'interrupted'
             ? diag('interrupted', at, { states: stats.states }).message
-            : undefined;
+            : stopped === 'max-memory'
+              ? diag('maxMemory', at, { states: stats.states, mb: Math.round((options.maxMemoryBytes ?? 0) / 2 ** 20) }).message
+              : undefined;
     const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
     const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete, diagnostics: [] };
     result.lockGraph = graph;

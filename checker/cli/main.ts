@@ -1,22 +1,49 @@
-// The CLI, kept thin: argv -> options -> pipeline -> reporter -> exit code.
+// The CLI, kept thin: argv -> options -> pipeline -> (baseline) -> reporters -> exit code.
 // Exit codes (conformance contract): 0 every spec as expected, 1 a spec's findings differ from its
 // expectation, 2 a bad spec or bad usage, 3 a bound was hit before the search finished.
+// Files it writes (--report, --output) are written whole or not at all (write-file.ts).
 import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
+import * as fs from 'fs';
 import * as path from 'path';
 import { checkFile, errorResult } from '../pipeline';
 import { CheckResult } from '../result';
 import { nodeHost } from '../spec/host';
 import { diag } from '../diagnostics/diagnostic';
+import { applyBaseline, parseBaseline } from '../../reports/baseline';
+import { graphvizLayout } from '../../reports/html/graphs';
+import { renderHtml } from '../../reports/html/index';
+import { collectSources } from '../../reports/html/sources';
+import { renderItf } from '../../reports/itf';
 import { renderJson } from '../../reports/json';
+import { renderJunit } from '../../reports/junit';
+import { renderSarif } from '../../reports/sarif';
 import { renderDiagnostics, renderText } from '../../reports/text';
+import { SearchProgress } from './progress';
+import { writeFileAtomic } from './write-file';
 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** stdout is a terminal (colour) */
+  outIsTTY?: boolean;
+  /** where the progress line goes, and whether it is a terminal */
+  progressStream?: NodeJS.WriteStream;
+  env?: NodeJS.ProcessEnv;
 }
 
-const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  outIsTTY: process.stdout.isTTY === true,
+  progressStream: process.stderr,
+  env: process.env,
+};
+
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'itf'] as const;
+export type Format = (typeof FORMATS)[number];
+const FILE_FORMATS = [...FORMATS, 'html'] as const;
+type FileFormat = (typeof FILE_FORMATS)[number];
 
 export function exitCodeFor(result: CheckResult): number {
   const rs = result.results;
@@ -25,6 +52,20 @@ export function exitCodeFor(result: CheckResult): number {
   if (rs.some((r) => r.verdict === 'incomplete')) return 3;
   return 0;
 }
+
+/**
+ * Colour on stdout: never with NO_COLOR (non-empty, no-color.org); FORCE_COLOR forces it (but "0" or "false"
+ * turn it off); else only on a terminal that is not "dumb".
+ */
+export function useColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return isTTY && env.TERM !== 'dumb';
+}
+
+/** The CI environment variable, as CI services set it ("true", "1", ...). */
+export const inCi = (env: NodeJS.ProcessEnv) => !!env.CI && env.CI !== '0' && env.CI !== 'false';
 
 function collect(v: string, prev: string[]) {
   return [...prev, v];
@@ -40,6 +81,16 @@ function parseParams(list: string[]): Record<string, number> | string {
   return out;
 }
 
+function parseOutputs(list: string[]): { format: FileFormat; file: string }[] | string {
+  const out: { format: FileFormat; file: string }[] = [];
+  for (const o of list) {
+    const m = /^([a-z]+)=(.+)$/.exec(o);
+    if (!m || !(FILE_FORMATS as readonly string[]).includes(m[1])) return `--output expects FORMAT=FILE with FORMAT one of ${FILE_FORMATS.join(', ')}, got "${o}"`;
+    out.push({ format: m[1] as FileFormat, file: m[2] });
+  }
+  return out;
+}
+
 async function expandFiles(patterns: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of patterns) {
@@ -51,9 +102,44 @@ async function expandFiles(patterns: string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
+/** lockcheck's version, from the package.json above this file (in checker/cli/ or dist/checker/cli/). */
+function toolVersion(): string | undefined {
+  for (let dir = __dirname, k = 0; k < 5; k++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'lockcheck') return pkg.version;
+    } catch {
+      // not here: look one level up
+    }
+  }
+  return undefined;
+}
+
+function readSource(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+interface CheckCliOptions {
+  format: Format;
+  output: string[];
+  report?: string;
+  baseline?: string;
+  progress?: boolean;
+  maxStates?: number;
+  maxSeconds?: number;
+  param: string[];
+  without: string[];
+  traces: boolean;
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
   let interrupted = false;
+  const env = io.env ?? {};
   const onSigint = () => {
     interrupted = true;
   };
@@ -65,47 +151,90 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('check')
     .description('check specs: explore every interleaving and report deadlocks, lock-order cycles and more')
     .argument('<spec...>', 'spec files or globs, e.g. "specs/**/*.json"')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format on stdout').choices([...FORMATS]).default('text'))
+    .option('--report <file.html>', 'also write the HTML report (self-contained, opens offline) to this file')
+    .option('--output <FORMAT=FILE>', `also write FORMAT (${FILE_FORMATS.join(', ')}) to FILE (repeatable)`, collect, [])
+    .option('--baseline <old.json>', 'report only findings that this earlier --format json result does not have')
+    .option('--progress', 'show a progress line on stderr, even when it is not a terminal or CI is set')
+    .option('--no-progress', 'never show the progress line')
     .option('--max-states <n>', 'stop after storing this many states (verdict incomplete, exit 3)', (v) => Number(v))
     .option('--max-seconds <s>', 'stop after this many seconds per spec (verdict incomplete, exit 3)', (v) => Number(v))
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
-    .action(async (patterns: string[], o: { format: string; maxStates?: number; maxSeconds?: number; param: string[]; without: string[]; traces: boolean }) => {
+    .action(async (patterns: string[], o: CheckCliOptions) => {
+      const usage = (msg: string) => {
+        io.err(`lockcheck: ${msg}\n`);
+        code = 2;
+      };
       for (const [flag, v] of [['--max-states', o.maxStates], ['--max-seconds', o.maxSeconds]] as const) {
-        if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
-          io.err(`lockcheck: ${flag} expects a positive number\n`);
-          code = 2;
-          return;
-        }
+        if (v !== undefined && !(Number.isFinite(v) && v > 0)) return usage(`${flag} expects a positive number`);
       }
       const params = parseParams(o.param);
-      if (typeof params === 'string') {
-        io.err(`lockcheck: ${params}\n`);
-        code = 2;
-        return;
+      if (typeof params === 'string') return usage(params);
+      const outputs = parseOutputs(o.output);
+      if (typeof outputs === 'string') return usage(outputs);
+      if (o.report) outputs.push({ format: 'html', file: o.report });
+      let baseline: ReturnType<typeof parseBaseline> | undefined;
+      if (o.baseline) {
+        const text = readSource(o.baseline);
+        baseline = text === undefined ? `cannot read ${o.baseline}` : parseBaseline(text);
+        if (typeof baseline === 'string') return usage(`--baseline ${o.baseline}: ${baseline}`);
       }
       const files = await expandFiles(patterns);
-      if (files.length === 0) {
-        io.err(`lockcheck: no spec matches ${patterns.map((p) => JSON.stringify(p)).join(' ')}\n`);
-        code = 2;
-        return;
-      }
+      if (files.length === 0) return usage(`no spec matches ${patterns.map((p) => JSON.stringify(p)).join(' ')}`);
+
+      const stream = io.progressStream ?? process.stderr;
+      const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });
       process.on('SIGINT', onSigint);
-      const result: CheckResult = { results: [] };
+      let result: CheckResult = { results: [] };
       try {
         for (const f of files) {
-          result.results.push(
-            checkFile(nodeHost, f, { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, shouldStop: () => interrupted }),
-          );
+          const onProgress = progress.begin(path.relative(process.cwd(), f) || f);
+          const r = checkFile(nodeHost, f, { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, shouldStop: () => interrupted, onProgress });
+          progress.end(r.stats?.states, r.stats?.seconds);
+          result.results.push(r);
         }
       } finally {
+        progress.end();
         process.removeListener('SIGINT', onSigint);
+      }
+      if (baseline && typeof baseline !== 'string') {
+        const b = applyBaseline(result, baseline);
+        result = b.result;
+        const left = result.results.reduce((a, r) => a + r.findings.length, 0);
+        io.err(`lockcheck: baseline ${o.baseline}: ${b.suppressed} known finding${b.suppressed === 1 ? '' : 's'} left out, ${left} new\n`);
       }
       const diags = renderDiagnostics(result);
       if (diags) io.err(diags + '\n');
-      io.out(o.format === 'json' ? renderJson(result) : renderText(result, { traces: o.traces }));
-      code = exitCodeFor(result);
+
+      const version = toolVersion();
+      const render = async (format: FileFormat, color: boolean): Promise<string> => {
+        switch (format) {
+          case 'text':
+            return renderText(result, { traces: o.traces, color });
+          case 'json':
+            return renderJson(result);
+          case 'sarif':
+            return renderSarif(result, { toolVersion: version });
+          case 'junit':
+            return renderJunit(result);
+          case 'itf':
+            return renderItf(result);
+          case 'html':
+            return renderHtml(result, { layout: await graphvizLayout(), sources: collectSources(result, readSource) });
+        }
+      };
+      for (const out of outputs) {
+        try {
+          writeFileAtomic(out.file, await render(out.format, false));
+        } catch (e) {
+          io.err(`lockcheck: cannot write ${out.file}: ${e instanceof Error ? e.message : String(e)}\n`);
+          code = 2;
+        }
+      }
+      io.out(await render(o.format, o.format === 'text' && useColor(env, io.outIsTTY === true)));
+      if (code === 0) code = exitCodeFor(result);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -50,6 +50,7 @@ export const CODES = {
 
   maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },
   maxSeconds: { code: 'LC5002', message: 'stopped after {{seconds}} s (--max-seconds)', hint: 'raise --max-seconds, or shrink the model' },
+  maxMemory: { code: 'LC5004', message: 'stopped after {{states}} states: memory passed {{mb}} MiB (--max-memory)', hint: 'raise --max-memory, or shrink the model' },
   interrupted: { code: 'LC5003', message: 'interrupted after {{states}} states', hint: 'the search was stopped by a signal' },
 
   internal: { code: 'LC9001', message: 'internal error, please report: {{reason}}', hint: 'this is a bug in lockcheck, not in your spec' },

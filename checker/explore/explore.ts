@@ -7,6 +7,8 @@ import { ModelRuntimeError } from '../model/expr-compile';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';
 import { StateStore } from './store';
+import { PartialOrder } from './por';
+import { makeCanonicalizer, symmetryGroups } from './symmetry';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -16,6 +18,12 @@ export interface ExploreOptions {
   /** time source, injectable for tests */
   now?: () => number;
   onProgress?: (p: { states: number; depth: number; frontier: number; seconds: number }) => void;
+  /** partial-order reduction (default on) */
+  por?: boolean;
+  /** symmetry reduction over copies of a thread (default on) */
+  symmetry?: boolean;
+  /** stop when the heap grows past this many bytes */
+  maxMemoryBytes?: number;
 }
 
 export interface EventRecord {
@@ -40,7 +48,9 @@ export interface Exploration {
   transitions: number;
   depth: number;
   seconds: number;
-  stopped?: 'max-states' | 'max-seconds' | 'interrupted';
+  stopped?: 'max-states' | 'max-seconds' | 'max-memory' | 'interrupted';
+  /** states expanded by one thread only (partial-order reduction) */
+  reduced: number;
 }
 
 export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploration {
@@ -48,7 +58,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   const t0 = now();
   const machine = new Machine(m);
   const lockdep = new LockdepValidator(m);
-  const store = new StateStore(m.width);
+  const store = new StateStore(m.width, 1 << 12, opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m)));
   const events: EventRecord[] = [];
   const eventKeys = new Set<string>();
   const deadlocks: number[] = [];
@@ -69,6 +79,10 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   const s = new Int32Array(m.width);
   const next = new Int32Array(m.width);
   const T = m.threads.length;
+  const moves = new Int32Array(T);
+  const analysis = opts.por === false ? undefined : new PartialOrder(m);
+  const por = analysis?.enabled ? analysis : undefined;
+  let reduced = 0;
   let depth = 0;
   let levelEnd = 1;
   let stopped: Exploration['stopped'];
@@ -89,16 +103,20 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
         stopped = 'interrupted';
         break;
       }
+      if (opts.maxMemoryBytes !== undefined && (idx & 4095) === 0 && process.memoryUsage().rss > opts.maxMemoryBytes) {
+        stopped = 'max-memory';
+        break;
+      }
       opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: sec });
     }
     store.get(idx, s);
     let anyMove = false;
     let live = false;
     for (let t = 0; t < T; t++) {
+      moves[t] = 0;
       const instr = machine.instrAt(s, t);
       if (instr.op === 'end') continue;
       if (!machine.isIdle(s, t)) live = true;
-      let n: number;
       try {
         // Checks made at the attempt, whether or not it can proceed: lockdep's, and sleeping under RCU.
         if ((instr.op === 'acquire' && !instr.trylock) || (instr.op === 'sync_begin' && instr.srcu)) {
@@ -111,24 +129,35 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
         }
         if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
           record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
-        n = machine.moves(s, t);
+        moves[t] = machine.moves(s, t);
       } catch (e) {
         if (!(e instanceof ModelRuntimeError)) throw e;
-        n = 1; // the move reports the error and ends the thread
+        moves[t] = 1; // the move reports the error and ends the thread
       }
-      for (let c = 0; c < n; c++) {
+    }
+    const expand = (t: number): boolean => {
+      // returns whether every successor was new (for the cycle proviso)
+      let allNew = true;
+      for (let c = 0; c < moves[t]; c++) {
         anyMove = true;
         transitions++;
         next.set(s);
         machine.step(next, t, c, (e) => record(e, idx, (t << 16) | c));
-        store.insert(next, idx, (t << 16) | c);
+        if (!store.insert(next, idx, (t << 16) | c).added) allNew = false;
         if (store.count >= maxStates && store.count > idx + 1) {
           stopped = 'max-states';
-          break;
+          return allNew;
         }
       }
-      if (stopped) break;
+      return allNew;
+    };
+    let ample = -1;
+    if (por) {
+      const pc = (u: number) => s[m.threads[u].base];
+      for (let t = 0; t < T && ample < 0; t++) if (moves[t] > 0 && por.independent(t, pc)) ample = t;
     }
+    if (ample >= 0 && expand(ample)) reduced++;
+    else for (let t = 0; t < T && !stopped; t++) if (t !== ample) expand(t);
     if (stopped) break;
     if (live && !anyMove) {
       deadlockStates++;
@@ -148,7 +177,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       }
     }
   }
-  return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds: now() - t0, stopped };
+  return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds: now() - t0, stopped, reduced };
 }
 
 /** Steps that may sleep: sleeping locks, grace periods, waits (spinlocks, rwlocks and trylocks do not). */

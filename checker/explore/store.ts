@@ -13,7 +13,15 @@ export class StateStore {
   /** the transition that reached the state: thread << 16 | choice */
   via: Int32Array;
 
-  constructor(width: number, initialCapacity = 1 << 12) {
+  /** symmetry: states are found by their canonical form, kept in a second arena */
+  private canon?: (s: Int32Array, out: Int32Array) => void;
+  private canonArena?: Int32Array;
+  private scratch: Int32Array;
+
+  constructor(width: number, initialCapacity = 1 << 12, canon?: (s: Int32Array, out: Int32Array) => void) {
+    this.canon = canon;
+    this.scratch = new Int32Array(Math.max(1, width));
+    if (canon) this.canonArena = new Int32Array(initialCapacity * Math.max(1, width));
     this.width = Math.max(1, width);
     this.arena = new Int32Array(initialCapacity * this.width);
     this.fpLo = new Uint32Array(initialCapacity);
@@ -25,7 +33,7 @@ export class StateStore {
 
   /** Bytes used per stored state by the arena, fingerprints, parent links and the hash table. */
   bytesPerState(): number {
-    return this.width * 4 + 4 + 4 + 4 + (this.table.length * 4) / Math.max(1, this.count);
+    return this.width * 4 * (this.canonArena ? 2 : 1) + 4 + 4 + 4 + (this.table.length * 4) / Math.max(1, this.count);
   }
 
   get(index: number, out: Int32Array): Int32Array {
@@ -34,8 +42,13 @@ export class StateStore {
   }
 
   /** Inserts s unless an equal state is stored. Returns the index and whether it is new. */
-  insert(s: Int32Array, parent: number, via: number): { index: number; added: boolean } {
+  insert(actual: Int32Array, parent: number, via: number): { index: number; added: boolean } {
     const w = this.width;
+    let s = actual;
+    if (this.canon) {
+      this.canon(actual, this.scratch);
+      s = this.scratch;
+    }
     let h1 = 0x9747b28c;
     let h2 = 0x85ebca6b;
     for (let i = 0; i < w; i++) {
@@ -61,7 +74,8 @@ export class StateStore {
     }
     const index = this.count;
     if (index >= this.fpLo.length) this.growArena();
-    this.arena.set(s, index * w);
+    this.arena.set(actual, index * w);
+    if (this.canonArena) this.canonArena.set(s, index * w);
     this.fpLo[index] = h2;
     this.parent[index] = parent;
     this.via[index] = via;
@@ -73,7 +87,7 @@ export class StateStore {
 
   private equals(idx: number, s: Int32Array): boolean {
     const off = idx * this.width;
-    const a = this.arena;
+    const a = this.canonArena ?? this.arena;
     for (let i = 0; i < this.width; i++) if (a[off + i] !== s[i]) return false;
     return true;
   }
@@ -89,14 +103,16 @@ export class StateStore {
     this.fpLo = grow(this.fpLo, cap);
     this.parent = grow(this.parent, cap);
     this.via = grow(this.via, cap);
+    if (this.canonArena) this.canonArena = grow(this.canonArena, cap * this.width);
   }
 
   private rehash() {
     const table = new Int32Array(this.table.length * 2);
     const mask = table.length - 1;
     const tmp = new Int32Array(this.width);
+    const src = this.canonArena ?? this.arena;
     for (let idx = 0; idx < this.count; idx++) {
-      this.get(idx, tmp);
+      tmp.set(src.subarray(idx * this.width, (idx + 1) * this.width));
       let slot = this.slotHash(tmp) & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = idx + 1;
