@@ -3,7 +3,7 @@
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
 import { matchExpectation } from './analyse/expect';
-import { explore, Exploration, ExploreOptions } from './explore/explore';
+import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from './explore/explore';
 import { compile, CompileOptions } from './model/compile';
 import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
@@ -11,7 +11,12 @@ import { load } from './spec/load';
 import { validateSchema } from './spec/schema';
 import { CompiledModel } from './model/ir';
 
-export interface CheckOptions extends CompileOptions, ExploreOptions {}
+export interface CheckOptions extends CompileOptions, ExploreOptions {
+  /** seeded random walks instead of an exhaustive search */
+  simulate?: SimulateOptions;
+}
+
+const paramArgs = (o: CheckOptions) => Object.entries(o.params ?? {}).map(([k, v]) => ` --param ${k}=${v}`).join('');
 
 export function errorResult(file: string, diagnostics: Diagnostic[], name?: string): SpecResult {
   return { file, name, verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics };
@@ -67,10 +72,15 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     const stats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0, statesPerSecond: 0, bytesPerState: 0, threads: front.model.threads.length, stateSlots: front.model.width, deadlockStates: 0 };
     let stopped: Exploration['stopped'];
     let elapsed = 0;
+    let walks = 0;
+    let splitDepth = -1;
     let graph: SpecResult['lockGraph'];
     for (const attrOrders of orders) {
       const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
-      const x = explore(model, options);
+      const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, options);
+      walks += x.walks ?? 0;
+      splitDepth = x.splitDepth ?? splitDepth;
+      stats.reducedStates = (stats.reducedStates ?? 0) + x.reduced;
       const label = attrOrders ? Object.entries(attrOrders).map(([k, v]) => `${k}: ${v.join(' < ')}`).join('; ') : undefined;
       const fs = analyse(model, x);
       for (const f of fs) {
@@ -96,7 +106,8 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     stats.seconds = Math.round(elapsed * 1000) / 1000;
     stats.statesPerSecond = elapsed > 0 ? Math.round(stats.states / elapsed) : stats.states;
     const complete = stopped === undefined;
-    const match = matchExpectation(findings, front.model.expect, complete);
+    const exhaustive = complete && !options.simulate && options.bitstateBits === undefined && !options.shard;
+    const match = matchExpectation(findings, front.model.expect, exhaustive);
     const incomplete =
       stopped === 'max-states'
         ? diag('maxStates', at, { states: stats.states }).message
@@ -107,8 +118,28 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
             : stopped === 'max-memory'
               ? diag('maxMemory', at, { states: stats.states, mb: Math.round((options.maxMemoryBytes ?? 0) / 2 ** 20) }).message
               : undefined;
-    const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
-    const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete, diagnostics: [] };
+    // A search that could have missed states proves nothing: a random simulation, or a bitstate search,
+    // finding nothing is "incomplete" (what it finds is real). A shard covers only its part.
+    let partial: string | undefined;
+    if (options.simulate) {
+      partial = `simulation: ${walks} random walk${walks === 1 ? '' : 's'} (seed ${options.simulate.seed}), not an exhaustive search`;
+      stats.mode = 'simulation';
+      stats.walks = walks;
+      for (const f of findings)
+        if (typeof f.details?.walk === 'number') f.details.reproduce = `lockcheck check ${display} --simulate 1 --seed ${options.simulate.seed} --walk ${f.details.walk}${paramArgs(options)}`;
+    } else if (options.bitstateBits !== undefined) {
+      partial = `bitstate search: ${stats.states} states hashed into 2^${options.bitstateBits} bits; a hash collision may have hidden states`;
+      stats.mode = 'bitstate';
+    } else if (options.shard) {
+      partial = `shard ${options.shard.index}/${options.shard.count} (split at depth ${splitDepth}): merge all shards with lockcheck merge`;
+      stats.mode = 'shard';
+      stats.shard = { ...options.shard, depth: splitDepth };
+    } else stats.mode = 'exhaustive';
+    stats.complete = complete;
+    const verdict = !complete || (partial && findings.length === 0) ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
+    const why = incomplete ?? (verdict === 'incomplete' ? partial : undefined);
+    const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete: why, diagnostics: [] };
+    if (partial && verdict !== 'incomplete') result.coverage = partial;
     result.lockGraph = graph;
     if (variants.length > 0) result.variants = variants;
     return result;

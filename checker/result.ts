@@ -65,6 +65,14 @@ export interface Stats {
   threads: number;
   stateSlots: number;
   deadlockStates: number;
+  /** how the states were searched */
+  mode?: 'exhaustive' | 'bitstate' | 'simulation' | 'shard';
+  walks?: number;
+  shard?: { index: number; count: number; depth: number };
+  /** states expanded by a single thread (partial-order reduction) */
+  reducedStates?: number;
+  /** false when a bound (states, time, memory, a signal) stopped the search */
+  complete?: boolean;
 }
 
 export type Verdict = 'ok' | 'findings' | 'incomplete' | 'error';
@@ -81,8 +89,10 @@ export interface SpecResult {
   unexpected: FindingKind[];
   missing: FindingKind[];
   stats?: Stats;
-  /** why the search stopped early */
+  /** why the search stopped early, or why it proves nothing (simulation, bitstate, one shard) */
   incomplete?: string;
+  /** for a partial search that found something: what it covered */
+  coverage?: string;
   /** lockdep's class dependency graph over every explored run: held -> acquired */
   lockGraph?: { nodes: string[]; edges: { from: string; to: string; type: string }[] };
   /** for attributes declared "any": the findings under each order that was tried */

@@ -11,10 +11,16 @@ import { findToctou } from './toctou';
 
 export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   const findings: Finding[] = [];
+  // simulation: remember which walk reached each finding's state, for its reproduce line
+  const walks = new Map<Finding, number>();
+  const at = <F extends Finding>(f: F, state: number): F => {
+    if (x.walkOf) walks.set(f, x.walkOf(Math.max(0, state)));
+    return f;
+  };
   // Deadlock states that differ only in bystanders (a thread done, or blocked elsewhere) read the same.
   const seenDeadlocks = new Set<string>();
   for (const idx of x.deadlocks) {
-    const f = deadlockFinding(m, x, idx);
+    const f = at(deadlockFinding(m, x, idx), idx);
     if (seenDeadlocks.has(f.message)) continue;
     seenDeadlocks.add(f.message);
     findings.push(f);
@@ -27,14 +33,14 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
       mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
       mark(window.write, `${window.writer} writes ${window.variable}`);
       mark(window.use, `use: ${r.event.message}`);
-      findings.push({
+      findings.push(at({
         kind: 'toctou',
         message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${r.event.message}`,
         location: r.event.instr.src,
         calledFrom: r.event.instr.callSite,
         trace,
         details: { window: { check: window.check, write: window.write, use: window.use }, variable: window.variable, reader: window.reader, writer: window.writer, guard: window.guard, check: r.event.message },
-      });
+      }, r.state));
       continue;
     }
     if (r.attempt !== undefined) {
@@ -44,7 +50,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     }
     const last = trace.steps[trace.steps.length - 1];
     if (last) last.note = r.event.message;
-    findings.push({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, calledFrom: r.event.instr.callSite, trace });
+    findings.push(at({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, calledFrom: r.event.instr.callSite, trace }, r.state));
   }
   for (const r of x.lockdep.recursive.values()) {
     const w = r.witness;
@@ -60,15 +66,16 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const heldAt = acquiredAt(trace, th, held);
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
-    findings.push({ kind: 'recursive-locking', message, location: w.instr.src, calledFrom: w.instr.callSite, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th } });
+    findings.push(at({ kind: 'recursive-locking', message, location: w.instr.src, calledFrom: w.instr.callSite, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th } }, w.state));
   }
   const deadlocks = findings.filter((f) => f.kind === 'deadlock');
-  for (const cycle of x.lockdep.strongCycles()) findings.push(cycleFinding(m, x, cycle, deadlocks));
+  for (const cycle of x.lockdep.strongCycles()) findings.push(at(cycleFinding(m, x, cycle, deadlocks), cycle[0].witness.state));
   for (const cls of m.classes) {
     if (!cls.cmpFn) continue;
     for (const p of checkCmpOrder(cls.instances, cls.cmpFn, (i) => m.instances[i].short))
       findings.push({ kind: 'cmp-invalid', message: `cmp of ${cls.name} is not a strict total order: ${p.message}`, details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) } });
   }
+  if (x.walkOf) for (const f of findings) if (walks.has(f)) f.details = { ...f.details, walk: walks.get(f) };
   return findings;
 }
 

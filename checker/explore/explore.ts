@@ -9,6 +9,7 @@ import { Machine, MachineEvent } from './machine';
 import { StateStore } from './store';
 import { PartialOrder } from './por';
 import { makeCanonicalizer, symmetryGroups } from './symmetry';
+import seedrandom from 'seedrandom';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -24,6 +25,10 @@ export interface ExploreOptions {
   symmetry?: boolean;
   /** stop when the heap grows past this many bytes */
   maxMemoryBytes?: number;
+  /** bitstate (supertrace) mode: visited states as 2 bits each in a table of 2^bitstateBits bits */
+  bitstateBits?: number;
+  /** explore one shard of the state space */
+  shard?: Shard;
 }
 
 export interface EventRecord {
@@ -51,68 +56,84 @@ export interface Exploration {
   stopped?: 'max-states' | 'max-seconds' | 'max-memory' | 'interrupted';
   /** states expanded by one thread only (partial-order reduction) */
   reduced: number;
+  /** simulation: the walk that first reached a state */
+  walkOf?: (state: number) => number;
+  /** a shard: the depth at which the frontier was split (-1: never reached) */
+  splitDepth?: number;
 }
 
-export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploration {
-  const now = opts.now ?? (() => performance.now() / 1000);
-  const t0 = now();
-  const machine = new Machine(m);
-  const lockdep = new LockdepValidator(m);
-  const store = new StateStore(m.width, 1 << 12, opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m)));
-  const events: EventRecord[] = [];
-  const eventKeys = new Set<string>();
-  const deadlocks: number[] = [];
-  const deadlockKeys = new Set<string>();
-  let deadlockStates = 0;
-  let transitions = 0;
+/**
+ * Split an exhaustive search: states at `depth` are expanded only by the shard their fingerprint falls in
+ * (every state deeper down descends from one of them, so the shards together cover every state).
+ * depth -1: the first level with at least 8 states per shard.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+  depth: number;
+}
 
-  const record = (e: MachineEvent, state: number, move: number, attempt?: number) => {
-    const key = `${e.kind}:${e.instr.src.file}:${e.instr.src.line}:${e.instr.src.col}:${m.threads[e.thread].decl}:${e.message}`;
-    if (eventKeys.has(key)) return;
-    eventKeys.add(key);
-    events.push(attempt === undefined ? { event: e, state, move } : { event: e, state, move, attempt });
-  };
+export interface SimulateOptions {
+  walks: number;
+  seed: string;
+  /** only this walk (to replay one from a reproduce line) */
+  walk?: number;
+  maxDepth?: number;
+}
 
-  const init = machine.initial((e) => record(e, -1, -1));
-  store.insert(init, -1, -1);
+/**
+ * The search state shared by exhaustive and random exploration: the store, the lockdep validator, events,
+ * deadlocks, and the expansion of one state (attempt checks, moves, partial-order reduction).
+ */
+class Search {
+  readonly machine: Machine;
+  readonly lockdep: LockdepValidator;
+  readonly store: StateStore;
+  readonly events: EventRecord[] = [];
+  readonly deadlocks: number[] = [];
+  deadlockStates = 0;
+  transitions = 0;
+  reduced = 0;
+  stopped: Exploration['stopped'];
+  private readonly eventKeys = new Set<string>();
+  private readonly deadlockKeys = new Set<string>();
+  private readonly T: number;
+  readonly moves: Int32Array;
+  readonly s: Int32Array;
+  private readonly next: Int32Array;
+  private readonly por?: PartialOrder;
+  private readonly maxStates: number;
 
-  const s = new Int32Array(m.width);
-  const next = new Int32Array(m.width);
-  const T = m.threads.length;
-  const moves = new Int32Array(T);
-  const analysis = opts.por === false ? undefined : new PartialOrder(m);
-  const por = analysis?.enabled ? analysis : undefined;
-  let reduced = 0;
-  let depth = 0;
-  let levelEnd = 1;
-  let stopped: Exploration['stopped'];
-  const maxStates = opts.maxStates ?? Infinity;
+  constructor(readonly m: CompiledModel, readonly opts: ExploreOptions) {
+    this.machine = new Machine(m);
+    this.lockdep = new LockdepValidator(m);
+    const canon = opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m));
+    this.store = new StateStore(m.width, 1 << 12, canon, opts.bitstateBits);
+    this.T = m.threads.length;
+    this.moves = new Int32Array(this.T);
+    this.s = new Int32Array(m.width);
+    this.next = new Int32Array(m.width);
+    const analysis = opts.por === false ? undefined : new PartialOrder(m);
+    this.por = analysis?.enabled ? analysis : undefined;
+    this.maxStates = opts.maxStates ?? Infinity;
+    const init = this.machine.initial((e) => this.record(e, -1, -1));
+    this.store.insert(init, -1, -1);
+  }
 
-  for (let idx = 0; idx < store.count; idx++) {
-    if (idx === levelEnd) {
-      depth++;
-      levelEnd = store.count;
-    }
-    if ((idx & 255) === 0 && idx > 0) {
-      const sec = now() - t0;
-      if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) {
-        stopped = 'max-seconds';
-        break;
-      }
-      if (opts.shouldStop?.()) {
-        stopped = 'interrupted';
-        break;
-      }
-      if (opts.maxMemoryBytes !== undefined && (idx & 4095) === 0 && process.memoryUsage().rss > opts.maxMemoryBytes) {
-        stopped = 'max-memory';
-        break;
-      }
-      opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: sec });
-    }
-    store.get(idx, s);
-    let anyMove = false;
+  record(e: MachineEvent, state: number, move: number, attempt?: number) {
+    const key = `${e.kind}:${e.instr.src.file}:${e.instr.src.line}:${e.instr.src.col}:${this.m.threads[e.thread].decl}:${e.message}`;
+    if (this.eventKeys.has(key)) return;
+    this.eventKeys.add(key);
+    this.events.push(attempt === undefined ? { event: e, state, move } : { event: e, state, move, attempt });
+  }
+
+  /** Loads state idx into this.s, makes the checks due at each pending step, and counts every thread's moves. */
+  examine(idx: number): { live: boolean; any: boolean } {
+    const { m, machine, s, moves } = this;
+    this.store.get(idx, s);
     let live = false;
-    for (let t = 0; t < T; t++) {
+    let any = false;
+    for (let t = 0; t < this.T; t++) {
       moves[t] = 0;
       const instr = machine.instrAt(s, t);
       if (instr.op === 'end') continue;
@@ -125,59 +146,156 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
           const nest = instr.op === 'acquire' && instr.nest ? instr.nest(s, b) : -1;
           const nh = s[b + T_NHELD];
           const asAcquire = instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
-          if (nh > 0) lockdep.attempt(idx, t, Array.from(s.subarray(b + T_HELD, b + T_HELD + nh)), inst, asAcquire, nest);
+          if (nh > 0) this.lockdep.attempt(idx, t, Array.from(s.subarray(b + T_HELD, b + T_HELD + nh)), inst, asAcquire, nest);
         }
         if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
-          record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
+          this.record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
         moves[t] = machine.moves(s, t);
       } catch (e) {
         if (!(e instanceof ModelRuntimeError)) throw e;
         moves[t] = 1; // the move reports the error and ends the thread
       }
+      if (moves[t] > 0) any = true;
     }
+    return { live, any };
+  }
+
+  /** Performs move (t, c) from the examined state idx; returns the successor's index and whether it is new. */
+  step(idx: number, t: number, c: number): { index: number; added: boolean } {
+    this.transitions++;
+    this.next.set(this.s);
+    this.machine.step(this.next, t, c, (e) => this.record(e, idx, (t << 16) | c));
+    const r = this.store.insert(this.next, idx, (t << 16) | c);
+    if (this.store.count >= this.maxStates) this.stopped = 'max-states';
+    return r;
+  }
+
+  /** Every successor of the examined state idx, or one thread's when partial-order reduction allows. */
+  expandAll(idx: number) {
+    const { T, moves } = this;
     const expand = (t: number): boolean => {
-      // returns whether every successor was new (for the cycle proviso)
       let allNew = true;
-      for (let c = 0; c < moves[t]; c++) {
-        anyMove = true;
-        transitions++;
-        next.set(s);
-        machine.step(next, t, c, (e) => record(e, idx, (t << 16) | c));
-        if (!store.insert(next, idx, (t << 16) | c).added) allNew = false;
-        if (store.count >= maxStates && store.count > idx + 1) {
-          stopped = 'max-states';
-          return allNew;
-        }
-      }
+      for (let c = 0; c < moves[t] && !this.stopped; c++) if (!this.step(idx, t, c).added) allNew = false;
       return allNew;
     };
     let ample = -1;
-    if (por) {
-      const pc = (u: number) => s[m.threads[u].base];
-      for (let t = 0; t < T && ample < 0; t++) if (moves[t] > 0 && por.independent(t, pc)) ample = t;
+    if (this.por) {
+      const pc = (u: number) => this.s[this.m.threads[u].base];
+      for (let t = 0; t < T && ample < 0; t++) if (moves[t] > 0 && this.por.independent(t, pc)) ample = t;
     }
-    if (ample >= 0 && expand(ample)) reduced++;
-    else for (let t = 0; t < T && !stopped; t++) if (t !== ample) expand(t);
-    if (stopped) break;
-    if (live && !anyMove) {
-      deadlockStates++;
-      const key = deadlockShape(machine, s);
-      if (!deadlockKeys.has(key)) {
-        deadlockKeys.add(key);
-        deadlocks.push(idx);
+    // cycle proviso: if the chosen thread led back to a stored state, expand the others too
+    if (ample >= 0 && expand(ample)) this.reduced++;
+    else for (let t = 0; t < T && !this.stopped; t++) if (t !== ample) expand(t);
+  }
+
+  /** A state where nothing can move: a deadlock if a live thread remains, else the end of a run. */
+  deadEnd(idx: number, live: boolean) {
+    const { m, s } = this;
+    if (live) {
+      this.deadlockStates++;
+      const key = deadlockShape(this.machine, s);
+      if (!this.deadlockKeys.has(key)) {
+        this.deadlockKeys.add(key);
+        this.deadlocks.push(idx);
       }
-    } else if (!anyMove) {
-      // The run has ended (threads done, workers idle): check the spec's final assertions.
-      for (const f of m.finals) {
-        if (f.cond(s, 0)) continue;
-        const key = `final:${f.src.line}:${f.src.col}`;
-        if (eventKeys.has(key)) continue;
-        eventKeys.add(key);
-        events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message: f.message }, state: idx, move: -1 });
-      }
+      return;
+    }
+    // The run has ended (threads done, workers idle): check the spec's final assertions.
+    for (const f of m.finals) {
+      if (f.cond(s, 0)) continue;
+      const key = `final:${f.src.line}:${f.src.col}`;
+      if (this.eventKeys.has(key)) continue;
+      this.eventKeys.add(key);
+      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message: f.message }, state: idx, move: -1 });
     }
   }
-  return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds: now() - t0, stopped, reduced };
+
+  result(depth: number, seconds: number): Exploration {
+    const { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, stopped, reduced } = this;
+    return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds, stopped, reduced };
+  }
+}
+
+function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () => number, idx: number, progress: () => void): boolean {
+  const sec = now() - t0;
+  if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) search.stopped = 'max-seconds';
+  else if (opts.shouldStop?.()) search.stopped = 'interrupted';
+  else if (opts.maxMemoryBytes !== undefined && (idx & 4095) === 0 && process.memoryUsage().rss > opts.maxMemoryBytes) search.stopped = 'max-memory';
+  else progress();
+  return search.stopped !== undefined;
+}
+
+/** Exhaustive breadth-first search (optionally one shard of it). */
+export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploration {
+  const now = opts.now ?? (() => performance.now() / 1000);
+  const t0 = now();
+  const search = new Search(m, opts);
+  const { store } = search;
+  let depth = 0;
+  let levelEnd = 1;
+  const shard = opts.shard;
+  let splitDepth = shard ? shard.depth : -1;
+  for (let idx = 0; idx < store.count; idx++) {
+    if (idx === levelEnd) {
+      depth++;
+      // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
+      if (shard && splitDepth < 0 && (store.count - levelEnd >= 8 * shard.count || depth >= 64)) splitDepth = depth;
+      levelEnd = store.count;
+    }
+    if ((idx & 255) === 0 && idx > 0) {
+      if (checkBounds(opts, search, t0, now, idx, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))) break;
+      store.release(idx); // bitstate mode keeps only the frontier
+    }
+    // a shard expands only its part of the frontier at the split depth
+    if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
+    const { live, any } = search.examine(idx);
+    if (any) search.expandAll(idx);
+    else search.deadEnd(idx, live);
+    if (search.stopped) break;
+  }
+  const r = search.result(depth, now() - t0);
+  if (shard) r.splitDepth = splitDepth;
+  return r;
+}
+
+/**
+ * Seeded random walks, for models too large to exhaust: walk k follows rng(seed:k), so any walk replays
+ * from its seed and index. Every state a walk visits is stored with its parent, so findings get traces.
+ */
+export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOptions = {}): Exploration & { walks: number } {
+  const now = opts.now ?? (() => performance.now() / 1000);
+  const t0 = now();
+  const search = new Search(m, { ...opts, por: false, bitstateBits: undefined, shard: undefined });
+  const walkOf: number[] = [0];
+  const maxDepth = sim.maxDepth ?? 100000;
+  let depth = 0;
+  let walks = 0;
+  const first = sim.walk ?? 0;
+  const last = sim.walk ?? sim.walks - 1;
+  for (let k = first; k <= last && !search.stopped; k++) {
+    const rng = seedrandom(`${sim.seed}:${k}`);
+    walks++;
+    let idx = 0;
+    for (let d = 0; d < maxDepth; d++) {
+      const { live, any } = search.examine(idx);
+      if (!any) {
+        search.deadEnd(idx, live);
+        break;
+      }
+      let total = 0;
+      for (let t = 0; t < search.moves.length; t++) total += search.moves[t];
+      let pick = Math.floor(rng() * total);
+      let t = 0;
+      while (pick >= search.moves[t]) pick -= search.moves[t++];
+      const r = search.step(idx, t, pick);
+      if (r.added) walkOf[r.index] = k;
+      idx = r.index;
+      depth = Math.max(depth, d + 1);
+      if (search.stopped) break;
+    }
+    if ((k & 15) === 0 && checkBounds(opts, search, t0, now, 0, () => undefined)) break;
+  }
+  return { ...search.result(depth, now() - t0), walks, walkOf: (i) => walkOf[i] ?? first };
 }
 
 /** Steps that may sleep: sleeping locks, grace periods, waits (spinlocks, rwlocks and trylocks do not). */

@@ -1,54 +1,91 @@
-// The visited set: every stored state lives in one growing Int32Array arena, found through a 64-bit
-// fingerprint in an open-addressing table over typed arrays. A hit is confirmed by comparing the full
-// vector, so two states never merge by accident. Parent links (state index + transition) make traces.
+// The visited set. Exact mode: every stored state lives in one growing Int32Array arena, found through a
+// 64-bit fingerprint (two 32-bit hashes) in an open-addressing table over typed arrays; a hit is confirmed by
+// comparing the full vector, so two states never merge by accident. Bitstate (supertrace) mode: a state is
+// "visited" when its two hash bits are set in a bit table, and only the frontier's vectors are kept; a hash
+// collision can then hide a state (never invent one). Either way, parent links (state index + transition)
+// are kept for every state, 8 bytes each, and traces are rebuilt by replaying them.
+
+type Canon = (s: Int32Array, out: Int32Array) => void;
+
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
 
 export class StateStore {
   readonly width: number;
   count = 0;
-  private arena: Int32Array;
+  /** vectors of states, in chunks of CHUNK states (growing never copies them); released chunks are dropped */
+  private chunks: (Int32Array | undefined)[] = [];
+  private canonChunks?: Int32Array[];
+  private released = 0;
   private fpLo: Uint32Array;
-  private table: Int32Array; // state index + 1; 0 = empty
-  private mask: number;
+  /** the other hash, kept so that growing the table does not hash every state again */
+  private fpHi: Uint32Array;
+  /** exact mode: state index + 1 per slot, 0 = empty */
+  private table?: Int32Array;
+  private mask = 0;
+  /** bitstate mode */
+  private bits?: Uint8Array;
+  private bitMask = 0;
   parent: Int32Array;
   /** the transition that reached the state: thread << 16 | choice */
   via: Int32Array;
-
-  /** symmetry: states are found by their canonical form, kept in a second arena */
-  private canon?: (s: Int32Array, out: Int32Array) => void;
-  private canonArena?: Int32Array;
   private scratch: Int32Array;
+  private h1 = 0;
+  private h2 = 0;
 
-  constructor(width: number, initialCapacity = 1 << 12, canon?: (s: Int32Array, out: Int32Array) => void) {
-    this.canon = canon;
-    this.scratch = new Int32Array(Math.max(1, width));
-    if (canon) this.canonArena = new Int32Array(initialCapacity * Math.max(1, width));
+  constructor(width: number, initialCapacity = 1 << 12, private canon?: Canon, bitstateBits?: number) {
     this.width = Math.max(1, width);
-    this.arena = new Int32Array(initialCapacity * this.width);
+    this.scratch = new Int32Array(this.width);
     this.fpLo = new Uint32Array(initialCapacity);
+    this.fpHi = new Uint32Array(initialCapacity);
     this.parent = new Int32Array(initialCapacity);
     this.via = new Int32Array(initialCapacity);
-    this.table = new Int32Array(initialCapacity * 2);
-    this.mask = this.table.length - 1;
+    if (bitstateBits !== undefined) {
+      const bits = Math.max(10, Math.min(32, bitstateBits)); // 2^32 bits = 512 MiB at most
+      this.bits = new Uint8Array(2 ** (bits - 3));
+      this.bitMask = 2 ** bits - 1;
+    } else {
+      this.table = new Int32Array(initialCapacity * 2);
+      this.mask = this.table.length - 1;
+      // symmetry: states are compared in canonical form, kept beside the actual ones (exact mode)
+      if (canon) this.canonChunks = [];
+    }
   }
 
-  /** Bytes used per stored state by the arena, fingerprints, parent links and the hash table. */
+  get bitstate(): boolean {
+    return this.bits !== undefined;
+  }
+
+  /** Bytes used per stored state: vectors kept, fingerprints, parent links, and the table. */
   bytesPerState(): number {
-    return this.width * 4 * (this.canonArena ? 2 : 1) + 4 + 4 + 4 + (this.table.length * 4) / Math.max(1, this.count);
+    const n = Math.max(1, this.count);
+    const chunkBytes = CHUNK * this.width * 4;
+    const vectors = (this.chunks.filter(Boolean).length + (this.canonChunks?.length ?? 0)) * chunkBytes;
+    const table = this.table ? this.table.length * 4 : this.bits!.length;
+    return (vectors + table) / n + 16;
   }
 
   get(index: number, out: Int32Array): Int32Array {
-    out.set(this.arena.subarray(index * this.width, (index + 1) * this.width));
+    const c = this.chunks[index >>> CHUNK_BITS];
+    if (!c) throw new Error(`state ${index} was released`);
+    const off = (index & (CHUNK - 1)) * this.width;
+    out.set(c.subarray(off, off + this.width));
     return out;
   }
 
-  /** Inserts s unless an equal state is stored. Returns the index and whether it is new. */
-  insert(actual: Int32Array, parent: number, via: number): { index: number; added: boolean } {
+  /** The state's 32-bit fingerprint (of its canonical form), e.g. to split a search into shards. */
+  fingerprint(index: number): number {
+    return this.fpLo[index];
+  }
+
+  /** Bitstate mode: states below `index` are expanded and no longer needed (their parent links stay). */
+  release(index: number) {
+    if (!this.bits) return;
+    for (; this.released < index >>> CHUNK_BITS; this.released++) this.chunks[this.released] = undefined;
+  }
+
+  private hash(s: Int32Array) {
     const w = this.width;
-    let s = actual;
-    if (this.canon) {
-      this.canon(actual, this.scratch);
-      s = this.scratch;
-    }
     let h1 = 0x9747b28c;
     let h2 = 0x85ebca6b;
     for (let i = 0; i < w; i++) {
@@ -62,77 +99,93 @@ export class StateStore {
       h2 = (h2 << 17) | (h2 >>> 15);
       h2 = Math.imul(h2, 0x27d4eb2d);
     }
-    h1 = fmix(h1 ^ w);
-    h2 = fmix(h2 ^ w) >>> 0;
+    this.h1 = fmix(h1 ^ w) >>> 0;
+    this.h2 = fmix(h2 ^ w) >>> 0;
+  }
+
+  /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored: its index, and whether new. */
+  insert(actual: Int32Array, parent: number, via: number): { index: number; added: boolean } {
+    let s = actual;
+    if (this.canon) {
+      this.canon(actual, this.scratch);
+      s = this.scratch;
+    }
+    this.hash(s);
+    const { h1, h2 } = this;
+    if (this.bits) {
+      const a = h1 & this.bitMask;
+      const b = (h2 * 0x10000 + (h1 >>> 16)) % (this.bitMask + 1);
+      if (this.bits[a >>> 3] & (1 << (a & 7)) && this.bits[b >>> 3] & (1 << (b & 7))) return { index: -1, added: false };
+      this.bits[a >>> 3] |= 1 << (a & 7);
+      this.bits[b >>> 3] |= 1 << (b & 7);
+      return { index: this.append(actual, s, h2, parent, via), added: true };
+    }
+    const table = this.table!;
     let slot = h1 & this.mask;
     for (;;) {
-      const e = this.table[slot];
+      const e = table[slot];
       if (e === 0) break;
       const idx = e - 1;
       if (this.fpLo[idx] === h2 && this.equals(idx, s)) return { index: idx, added: false };
       slot = (slot + 1) & this.mask;
     }
-    const index = this.count;
-    if (index >= this.fpLo.length) this.growArena();
-    this.arena.set(actual, index * w);
-    if (this.canonArena) this.canonArena.set(s, index * w);
-    this.fpLo[index] = h2;
-    this.parent[index] = parent;
-    this.via[index] = via;
-    this.table[slot] = index + 1;
-    this.count++;
-    if (this.count * 2 > this.table.length) this.rehash();
+    const index = this.append(actual, s, h2, parent, via);
+    table[slot] = index + 1;
+    if (this.count * 2 > table.length) this.rehash();
     return { index, added: true };
   }
 
+  private append(actual: Int32Array, canonical: Int32Array, fp: number, parent: number, via: number): number {
+    const index = this.count;
+    if (index >= this.fpLo.length) this.grow();
+    const c = index >>> CHUNK_BITS;
+    const off = (index & (CHUNK - 1)) * this.width;
+    if (off === 0) {
+      this.chunks[c] = new Int32Array(CHUNK * this.width);
+      this.canonChunks?.push(new Int32Array(CHUNK * this.width));
+    }
+    this.chunks[c]!.set(actual, off);
+    this.canonChunks?.[c].set(canonical, off);
+    this.fpLo[index] = fp;
+    this.fpHi[index] = this.h1;
+    this.parent[index] = parent;
+    this.via[index] = via;
+    this.count++;
+    return index;
+  }
+
   private equals(idx: number, s: Int32Array): boolean {
-    const off = idx * this.width;
-    const a = this.canonArena ?? this.arena;
+    const a = (this.canonChunks ?? this.chunks)[idx >>> CHUNK_BITS]!;
+    const off = (idx & (CHUNK - 1)) * this.width;
     for (let i = 0; i < this.width; i++) if (a[off + i] !== s[i]) return false;
     return true;
   }
 
-  private growArena() {
+  private grow() {
     const cap = this.fpLo.length * 2;
-    const grow = <T extends Int32Array | Uint32Array>(old: T, n: number): T => {
-      const x = new (old.constructor as { new (n: number): T })(n);
-      x.set(old);
-      return x;
-    };
-    this.arena = grow(this.arena, cap * this.width);
-    this.fpLo = grow(this.fpLo, cap);
-    this.parent = grow(this.parent, cap);
-    this.via = grow(this.via, cap);
-    if (this.canonArena) this.canonArena = grow(this.canonArena, cap * this.width);
+    this.fpLo = growArray(this.fpLo, cap);
+    this.fpHi = growArray(this.fpHi, cap);
+    this.parent = growArray(this.parent, cap);
+    this.via = growArray(this.via, cap);
   }
 
   private rehash() {
-    const table = new Int32Array(this.table.length * 2);
+    const table = new Int32Array(this.table!.length * 2);
     const mask = table.length - 1;
-    const tmp = new Int32Array(this.width);
-    const src = this.canonArena ?? this.arena;
     for (let idx = 0; idx < this.count; idx++) {
-      tmp.set(src.subarray(idx * this.width, (idx + 1) * this.width));
-      let slot = this.slotHash(tmp) & mask;
+      let slot = this.fpHi[idx] & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = idx + 1;
     }
     this.table = table;
     this.mask = mask;
   }
+}
 
-  private slotHash(s: Int32Array): number {
-    let h1 = 0x9747b28c;
-    for (let i = 0; i < this.width; i++) {
-      let k = Math.imul(s[i], 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, 0x1b873593);
-      h1 ^= k;
-      h1 = (h1 << 13) | (h1 >>> 19);
-      h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    }
-    return fmix(h1 ^ this.width);
-  }
+function growArray<T extends Int32Array | Uint32Array>(old: T, n: number): T {
+  const x = new (old.constructor as { new (n: number): T })(n);
+  x.set(old.subarray(0, Math.min(old.length, n)));
+  return x;
 }
 
 function fmix(h: number): number {

@@ -403,11 +403,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     const localsBase = T_HELD + maxHeld;
     const slots: { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } }[] = [];
     let nextSlot = 0;
+    let maxSlot = 0;
     const alloc = (name: string, size: number, init?: { src: number | string; doc: SourceDoc; pointer: string }): number => {
       const offset = localsBase + nextSlot;
       nextSlot += size;
+      maxSlot = Math.max(maxSlot, nextSlot);
       slots.push({ name, offset, size, init });
       return offset;
+    };
+    /** Dead slots are zeroed (states that differ only in dead values are one state) and reused. */
+    const freeSlotsFrom = (mark: number, src: SourcePos, frames: string[], callSite?: SourcePos) => {
+      for (let k = mark; k < nextSlot; k++)
+        emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: () => 0, visible: false, text: 'forget a dead local', src, frames, callSite });
+      nextSlot = mark;
     };
     const selfOffset = alloc('self', 1);
 
@@ -716,6 +724,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, visible: lv.global, text: `${s.for}++`, ...base });
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: () => 0, visible: false, text: 'end of loop', ...base });
       } else if ('foreach' in s) {
         const { lv } = lvalue(frame, s.foreach, `${pointer}/foreach`);
         const set = expr(frame, s.in, `${pointer}/in`);
@@ -841,6 +850,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       const callSite = frame.callSite ?? ctx.pos(frame.doc, pointer);
       const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call], callSite };
       const src = ctx.pos(frame.doc, pointer);
+      const mark = nextSlot; // the callee's slots live from here to the end of the call
       const byRef = new Set(p.value.by_ref ?? []);
       (p.value.by_ref ?? []).forEach((n, k) => {
         if (!params.includes(n)) ctx.error('byRefUnknown', ctx.pos(p.doc, `${p.pointer}/by_ref/${k}`), { name: n, proc: s.call }, `${p.pointer}/by_ref/${k}`);
@@ -877,6 +887,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       }
       lowerBody(callee, p.value.body, `${p.pointer}/body`);
       for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();
+      freeSlotsFrom(mark, src, callee.frames, callee.callSite);
     };
 
     const frame: Frame = { scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false }]]), doc, returnJumps: [], frames: [] };
@@ -890,7 +901,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     // Initial values of thread locals may use `self`; procedure locals are set at each call instead.
     const threadInits = threadLocals.filter((sl) => sl.init);
     const init = (i: number) => {
-      const vals = new Array<number>(nextSlot).fill(0);
+      const vals = new Array<number>(maxSlot).fill(0);
       vals[selfOffset - localsBase] = i;
       for (const sl of threadInits) {
         const v = evalConst(sl.init!.src, sl.init!.doc, sl.init!.pointer, { self: i });

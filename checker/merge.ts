@@ -1,0 +1,72 @@
+// Merging the results of a split search (lockcheck check --shard i/n, or --jobs N): per spec, the union of
+// the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
+// when every shard 0..n-1 of the same split is present and finished.
+import { matchExpectation } from './analyse/expect';
+import { CheckResult, Finding, SpecResult } from './result';
+
+export function mergeResults(parts: CheckResult[]): CheckResult {
+  const byFile = new Map<string, SpecResult[]>();
+  for (const p of parts) for (const r of p.results) {
+    if (!byFile.has(r.file)) byFile.set(r.file, []);
+    byFile.get(r.file)!.push(r);
+  }
+  return { results: [...byFile.values()].map(mergeSpec) };
+}
+
+function mergeSpec(rs: SpecResult[]): SpecResult {
+  const first = rs[0];
+  if (rs.some((r) => r.verdict === 'error')) return rs.find((r) => r.verdict === 'error')!;
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const r of rs)
+    for (const f of r.findings) {
+      // the same finding seen by two shards may name different copies of a thread (writer[0], writer[1])
+      const key = `${f.kind}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  const edges = new Map<string, { from: string; to: string; type: string }>();
+  const nodes = new Set<string>();
+  for (const r of rs) {
+    for (const n of r.lockGraph?.nodes ?? []) nodes.add(n);
+    for (const e of r.lockGraph?.edges ?? []) edges.set(`${e.from}>${e.to}>${e.type}`, e);
+  }
+  const shards = rs.map((r) => r.stats?.shard).filter((s): s is NonNullable<typeof s> => !!s);
+  const count = shards[0]?.count;
+  const indices = new Set(shards.map((s) => s.index));
+  const allShards = shards.length === rs.length && count !== undefined && shards.every((s) => s.count === count) && indices.size === count && [...indices].every((i) => i >= 0 && i < count);
+  const finished = rs.every((r) => r.stats?.complete !== false);
+  const complete = allShards && finished;
+  const sum = (k: 'states' | 'transitions' | 'deadlockStates') => rs.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0);
+  const seconds = Math.max(...rs.map((r) => r.stats?.seconds ?? 0));
+  const stats = {
+    ...first.stats!,
+    states: sum('states'),
+    transitions: sum('transitions'),
+    deadlockStates: sum('deadlockStates'),
+    depth: Math.max(...rs.map((r) => r.stats?.depth ?? 0)),
+    seconds,
+    statesPerSecond: seconds > 0 ? Math.round(sum('states') / seconds) : sum('states'),
+    mode: complete ? ('exhaustive' as const) : ('shard' as const),
+    complete: finished,
+  };
+  delete (stats as { shard?: unknown }).shard;
+  const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
+  const incomplete = !allShards
+    ? `only ${indices.size} of ${count ?? '?'} shards merged (${[...indices].sort((a, b) => a - b).join(', ')})`
+    : !finished
+      ? rs.find((r) => r.stats?.complete === false)?.incomplete
+      : undefined;
+  const merged: SpecResult = {
+    ...first,
+    verdict,
+    findings,
+    ...matchExpectation(findings, first.expected, complete),
+    stats,
+    incomplete,
+    lockGraph: { nodes: [...nodes].sort(), edges: [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)) },
+  };
+  if (complete) merged.coverage = `${rs.length} shards merged`;
+  return merged;
+}
