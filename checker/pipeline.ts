@@ -136,6 +136,9 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       stats.shard = { ...options.shard, depth: splitDepth };
     } else stats.mode = 'exhaustive';
     stats.complete = complete;
+    stats.storage = options.simulate || options.exact ? 'exact' : options.bitstateBits !== undefined ? 'bitstate' : 'fingerprint';
+    // 64-bit fingerprints: the chance that two of n distinct states share one, n^2 / 2^65
+    if (stats.storage === 'fingerprint') stats.collisionProbability = Number(((stats.states * stats.states) / 2 ** 65).toPrecision(2));
     const verdict = !complete || (partial && findings.length === 0) ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
     const why = incomplete ?? (verdict === 'incomplete' ? partial : undefined);
     const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete: why, diagnostics: [] };

@@ -73,6 +73,10 @@ export interface Stats {
   reducedStates?: number;
   /** false when a bound (states, time, memory, a signal) stopped the search */
   complete?: boolean;
+  /** how visited states are kept: 64-bit fingerprints (default), full vectors, or bitstate */
+  storage?: 'fingerprint' | 'exact' | 'bitstate';
+  /** fingerprint storage: the chance that two distinct states collided (and one went unexplored) */
+  collisionProbability?: number;
 }
 
 export type Verdict = 'ok' | 'findings' | 'incomplete' | 'error';

@@ -190,6 +190,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       let result: CheckResult = { results: [] };
       try {
         for (const f of files) {
+          // The search is synchronous: let a pending SIGINT reach its listener between specs, so that the
+          // specs after it stop at once (verdict incomplete, exit 3).
+          await new Promise((resolve) => setImmediate(resolve));
           const onProgress = progress.begin(path.relative(process.cwd(), f) || f);
           const r = checkFile(nodeHost, f, { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, shouldStop: () => interrupted, onProgress });
           progress.end(r.stats?.states, r.stats?.seconds);

@@ -25,6 +25,8 @@ export interface ExploreOptions {
   symmetry?: boolean;
   /** stop when the heap grows past this many bytes */
   maxMemoryBytes?: number;
+  /** keep every state vector and compare vectors, not only 64-bit fingerprints */
+  exact?: boolean;
   /** bitstate (supertrace) mode: visited states as 2 bits each in a table of 2^bitstateBits bits */
   bitstateBits?: number;
   /** explore one shard of the state space */
@@ -108,7 +110,7 @@ class Search {
     this.machine = new Machine(m);
     this.lockdep = new LockdepValidator(m);
     const canon = opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m));
-    this.store = new StateStore(m.width, 1 << 12, canon, opts.bitstateBits);
+    this.store = new StateStore(m.width, 1 << 12, canon, opts.bitstateBits, opts.exact === true);
     this.T = m.threads.length;
     this.moves = new Int32Array(this.T);
     this.s = new Int32Array(m.width);
@@ -265,7 +267,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
 export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOptions = {}): Exploration & { walks: number } {
   const now = opts.now ?? (() => performance.now() / 1000);
   const t0 = now();
-  const search = new Search(m, { ...opts, por: false, bitstateBits: undefined, shard: undefined });
+  const search = new Search(m, { ...opts, por: false, bitstateBits: undefined, shard: undefined, exact: true }); // walks revisit old states
   const walkOf: number[] = [0];
   const maxDepth = sim.maxDepth ?? 100000;
   let depth = 0;

@@ -1,9 +1,11 @@
-// The visited set. Exact mode: every stored state lives in one growing Int32Array arena, found through a
-// 64-bit fingerprint (two 32-bit hashes) in an open-addressing table over typed arrays; a hit is confirmed by
-// comparing the full vector, so two states never merge by accident. Bitstate (supertrace) mode: a state is
-// "visited" when its two hash bits are set in a bit table, and only the frontier's vectors are kept; a hash
-// collision can then hide a state (never invent one). Either way, parent links (state index + transition)
-// are kept for every state, 8 bytes each, and traces are rebuilt by replaying them.
+// The visited set, over typed arrays, in one of three modes:
+// - fingerprint (the default, TLC's and SPIN's hash compaction): a state is known by its 64-bit fingerprint
+//   (two 32-bit hashes) in an open-addressing table; only the frontier's vectors are kept. Two distinct
+//   states merge only if all 64 bits collide: about n^2 / 2^65 for n states (reported in the stats).
+// - exact: every vector is kept (in chunks) and a fingerprint hit is confirmed by comparing vectors.
+// - bitstate (supertrace): a state is "visited" when its two hash bits are set in a bit table.
+// Every mode keeps the parent link (state index + transition) of every state, 8 bytes, and traces are
+// rebuilt by replaying them from the initial state.
 
 type Canon = (s: Int32Array, out: Int32Array) => void;
 
@@ -33,7 +35,11 @@ export class StateStore {
   private h1 = 0;
   private h2 = 0;
 
-  constructor(width: number, initialCapacity = 1 << 12, private canon?: Canon, bitstateBits?: number) {
+  /** fingerprint and bitstate modes keep only the frontier's vectors */
+  private readonly frontierOnly: boolean;
+
+  constructor(width: number, initialCapacity = 1 << 12, private canon?: Canon, bitstateBits?: number, readonly exact = false) {
+    this.frontierOnly = !exact;
     this.width = Math.max(1, width);
     this.scratch = new Int32Array(this.width);
     this.fpLo = new Uint32Array(initialCapacity);
@@ -48,7 +54,7 @@ export class StateStore {
       this.table = new Int32Array(initialCapacity * 2);
       this.mask = this.table.length - 1;
       // symmetry: states are compared in canonical form, kept beside the actual ones (exact mode)
-      if (canon) this.canonChunks = [];
+      if (canon && exact) this.canonChunks = [];
     }
   }
 
@@ -78,9 +84,9 @@ export class StateStore {
     return this.fpLo[index];
   }
 
-  /** Bitstate mode: states below `index` are expanded and no longer needed (their parent links stay). */
+  /** Fingerprint and bitstate modes: states below `index` are expanded; drop their vectors (not their links). */
   release(index: number) {
-    if (!this.bits) return;
+    if (!this.frontierOnly) return;
     for (; this.released < index >>> CHUNK_BITS; this.released++) this.chunks[this.released] = undefined;
   }
 
@@ -126,7 +132,7 @@ export class StateStore {
       const e = table[slot];
       if (e === 0) break;
       const idx = e - 1;
-      if (this.fpLo[idx] === h2 && this.equals(idx, s)) return { index: idx, added: false };
+      if (this.fpLo[idx] === h2 && this.fpHi[idx] === h1 && (!this.exact || this.equals(idx, s))) return { index: idx, added: false };
       slot = (slot + 1) & this.mask;
     }
     const index = this.append(actual, s, h2, parent, via);

@@ -58,6 +58,13 @@ function tokenize(src: string): Tok[] {
   return out;
 }
 
+/**
+ * How deep an expression may nest (parentheses, operator chains, subscripts). Later stages compile and
+ * evaluate expressions recursively, so an unbounded depth would overflow the stack: a limit far beyond any
+ * real kernel condition turns that into an expression error at the offending character.
+ */
+export const MAX_EXPR_DEPTH = 200;
+
 const BINARY: BinOp[][] = [['||'], ['&&'], ['|'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
 
 export function parseExpr(src: string | number): Expr {
@@ -69,23 +76,45 @@ export function parseExpr(src: string | number): Expr {
   let p = 0;
   const peek = () => toks[p];
   const take = () => toks[p++];
+  // Depth of each node built so far (a chain "1+1+...+1" nests by iteration, not by recursion) and of the
+  // parser's own recursion ("((((1))))", "!!!!x"): both stay within MAX_EXPR_DEPTH.
+  const depths = new WeakMap<Expr, number>();
+  const tooDeep = (at: number): never => {
+    throw new ExprSyntaxError(`expression nested more than ${MAX_EXPR_DEPTH} levels deep`, at);
+  };
+  const node = <E extends Expr>(e: E, children: Expr[]): E => {
+    const d = 1 + children.reduce((m, c) => Math.max(m, depths.get(c) ?? 1), 0);
+    if (d > MAX_EXPR_DEPTH) tooDeep(e.at);
+    depths.set(e, d);
+    return e;
+  };
+  let nesting = 0;
+  const nested = <T>(at: number, f: () => T): T => {
+    if (++nesting > MAX_EXPR_DEPTH) tooDeep(at);
+    try {
+      return f();
+    } finally {
+      nesting--;
+    }
+  };
   const expect = (s: string) => {
     const t = take();
     if (t.s !== s || t.k === 'end') throw new ExprSyntaxError(`expected '${s}', found ${t.k === 'end' ? 'end of expression' : `'${t.s}'`}`, t.at);
     return t;
   };
 
-  const ternary = (): Expr => {
-    const c = binary(0);
-    if (peek().s === '?' && peek().k === 'op') {
-      const at = take().at;
-      const a = ternary();
-      expect(':');
-      const b = ternary();
-      return { t: 'cond', c, a, b, at };
-    }
-    return c;
-  };
+  const ternary = (): Expr =>
+    nested(peek().at, () => {
+      const c = binary(0);
+      if (peek().s === '?' && peek().k === 'op') {
+        const at = take().at;
+        const a = ternary();
+        expect(':');
+        const b = ternary();
+        return node({ t: 'cond', c, a, b, at }, [c, a, b]);
+      }
+      return c;
+    });
   const binary = (level: number): Expr => {
     if (level >= BINARY.length) return unary();
     let l = binary(level + 1);
@@ -94,7 +123,7 @@ export function parseExpr(src: string | number): Expr {
       if (t.k === 'op' && (BINARY[level] as string[]).includes(t.s)) {
         take();
         const r = binary(level + 1);
-        l = { t: 'bin', op: t.s as BinOp, l, r, at: t.at };
+        l = node({ t: 'bin', op: t.s as BinOp, l, r, at: t.at }, [l, r]);
       } else return l;
     }
   };
@@ -102,7 +131,8 @@ export function parseExpr(src: string | number): Expr {
     const t = peek();
     if (t.k === 'op' && (t.s === '!' || t.s === '-' || t.s === '~')) {
       take();
-      return { t: 'unary', op: t.s, e: unary(), at: t.at };
+      const e = nested(t.at, unary);
+      return node({ t: 'unary', op: t.s, e, at: t.at }, [e]);
     }
     return postfix();
   };
@@ -114,12 +144,12 @@ export function parseExpr(src: string | number): Expr {
         take();
         const index = ternary();
         expect(']');
-        e = { t: 'index', base: e, index, at: t.at };
+        e = node({ t: 'index', base: e, index, at: t.at }, [e, index]);
       } else if (t.k === 'op' && t.s === '.') {
         take();
         const a = take();
         if (a.k !== 'id') throw new ExprSyntaxError(`expected an attribute name after '.'`, a.at);
-        e = { t: 'attr', base: e, attr: a.s, at: a.at };
+        e = node({ t: 'attr', base: e, attr: a.s, at: a.at }, [e]);
       } else return e;
     }
   };
@@ -148,7 +178,8 @@ export function parseExpr(src: string | number): Expr {
       if (t.s === 'false') return { t: 'num', v: 0, at: t.at };
       if (peek().k === 'op' && peek().s === '(') {
         take();
-        return { t: 'call', fn: t.s, args: list(')'), at: t.at };
+        const args = list(')');
+        return node({ t: 'call', fn: t.s, args, at: t.at }, args);
       }
       return { t: 'name', name: t.s, at: t.at };
     }
@@ -157,7 +188,10 @@ export function parseExpr(src: string | number): Expr {
       expect(')');
       return e;
     }
-    if (t.k === 'op' && t.s === '{') return { t: 'set', items: list('}'), at: t.at };
+    if (t.k === 'op' && t.s === '{') {
+      const items = list('}');
+      return node({ t: 'set', items, at: t.at }, items);
+    }
     throw new ExprSyntaxError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.s}'`, t.at);
   };
 

@@ -159,7 +159,8 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
         if (e.parentSchema !== SCHEMA.$defs.statement) break;
         if (value === null || typeof value !== 'object' || Array.isArray(value)) continue; // its 'type' error says so
         const keys = Object.keys(value);
-        const kw = keys.find((k) => k in STATEMENT_KEYWORDS);
+        // own keys only: a member named "toString" or "constructor" is an unknown statement, not a keyword
+        const kw = keys.find((k) => Object.prototype.hasOwnProperty.call(STATEMENT_KEYWORDS, k));
         if (!kw) {
           const unknown = keys.find((k) => k !== 'note');
           problems.push({
