@@ -110,7 +110,7 @@ class Search {
     this.machine = new Machine(m);
     this.lockdep = new LockdepValidator(m);
     const canon = opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m));
-    this.store = new StateStore(m.width, 1 << 12, canon, opts.bitstateBits, opts.exact === true);
+    this.store = new StateStore(m.width, 1 << 10, canon, opts.bitstateBits, opts.exact === true);
     this.T = m.threads.length;
     this.moves = new Int32Array(this.T);
     this.s = new Int32Array(m.width);

@@ -9,7 +9,7 @@
 
 type Canon = (s: Int32Array, out: Int32Array) => void;
 
-const CHUNK_BITS = 14;
+const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 
 export class StateStore {

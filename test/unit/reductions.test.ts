@@ -30,6 +30,48 @@ for (const file of specs) {
   });
 }
 
+test('fingerprint storage (the default) finds what exact storage finds, on every bundled spec', (t) => {
+  for (const file of specs) {
+    const f = path.join(ROOT, file);
+    const exact = checkFile(nodeHost, f, { exact: true });
+    const fp = checkFile(nodeHost, f);
+    t.deepEqual(kinds(fp), kinds(exact), file);
+    t.is(fp.stats!.states, exact.stats!.states, file);
+    t.is(fp.stats!.storage, 'fingerprint');
+    t.is(exact.stats!.storage, 'exact');
+  }
+});
+
+test('bitstate and simulation find real findings; finding nothing, they say incomplete', (t) => {
+  const bad = path.join(ROOT, 'specs/rtnl/nets-unsorted-after.json');
+  const good = path.join(ROOT, 'specs/rtnl/nets-sorted-after.json');
+  const bs = checkFile(nodeHost, bad, { bitstateBits: 24 });
+  t.deepEqual(kinds(bs), ['deadlock', 'recursive-locking']);
+  t.is(checkFile(nodeHost, good, { bitstateBits: 24 }).verdict, 'incomplete');
+  const sim = checkFile(nodeHost, bad, { simulate: { walks: 200, seed: '7' } });
+  t.true(kinds(sim).includes('deadlock'));
+  const d = sim.findings.find((f) => f.kind === 'deadlock')!;
+  t.regex(String(d.details!.reproduce), /--simulate 1 --seed 7 --walk \d+/);
+  // the reproduce line replays that one walk, which finds the same deadlock again
+  const again = checkFile(nodeHost, bad, { simulate: { walks: 1, seed: '7', walk: d.details!.walk as number } });
+  t.true(again.findings.some((f) => f.kind === 'deadlock' && f.message === d.message));
+  t.is(checkFile(nodeHost, good, { simulate: { walks: 50, seed: '7' } }).verdict, 'incomplete');
+});
+
+test('the shards of a split search cover the whole search: merged, they give its verdict', (t) => {
+  const { mergeResults } = require('../../checker/merge') as typeof import('../../checker/merge');
+  for (const file of ['specs/rtnl/nets-unsorted-after.json', 'specs/rtnl/nets-sorted-during.json', 'specs/kernel/setlink-relookup-race.json']) {
+    const f = path.join(ROOT, file);
+    const whole = checkFile(nodeHost, f);
+    const parts = [0, 1, 2].map((index) => ({ results: [checkFile(nodeHost, f, { shard: { index, count: 3, depth: -1 } })] }));
+    const merged = mergeResults(parts).results[0];
+    t.deepEqual(kinds(merged), kinds(whole), file);
+    t.is(merged.verdict, whole.verdict, file);
+    t.deepEqual(merged.lockGraph, whole.lockGraph, file);
+    t.is(mergeResults(parts.slice(0, 2)).results[0].verdict, 'incomplete', 'two of three shards prove nothing');
+  }
+});
+
 test('symmetry reduction pays on copies of a thread: P=3 writers', (t) => {
   const f = path.join(ROOT, 'specs/rtnl/nets-sorted-after.json');
   const full = checkFile(nodeHost, f, { ...OFF, params: { P: 3 } });
