@@ -1,0 +1,69 @@
+// The search options of `lockcheck check`, from their command-line spelling to CheckOptions: reductions,
+// storage, random simulation, shards and parallel jobs, the memory bound. Pure, so each rule is testable.
+import { CheckOptions } from '../pipeline';
+
+export interface SearchFlags {
+  por?: boolean;
+  symmetry?: boolean;
+  exact?: boolean;
+  bitstate?: string;
+  simulate?: string;
+  seed?: string;
+  walk?: string;
+  shard?: string;
+  jobs?: string;
+  maxMemory?: string;
+}
+
+export interface SearchSettings {
+  options: Pick<CheckOptions, 'por' | 'symmetry' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes'>;
+  jobs: number;
+}
+
+const int = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : NaN);
+
+/** "512m", "1g", "2048" (MiB) -> bytes. */
+export function parseSize(v: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)i?b?$/i.exec(v.trim());
+  if (!m) return NaN;
+  const unit = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+export function parseSearchFlags(f: SearchFlags): SearchSettings | string {
+  const options: SearchSettings['options'] = {};
+  if (f.por === false) options.por = false;
+  if (f.symmetry === false) options.symmetry = false;
+  if (f.exact) options.exact = true;
+  if (f.bitstate !== undefined) {
+    const bits = int(f.bitstate);
+    if (!(bits >= 10 && bits <= 32)) return `--bitstate expects the table size as a power of two between 10 and 32, got "${f.bitstate}"`;
+    if (f.exact) return '--bitstate and --exact exclude each other';
+    options.bitstateBits = bits;
+  }
+  if (f.simulate !== undefined) {
+    const walks = int(f.simulate);
+    if (!(walks >= 1)) return `--simulate expects a number of walks, got "${f.simulate}"`;
+    const walk = f.walk === undefined ? undefined : int(f.walk);
+    if (walk !== undefined && !(walk >= 0)) return `--walk expects a walk index, got "${f.walk}"`;
+    options.simulate = { walks, seed: f.seed ?? '0', walk };
+  } else if (f.walk !== undefined || f.seed !== undefined) return '--seed and --walk go with --simulate';
+  if (f.shard !== undefined) {
+    const m = /^([0-9]+)\/([0-9]+)$/.exec(f.shard);
+    if (!m || Number(m[1]) >= Number(m[2]) || Number(m[2]) < 1) return `--shard expects i/n with 0 <= i < n, got "${f.shard}"`;
+    options.shard = { index: Number(m[1]), count: Number(m[2]), depth: -1 };
+  }
+  let jobs = 1;
+  if (f.jobs !== undefined) {
+    jobs = int(f.jobs);
+    if (!(jobs >= 1 && jobs <= 256)) return `--jobs expects a number of worker threads, got "${f.jobs}"`;
+    if (jobs > 1 && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
+  }
+  if (f.maxMemory !== undefined) {
+    const bytes = parseSize(f.maxMemory);
+    if (!(bytes > 0)) return `--max-memory expects a size such as 512m or 2g, got "${f.maxMemory}"`;
+    options.maxMemoryBytes = bytes;
+  }
+  if (options.simulate && (options.shard || options.bitstateBits !== undefined)) return '--simulate excludes --shard and --bitstate';
+  return { options, jobs };
+}
