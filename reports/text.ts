@@ -1,4 +1,5 @@
-// Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them.
+// Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them. Colour (ANSI)
+// only when the caller asks for it (the CLI does on a TTY without NO_COLOR); the words are the same either way.
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
 import { CheckResult, Finding, SpecResult, Trace } from '../checker/result';
 
@@ -7,30 +8,49 @@ const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.l
 export interface TextOptions {
   /** print full traces (default) or only the findings */
   traces?: boolean;
+  /** ANSI colour (default off) */
+  color?: boolean;
+}
+
+/** SGR codes, closed each time, so a cut line never leaves the terminal coloured. */
+export interface Paint {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  cyan: (s: string) => string;
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+}
+
+export function paint(color: boolean | undefined): Paint {
+  const sgr = (open: string, close: string) => (s: string) => (color && s ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { red: sgr('31', '39'), green: sgr('32', '39'), yellow: sgr('33', '39'), cyan: sgr('36', '39'), bold: sgr('1', '22'), dim: sgr('2', '22') };
 }
 
 export function renderText(result: CheckResult, opts: TextOptions = {}): string {
   const out: string[] = [];
-  for (const r of result.results) out.push(renderSpec(r, opts));
-  out.push(summary(result));
+  const p = paint(opts.color);
+  for (const r of result.results) out.push(renderSpec(r, opts, p));
+  out.push(summary(result, p));
   return out.join('\n').replace(/[ \t]+$/gm, '') + '\n';
 }
 
-function renderSpec(r: SpecResult, opts: TextOptions): string {
+function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   const lines: string[] = [];
   if (r.verdict === 'error') {
-    lines.push(`${r.file}: error: the spec has ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`);
+    lines.push(`${p.bold(r.file)}: ${p.red('error')}: the spec has ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`);
     return lines.join('\n') + '\n';
   }
   const kinds = [...new Set(r.findings.map((f) => f.kind))];
-  let head = `${r.file}: ${r.verdict}`;
+  const good = r.matches && r.verdict !== 'incomplete';
+  let head = `${p.bold(r.file)}: ${r.verdict === 'ok' ? p.green(r.verdict) : r.verdict === 'incomplete' ? p.yellow(r.verdict) : good ? r.verdict : p.red(r.verdict)}`;
   if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
-  if (r.expected) head += r.matches ? ', as expected' : ', NOT as expected';
+  if (r.expected) head += r.matches ? `, ${p.green('as expected')}` : `, ${p.bold(p.red('NOT as expected'))}`;
   if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
   lines.push(head);
   if (!r.matches) {
-    if (r.unexpected.length) lines.push(`  unexpected: ${r.unexpected.join(', ')}`);
-    if (r.missing.length) lines.push(`  expected but not found: ${r.missing.join(', ')}`);
+    if (r.unexpected.length) lines.push(`  ${p.red('unexpected')}: ${r.unexpected.join(', ')}`);
+    if (r.missing.length) lines.push(`  ${p.red('expected but not found')}: ${r.missing.join(', ')}`);
   }
   if (r.stats) {
     const s = r.stats;
@@ -41,45 +61,57 @@ function renderSpec(r: SpecResult, opts: TextOptions): string {
     lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);
     for (const v of breaking) lines.push(`    ${v.order}: ${v.findings.join(', ')}`);
   }
-  for (const f of r.findings) lines.push('', ...renderFinding(f, opts).map((l) => (l ? '  ' + l : l)));
+  for (const f of r.findings) lines.push('', ...renderFinding(f, opts, r.unexpected.includes(f.kind)).map((l) => (l ? '  ' + l : l)));
   return lines.join('\n') + '\n';
 }
 
-export function renderFinding(f: Finding, opts: TextOptions = {}): string[] {
-  const lines = [`${f.kind}: ${f.message}`];
-  if (f.location) lines.push(`  at ${loc(f.location)}${f.calledFrom ? `, called from ${loc(f.calledFrom)}` : ''}`);
+/** A finding with its lockdep report and traces; `unexpected` colours its kind red rather than yellow. */
+export function renderFinding(f: Finding, opts: TextOptions = {}, unexpected = true): string[] {
+  const p = paint(opts.color);
+  const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}: ${f.message}`];
+  if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
   if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
-  if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f).map((l) => (l ? '  ' + l : l)));
+  if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f, p).map((l) => (l ? '  ' + l : l)));
   if (opts.traces === false) return lines;
-  if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace).map((l) => '  ' + l));
+  if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace, p, windowOf(f)).map((l) => '  ' + l));
   for (const c of f.chains ?? []) {
     lines.push(`  chain ${c.label}:`);
-    lines.push(...renderTrace(c.trace).map((l) => '    ' + l));
+    lines.push(...renderTrace(c.trace, p).map((l) => '    ' + l));
   }
   return lines;
 }
 
-export function renderTrace(t: Trace): string[] {
+/** A TOCTOU finding's window: step number -> "check" | "write" | "use". */
+function windowOf(f: Finding): Map<number, string> {
+  const w = f.details?.window as Record<string, unknown> | undefined;
+  const m = new Map<number, string>();
+  for (const k of ['check', 'write', 'use']) if (typeof w?.[k] === 'number') m.set(w[k] as number, k);
+  return m;
+}
+
+export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<number, string> = new Map()): string[] {
   const rows = t.steps.map((s) => {
     const action = `${s.action}${s.detail ? ` -> ${s.detail}` : ''}`;
     const held = Object.entries(s.held)
       .map(([th, locks]) => `${th}{${locks.join(', ')}}`)
       .join(' ');
     const at = loc(s.src) + (s.frames.length ? ` (in ${s.frames.join(' > ')})` : '');
-    return { n: String(s.step), th: s.thread, action, at, held, note: s.note };
+    const mark = window.get(s.step);
+    return { n: String(s.step), th: s.thread, action, at, held, note: mark && !s.note?.startsWith(`${mark}:`) ? `${mark}${s.note ? `: ${s.note}` : ''}` : s.note };
   });
   const w = (k: 'n' | 'th' | 'action' | 'at') => Math.max(...rows.map((r) => r[k].length), k === 'n' ? 1 : 6);
   const [wn, wt, wa, wl] = [w('n'), w('th'), w('action'), w('at')];
   const lines = [`${'#'.padStart(wn)}  ${'thread'.padEnd(wt)}  ${'action'.padEnd(wa)}  ${'source'.padEnd(wl)}  holds after the step`];
   for (const r of rows) {
-    lines.push(`${r.n.padStart(wn)}  ${r.th.padEnd(wt)}  ${r.action.padEnd(wa)}  ${r.at.padEnd(wl)}  ${r.held || '-'}`);
-    if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ^ ${r.note}`);
+    // Pad before painting: escape codes have no width.
+    lines.push(`${r.n.padStart(wn)}  ${p.bold(r.th.padEnd(wt))}  ${r.action.padEnd(wa)}  ${p.dim(r.at.padEnd(wl))}  ${r.held || '-'}`);
+    if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ${p.yellow(`^ ${r.note}`)}`);
   }
   for (const b of t.blocked ?? []) {
     const by = [b.heldBy.length ? `${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.join(', ')}` : '', b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : ''].filter(Boolean);
-    lines.push(`blocked: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
+    lines.push(`${p.red('blocked')}: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
   }
-  if (t.path) lines.push(`path: ${t.path}`);
+  if (t.path) lines.push(p.dim(`path: ${t.path}`));
   return lines;
 }
 
@@ -93,19 +125,19 @@ interface EdgeFact {
   at: { file: string; line: number; col: number };
 }
 
-function banner(title: string): string[] {
+function banner(title: string, p: Paint): string[] {
   const rule = (c: string) => c.repeat(title.length);
-  return [rule('='), title, rule('-')];
+  return [rule('='), p.bold(p.red(title)), rule('-')];
 }
 
 /** The finding as lockdep prints it (kernel/locking/lockdep.c: print_circular_bug(), print_deadlock_bug()). */
-function lockdepReport(f: Finding): string[] {
+function lockdepReport(f: Finding, p: Paint): string[] {
   const d = f.details ?? {};
   if (f.kind === 'recursive-locking') {
     const cls = String(d.class ?? '');
     return [
       '',
-      ...banner('WARNING: possible recursive locking detected'),
+      ...banner('WARNING: possible recursive locking detected', p),
       `${d.thread} is trying to acquire lock:`,
       ` (${d.acquired}), at: ${f.location ? loc(f.location) : '?'}`,
       '',
@@ -120,7 +152,7 @@ function lockdepReport(f: Finding): string[] {
       `  lock(${cls});`,
       `  lock(${cls});`,
       '',
-      ' *** DEADLOCK ***',
+      p.bold(' *** DEADLOCK ***'),
       '',
       d.how === 'reacquire' ? ' (the same lock, taken twice)' : ' May be due to missing lock nesting notation',
       '',
@@ -131,7 +163,7 @@ function lockdepReport(f: Finding): string[] {
   const closing = edges[edges.length - 1];
   const out = [
     '',
-    ...banner('WARNING: possible circular locking dependency detected'),
+    ...banner('WARNING: possible circular locking dependency detected', p),
     `${closing.thread} is trying to acquire lock:`,
     ` (${closing.acquired}), at: ${loc(closing.at)}`,
     '',
@@ -173,14 +205,15 @@ function scenario(f: Finding): string[] {
   return [`Chain exists of:`, `  ${[...classes, classes[0]].join(' --> ')}`, '', ' Possible unsafe locking scenario: each lock above is taken while holding the one before it, on', ` ${classes.length} CPUs at once.`, '', ' *** DEADLOCK ***'];
 }
 
-function summary(result: CheckResult): string {
+function summary(result: CheckResult, p: Paint): string {
   const rs = result.results;
   const n = (p: (r: SpecResult) => boolean) => rs.filter(p).length;
   const ok = n((r) => r.verdict !== 'error' && r.verdict !== 'incomplete' && r.matches);
   const differ = n((r) => r.verdict !== 'error' && !r.matches);
   const errors = n((r) => r.verdict === 'error');
   const incomplete = n((r) => r.verdict === 'incomplete');
-  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${ok} as expected, ${differ} not as expected, ${incomplete} incomplete, ${errors} with errors`;
+  const n0 = (k: number, s: string, bad: (x: string) => string) => (k > 0 ? bad(s) : s);
+  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${p.green(`${ok} as expected`)}, ${n0(differ, `${differ} not as expected`, p.red)}, ${n0(incomplete, `${incomplete} incomplete`, p.yellow)}, ${n0(errors, `${errors} with errors`, p.red)}`;
 }
 
 export function renderDiagnostics(result: CheckResult): string {

@@ -1,7 +1,6 @@
 // Golden files for the reporters: a diff in review shows exactly what changed for users.
 // Accept new output with: UPDATE_GOLDEN=1 npx ava test/golden/reports.test.ts
 import test from 'ava';
-import * as fs from 'fs';
 import * as path from 'path';
 import { checkFile } from '../../checker/pipeline';
 import { CheckResult } from '../../checker/result';
@@ -9,6 +8,7 @@ import { nodeHost } from '../../checker/spec/host';
 import { renderJson } from '../../reports/json';
 import { renderText } from '../../reports/text';
 import { ROOT } from '../helpers/cli';
+import { golden } from './golden';
 
 const SPECS = [
   'specs/conformance/p04-aa-rwsem-read-writer.json',
@@ -22,17 +22,6 @@ const SPECS = [
 function stable(result: CheckResult): CheckResult {
   for (const r of result.results) if (r.stats) Object.assign(r.stats, { seconds: 0, statesPerSecond: 0 });
   return result;
-}
-
-function golden(t: { is: (a: string, b: string, m?: string) => void; pass: (m?: string) => void }, name: string, actual: string) {
-  const file = path.join(__dirname, 'expected', name);
-  if (process.env.UPDATE_GOLDEN) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, actual);
-    t.pass('accepted');
-    return;
-  }
-  t.is(actual, fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n'), `${name} differs; accept with UPDATE_GOLDEN=1 if intended`);
 }
 
 for (const spec of SPECS) {

@@ -1,0 +1,148 @@
+// A counterexample as swim lanes: a column per thread, a row per step. The acting thread's cell says what it
+// did and quotes the source line; every cell lists the locks its thread holds after the step (a lock just
+// taken is marked new). A deadlock's trace ends in an extra row for its final state: the blocked threads,
+// what each waits for and who holds it, the wait-for cycle marked. A TOCTOU window's check, write and use
+// rows are marked. Beside the table, one detail panel per position (shown one at a time by the page's script):
+// the step, its source in context, and the locks every thread holds.
+import { Trace, TraceStep } from '../../checker/result';
+import { esc, lockChip, sourceContext, sourceRef, threadName } from './markup';
+import { Sources } from './sources';
+
+export interface TraceViewOptions {
+  /** unique within the page */
+  id: string;
+  title: string;
+  sources: Sources;
+  /** TOCTOU window: step numbers */
+  window?: { check?: number; write?: number; use?: number };
+  /** threads of the wait-for cycle */
+  cycle?: Set<string>;
+  /** what the final state is, e.g. "deadlock" */
+  endLabel?: string;
+}
+
+/** Lanes: threads in order of first appearance (steps, then holders, then blocked threads). */
+export function laneThreads(t: Trace): string[] {
+  const names: string[] = [];
+  const add = (n: string) => {
+    if (!names.includes(n)) names.push(n);
+  };
+  for (const s of t.steps) add(s.thread);
+  for (const s of t.steps) for (const th of Object.keys(s.held)) add(th);
+  for (const b of t.blocked ?? []) {
+    add(b.thread);
+    for (const h of b.heldBy) add(h);
+  }
+  return names;
+}
+
+const WINDOW_LABEL: Record<string, string> = { check: '① check', write: '② write', use: '③ use' };
+
+function windowMarks(opts: TraceViewOptions): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const k of ['check', 'write', 'use'] as const) {
+    const n = opts.window?.[k];
+    if (typeof n === 'number') m.set(n, m.has(n) ? `${m.get(n)} ${k}` : k);
+  }
+  return m;
+}
+
+function actionText(s: TraceStep): string {
+  return `${esc(s.action)}${s.detail ? ` <span class="arrow">→</span> <b class="detail">${esc(s.detail)}</b>` : ''}`;
+}
+
+function heldCell(now: string[], before: string[]): string {
+  if (now.length === 0) return '';
+  return `<div class="held">${now.map((l) => lockChip(l, before.includes(l) ? '' : 'new')).join(' ')}</div>`;
+}
+
+function heldTable(threads: string[], held: Record<string, string[]>, cycle: Set<string>): string {
+  const rows = threads.map((th) => {
+    const locks = held[th] ?? [];
+    return `<tr data-thread="${esc(th)}"><th>${threadName(th, cycle.has(th) ? 'in-cycle' : '')}</th><td>${locks.length ? locks.map((l) => lockChip(l)).join(' ') : '<span class="none">nothing</span>'}</td></tr>`;
+  });
+  return `<table class="held-now"><caption>locks held</caption>${rows.join('')}</table>`;
+}
+
+export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
+  const threads = laneThreads(t);
+  const cycle = opts.cycle ?? new Set<string>();
+  const blocked = t.blocked ?? [];
+  const marks = windowMarks(opts);
+  const total = t.steps.length + (blocked.length ? 1 : 0);
+  const head = `<tr><th class="n" scope="col">#</th>${threads
+    .map((th) => {
+      const b = blocked.some((x) => x.thread === th);
+      return `<th scope="col" class="lane-head${b ? ' blocked' : ''}${cycle.has(th) ? ' in-cycle' : ''}" data-thread="${esc(th)}">${esc(th)}${b ? ' <span class="badge blocked-badge" title="blocked at the end">blocked</span>' : ''}</th>`;
+    })
+    .join('')}</tr>`;
+  const rows: string[] = [];
+  const panels: string[] = [];
+  t.steps.forEach((s, k) => {
+    const pos = k + 1;
+    const before = k > 0 ? t.steps[k - 1].held : {};
+    const mark = marks.get(s.step);
+    const inWindow = opts.window?.check !== undefined && opts.window?.use !== undefined && s.step > opts.window.check && s.step < opts.window.use;
+    const cls = ['step', ...(mark ? mark.split(' ').map((m) => `win-${m}`) : []), inWindow ? 'in-window' : '', s.note ? 'noted' : ''].filter(Boolean).join(' ');
+    const cells = threads.map((th) => {
+      const held = heldCell(s.held[th] ?? [], before[th] ?? []);
+      if (th !== s.thread) return `<td class="cell${(s.held[th] ?? []).length ? '' : ' idle'}" data-thread="${esc(th)}">${held}</td>`;
+      const badge = mark ? mark.split(' ').map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`).join(' ') : '';
+      const frames = s.frames.length ? `<div class="frames">in ${s.frames.map(esc).join(' › ')}</div>` : '';
+      const note = s.note ? `<div class="note">${esc(s.note)}</div>` : '';
+      return `<td class="cell act" data-thread="${esc(th)}">${badge}<div class="action">${actionText(s)}</div><div class="where">${sourceRef(opts.sources, s.src)}</div>${frames}${note}${held}</td>`;
+    });
+    rows.push(`<tr class="${cls}" data-pos="${pos}" data-step="${s.step}"><td class="n">${s.step}</td>${cells.join('')}</tr>`);
+    const markLine = mark ? `<p class="win-line">${mark.split(' ').map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`).join(' ')} of the TOCTOU window</p>` : '';
+    panels.push(
+      `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +
+        `<h5>Step ${s.step} of ${t.steps.length}: ${threadName(s.thread)}</h5>${markLine}` +
+        `<p class="action">${actionText(s)}</p>` +
+        (s.frames.length ? `<p class="frames">in ${s.frames.map(esc).join(' › ')}</p>` : '') +
+        (s.note ? `<p class="note">${esc(s.note)}</p>` : '') +
+        sourceContext(opts.sources, s.src) +
+        heldTable(threads, s.held, cycle) +
+        `</div>`,
+    );
+  });
+  if (blocked.length) {
+    const pos = t.steps.length + 1;
+    const lastHeld = t.steps.length ? t.steps[t.steps.length - 1].held : {};
+    const cells = threads.map((th) => {
+      const b = blocked.find((x) => x.thread === th);
+      const held = heldCell(lastHeld[th] ?? [], lastHeld[th] ?? []);
+      if (!b) return `<td class="cell idle" data-thread="${esc(th)}">${held}</td>`;
+      const by = b.heldBy.length ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h, cycle.has(h) ? 'in-cycle' : '')).join(', ')}` : '';
+      const behind = b.queuedBehind?.length ? `, queued behind ${b.queuedBehind.map((w) => threadName(w)).join(', ')}` : '';
+      const cyc = cycle.has(th) ? ' <span class="badge cycle-badge">in the wait-for cycle</span>' : '';
+      return `<td class="cell blocked${cycle.has(th) ? ' in-cycle' : ''}" data-thread="${esc(th)}"><div class="action"><span class="badge blocked-badge">blocked</span> waits for ${lockChip(b.waitsFor, 'wanted')}${by}${behind}${cyc}</div><div class="where">${sourceRef(opts.sources, b.src)}</div>${held}</td>`;
+    });
+    rows.push(`<tr class="step end" data-pos="${pos}"><td class="n">end</td>${cells.join('')}</tr>`);
+    const list = blocked
+      .map((b) => `<li class="${cycle.has(b.thread) ? 'in-cycle' : ''}">${threadName(b.thread)} waits for ${lockChip(b.waitsFor, 'wanted')}${b.heldBy.length ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h)).join(', ')}` : ''}${b.queuedBehind?.length ? `, queued behind ${b.queuedBehind.map((w) => threadName(w)).join(', ')}` : ''}${cycle.has(b.thread) ? ' <span class="badge cycle-badge">in the wait-for cycle</span>' : ''}</li>`)
+      .join('');
+    panels.push(
+      `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +
+        `<h5>End: ${esc(opts.endLabel ?? 'blocked')}</h5><p>No thread can move:</p><ul class="blocked-list">${list}</ul>` +
+        sourceContext(opts.sources, blocked[0].src) +
+        heldTable(threads, lastHeld, cycle) +
+        `</div>`,
+    );
+  }
+  const controls =
+    `<div class="controls" role="toolbar" aria-label="step through the trace">` +
+    `<button type="button" data-act="first" title="first step (Home)">|◀ first</button>` +
+    `<button type="button" data-act="prev" title="previous step (← or k)">◀ prev</button>` +
+    `<span class="where-am-i" aria-live="polite">1 / ${total}</span>` +
+    `<button type="button" data-act="next" title="next step (→ or j)">next ▶</button>` +
+    `<button type="button" data-act="last" title="last step (End)">last ▶|</button>` +
+    `<span class="keys">keys: ← → (or j k) step, Home End</span></div>`;
+  return (
+    `<section class="trace" id="${esc(opts.id)}" tabindex="0" data-total="${total}" aria-label="${esc(opts.title)}">` +
+    `<h4>${esc(opts.title)}</h4>${controls}` +
+    `<div class="trace-body"><div class="lanes-wrap"><table class="lanes"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>` +
+    `<aside class="step-panel">${panels.join('')}</aside></div>` +
+    (t.path ? `<p class="path">replay path: <code>${esc(t.path)}</code></p>` : '') +
+    `</section>`
+  );
+}
