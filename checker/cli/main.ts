@@ -6,7 +6,11 @@ import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkFile, errorResult } from '../pipeline';
+import { checkFile, CheckOptions, errorResult } from '../pipeline';
+import { checkFileParallel } from '../parallel';
+import { mergeResults } from '../merge';
+import { parseSearchFlags, SearchFlags } from './search-options';
+import { Worker } from 'worker_threads';
 import { CheckResult } from '../result';
 import { nodeHost } from '../spec/host';
 import { diag } from '../diagnostics/diagnostic';
@@ -123,7 +127,7 @@ function readSource(file: string): string | undefined {
   }
 }
 
-interface CheckCliOptions {
+interface CheckCliOptions extends SearchFlags {
   format: Format;
   output: string[];
   report?: string;
@@ -134,6 +138,32 @@ interface CheckCliOptions {
   param: string[];
   without: string[];
   traces: boolean;
+}
+
+/** The worker thread that runs the searches of one `lockcheck check` (see check-worker.ts). */
+class CheckWorker {
+  private w: Worker;
+  constructor(stop: SharedArrayBuffer) {
+    this.w = new Worker(path.join(__dirname, 'check-worker.js'), { workerData: { stop } });
+  }
+  check(file: string, options: CheckOptions, onProgress?: CheckOptions['onProgress']): Promise<ReturnType<typeof checkFile>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: { progress?: Parameters<NonNullable<CheckOptions['onProgress']>>[0]; result?: ReturnType<typeof checkFile> }) => {
+        if (m.progress) onProgress?.(m.progress);
+        if (m.result) {
+          this.w.off('message', onMessage);
+          this.w.off('error', reject);
+          resolve(m.result);
+        }
+      };
+      this.w.on('message', onMessage);
+      this.w.once('error', reject);
+      this.w.postMessage({ file, options });
+    });
+  }
+  async close() {
+    await this.w.terminate();
+  }
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -162,6 +192,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
+    .option('--no-por', 'switch partial-order reduction off')
+    .option('--no-symmetry', 'switch symmetry reduction (over copies of a thread) off')
+    .option('--exact', 'keep every state vector and compare vectors, not 64-bit fingerprints')
+    .option('--bitstate <bits>', 'supertrace: visited states as bits in a table of 2^bits bits (10-32)')
+    .option('--simulate <walks>', 'seeded random walks instead of an exhaustive search')
+    .option('--seed <seed>', 'the seed of --simulate (default 0)')
+    .option('--walk <k>', 'with --simulate: replay walk k only (from a reproduce line)')
+    .option('--shard <i/n>', 'explore shard i of n of the search (merge the n results with lockcheck merge)')
+    .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them')
+    .option('--max-memory <size>', 'stop when the process uses more memory than this, e.g. 1g (verdict incomplete, exit 3)')
     .action(async (patterns: string[], o: CheckCliOptions) => {
       const usage = (msg: string) => {
         io.err(`lockcheck: ${msg}\n`);
@@ -172,6 +212,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       const params = parseParams(o.param);
       if (typeof params === 'string') return usage(params);
+      const search = parseSearchFlags(o);
+      if (typeof search === 'string') return usage(search);
       const outputs = parseOutputs(o.output);
       if (typeof outputs === 'string') return usage(outputs);
       if (o.report) outputs.push({ format: 'html', file: o.report });
@@ -186,21 +228,34 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
       const stream = io.progressStream ?? process.stderr;
       const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });
-      process.on('SIGINT', onSigint);
+      // Searches run on a worker thread (or, with --jobs, on several), so that SIGINT is heard during a long
+      // search: it stops it cleanly, with verdict incomplete and exit 3, and the specs after it at once.
+      const stop = new SharedArrayBuffer(4);
+      const stopFlag = new Int32Array(stop);
+      const onInterrupt = () => {
+        onSigint();
+        Atomics.store(stopFlag, 0, 1);
+      };
+      process.on('SIGINT', onInterrupt);
+      const worker = search.jobs > 1 ? undefined : new CheckWorker(stop);
       let result: CheckResult = { results: [] };
       try {
         for (const f of files) {
-          // The search is synchronous: let a pending SIGINT reach its listener between specs, so that the
-          // specs after it stop at once (verdict incomplete, exit 3).
-          await new Promise((resolve) => setImmediate(resolve));
-          const onProgress = progress.begin(path.relative(process.cwd(), f) || f);
-          const r = checkFile(nodeHost, f, { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, shouldStop: () => interrupted, onProgress });
+          const display = path.relative(process.cwd(), f) || f;
+          const onProgress = progress.begin(display);
+          const options = { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, ...search.options };
+          const r = interrupted
+            ? checkFile(nodeHost, f, { ...options, shouldStop: () => true })
+            : worker
+              ? await worker.check(f, options, onProgress)
+              : await checkFileParallel(f, display, options, search.jobs, stop);
           progress.end(r.stats?.states, r.stats?.seconds);
           result.results.push(r);
         }
       } finally {
         progress.end();
-        process.removeListener('SIGINT', onSigint);
+        await worker?.close();
+        process.removeListener('SIGINT', onInterrupt);
       }
       if (baseline && typeof baseline !== 'string') {
         const b = applyBaseline(result, baseline);
@@ -238,6 +293,32 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       io.out(await render(o.format, o.format === 'text' && useColor(env, io.outIsTTY === true)));
       if (code === 0) code = exitCodeFor(result);
+    });
+  program
+    .command('merge')
+    .description('merge the --format json results of the shards of a split search (lockcheck check --shard i/n)')
+    .argument('<result...>', 'JSON result files, one per shard')
+    .addOption(new Option('--format <format>', 'output format on stdout').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], o: { format: string }) => {
+      const parts: CheckResult[] = [];
+      for (const f of files) {
+        const text = readSource(f);
+        let doc: unknown;
+        try {
+          doc = text === undefined ? undefined : JSON.parse(text);
+        } catch {
+          doc = undefined;
+        }
+        if (!doc || !Array.isArray((doc as CheckResult).results)) {
+          io.err(`lockcheck: ${f} is not a lockcheck --format json result\n`);
+          code = 2;
+          return;
+        }
+        parts.push(doc as CheckResult);
+      }
+      const merged = mergeResults(parts);
+      io.out(o.format === 'json' ? renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
+      code = exitCodeFor(merged);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -17,8 +17,16 @@ export interface Diagnostic {
   pointer?: string;
 }
 
+/** Control characters and line separators in a name would split the one line a diagnostic gets: escape them. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const short: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return short[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 function fill(template: string, args: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (k in args ? String(args[k]) : ''));
+  return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (Object.prototype.hasOwnProperty.call(args, k) ? oneLine(String(args[k])) : ''));
 }
 
 export function diag(
@@ -34,7 +42,7 @@ export function diag(
 
 export function formatDiagnostic(d: Diagnostic): string {
   let s = `${d.pos.file}:${d.pos.line}:${d.pos.col}: ${d.severity}: ${d.message} [${d.code}]`;
-  if (d.pointer !== undefined) s += `\n    at ${d.pointer === '' ? '/' : d.pointer}`;
+  if (d.pointer !== undefined) s += `\n    at ${d.pointer === '' ? '/' : oneLine(d.pointer)}`;
   if (d.hint) s += `\n    hint: ${d.hint}`;
   return s;
 }

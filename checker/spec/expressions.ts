@@ -69,7 +69,8 @@ const BINARY: BinOp[][] = [['||'], ['&&'], ['|'], ['&'], ['==', '!='], ['<', '<=
 
 export function parseExpr(src: string | number): Expr {
   if (typeof src === 'number') {
-    if (!Number.isSafeInteger(src)) throw new ExprSyntaxError(`${src} is not an integer`, 0);
+    if (!Number.isInteger(src)) throw new ExprSyntaxError(`${src} is not an integer`, 0);
+    if (!Number.isSafeInteger(src)) throw new ExprSyntaxError(`${src} is too large`, 0);
     return { t: 'num', v: src, at: 0 };
   }
   const toks = tokenize(src);
