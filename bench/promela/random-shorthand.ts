@@ -34,6 +34,11 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** The seed of the i-th spec of a run: distinct and stable per (run seed, i). */
+export function specSeed(seed: number, i: number): number {
+  return (Math.imul(seed, 0x9e3779b1) + Math.imul(i, 0x85ebca6b) + 1) >>> 0;
+}
+
 const LOCK_NAMES = ['A', 'B', 'C', 'D', 'E', 'F'];
 
 export function randomShorthandSpec(seed: number, o: GenOptions = {}): ShorthandSpec {
