@@ -59,8 +59,9 @@ export interface Stats {
   states: number;
   transitions: number;
   depth: number;
-  seconds: number;
-  statesPerSecond: number;
+  /** wall-clock figures: left out under --no-timings, so that the same spec gives byte-identical reports */
+  seconds?: number;
+  statesPerSecond?: number;
   bytesPerState: number;
   threads: number;
   stateSlots: number;
@@ -77,6 +78,18 @@ export interface Stats {
   storage?: 'fingerprint' | 'exact' | 'bitstate';
   /** fingerprint storage: the chance that two distinct states collided (and one went unexplored) */
   collisionProbability?: number;
+}
+
+/** The result without its wall-clock figures (--no-timings): the rest depends only on the spec and options. */
+export function withoutTimings(doc: CheckResult): CheckResult {
+  return {
+    ...doc,
+    results: doc.results.map((r) => {
+      if (!r.stats) return r;
+      const { seconds: _s, statesPerSecond: _r, ...stats } = r.stats;
+      return { ...r, stats };
+    }),
+  };
 }
 
 export type Verdict = 'ok' | 'findings' | 'incomplete' | 'error';

@@ -54,7 +54,7 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   }
   if (r.stats) {
     const s = r.stats;
-    lines.push(`  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads, ${s.seconds} s`);
+    lines.push(`  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}`);
   }
   if (r.variants) {
     const breaking = r.variants.filter((v) => v.findings.length > 0);

@@ -11,7 +11,7 @@ import { checkFileParallel } from '../parallel';
 import { mergeResults } from '../merge';
 import { parseSearchFlags, SearchFlags } from './search-options';
 import { Worker } from 'worker_threads';
-import { CheckResult } from '../result';
+import { CheckResult, withoutTimings } from '../result';
 import { nodeHost } from '../spec/host';
 import { diag } from '../diagnostics/diagnostic';
 import { applyBaseline, parseBaseline } from '../../reports/baseline';
@@ -76,11 +76,13 @@ function collect(v: string, prev: string[]) {
 }
 
 function parseParams(list: string[]): Record<string, number> | string {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const p of list) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?[0-9]+)$/.exec(p);
     if (!m) return `--param expects NAME=INTEGER, got "${p}"`;
-    out[m[1]] = Number(m[2]);
+    const v = Number(m[2]);
+    if (v > 0x7fffffff || v < -0x80000000) return `--param ${m[1]}: ${m[2]} is out of range (32-bit integers)`;
+    out[m[1]] = v;
   }
   return out;
 }
@@ -138,6 +140,7 @@ interface CheckCliOptions extends SearchFlags {
   param: string[];
   without: string[];
   traces: boolean;
+  timings: boolean;
 }
 
 /** The worker thread that runs the searches of one `lockcheck check` (see check-worker.ts). */
@@ -192,6 +195,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
+    .option('--no-timings', 'leave out wall-clock figures (seconds, states/s): the same spec and options then give byte-identical reports')
     .option('--no-por', 'switch partial-order reduction off')
     .option('--no-symmetry', 'switch symmetry reduction (over copies of a thread) off')
     .option('--exact', 'keep every state vector and compare vectors, not 64-bit fingerprints')
@@ -263,6 +267,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const left = result.results.reduce((a, r) => a + r.findings.length, 0);
         io.err(`lockcheck: baseline ${o.baseline}: ${b.suppressed} known finding${b.suppressed === 1 ? '' : 's'} left out, ${left} new\n`);
       }
+      if (!o.timings) result = withoutTimings(result);
       const diags = renderDiagnostics(result);
       if (diags) io.err(diags + '\n');
 

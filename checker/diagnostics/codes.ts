@@ -46,6 +46,7 @@ export const CODES = {
   unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
   srcuMisuse: { code: 'LC3026', message: '{{what}}', hint: 'srcu_read_lock/srcu_read_unlock/synchronize_srcu take a lock of kind "srcu"; other statements take the other kinds' },
   tooManyOrders: { code: 'LC4003', message: 'attributes declared "any" give {{count}} orders to try, more than {{max}}', hint: 'give fixed values to some instances, or fewer instances' },
+  stateTooWide: { code: 'LC4004', message: 'a state of this spec takes {{width}} integers, more than {{max}} ({{part}})', hint: 'use fewer or smaller shared arrays, lock instances or threads; a model checker needs small states' },
   tooManySetMembers: { code: 'LC4002', message: 'sets hold at most 31 lock instances; this spec declares {{count}}', hint: 'split the model, or avoid set expressions' },
 
   maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },

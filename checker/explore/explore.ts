@@ -204,11 +204,17 @@ class Search {
     }
     // The run has ended (threads done, workers idle): check the spec's final assertions.
     for (const f of m.finals) {
-      if (f.cond(s, 0)) continue;
+      let message = f.message;
+      try {
+        if (f.cond(s, 0)) continue;
+      } catch (e) {
+        if (!(e instanceof ModelRuntimeError)) throw e;
+        message = `runtime error in a final assertion: ${e.message}`;
+      }
       const key = `final:${f.src.line}:${f.src.col}`;
       if (this.eventKeys.has(key)) continue;
       this.eventKeys.add(key);
-      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message: f.message }, state: idx, move: -1 });
+      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message }, state: idx, move: -1 });
     }
   }
 
@@ -218,11 +224,35 @@ class Search {
   }
 }
 
-function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () => number, idx: number, progress: () => void): boolean {
+/**
+ * Says when to look at the clock, the memory and the stop flag: every `every` states, with `every` adapted so
+ * that looks come about every 10 ms whether a state takes a microsecond or, on a huge model, 50 ms. A fixed
+ * count would either cost time on small states or let --max-seconds overshoot by minutes on huge ones.
+ */
+class Pacer {
+  private every = 1;
+  private left = 1;
+  private last: number;
+  constructor(private readonly now: () => number) {
+    this.last = now();
+  }
+  due(): boolean {
+    if (--this.left > 0) return false;
+    const t = this.now();
+    const dt = t - this.last;
+    this.last = t;
+    if (dt < 0.005 && this.every < 4096) this.every *= 2;
+    else if (dt > 0.02 && this.every > 1) this.every >>= 1;
+    this.left = this.every;
+    return true;
+  }
+}
+
+function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () => number, progress: () => void): boolean {
   const sec = now() - t0;
   if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) search.stopped = 'max-seconds';
   else if (opts.shouldStop?.()) search.stopped = 'interrupted';
-  else if (opts.maxMemoryBytes !== undefined && (idx & 4095) === 0 && process.memoryUsage().rss > opts.maxMemoryBytes) search.stopped = 'max-memory';
+  else if (opts.maxMemoryBytes !== undefined && process.memoryUsage().rss > opts.maxMemoryBytes) search.stopped = 'max-memory';
   else progress();
   return search.stopped !== undefined;
 }
@@ -237,6 +267,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   let levelEnd = 1;
   const shard = opts.shard;
   let splitDepth = shard ? shard.depth : -1;
+  const pacer = new Pacer(now);
   for (let idx = 0; idx < store.count; idx++) {
     if (idx === levelEnd) {
       depth++;
@@ -244,10 +275,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       if (shard && splitDepth < 0 && (store.count - levelEnd >= 8 * shard.count || depth >= 64)) splitDepth = depth;
       levelEnd = store.count;
     }
-    if ((idx & 255) === 0 && idx > 0) {
-      if (checkBounds(opts, search, t0, now, idx, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))) break;
-      store.release(idx); // bitstate mode keeps only the frontier
-    }
+    if (idx > 0 && pacer.due() && checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))) break;
+    if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
     // a shard expands only its part of the frontier at the split depth
     if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
     const { live, any } = search.examine(idx);
@@ -272,6 +301,7 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
   const maxDepth = sim.maxDepth ?? 100000;
   let depth = 0;
   let walks = 0;
+  const pacer = new Pacer(now);
   const first = sim.walk ?? 0;
   const last = sim.walk ?? sim.walks - 1;
   for (let k = first; k <= last && !search.stopped; k++) {
@@ -289,13 +319,13 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
       let pick = Math.floor(rng() * total);
       let t = 0;
       while (pick >= search.moves[t]) pick -= search.moves[t++];
+      if (pacer.due() && checkBounds(opts, search, t0, now, () => undefined)) break;
       const r = search.step(idx, t, pick);
       if (r.added) walkOf[r.index] = k;
       idx = r.index;
       depth = Math.max(depth, d + 1);
       if (search.stopped) break;
     }
-    if ((k & 15) === 0 && checkBounds(opts, search, t0, now, 0, () => undefined)) break;
   }
   return { ...search.result(depth, now() - t0), walks, walkOf: (i) => walkOf[i] ?? first };
 }

@@ -364,8 +364,13 @@ export class Machine {
         detail = waits.length ? `waits for ${waits.join(', ')}` : 'no reader to wait for';
         break;
       }
+      // moves() found these ready; evaluate again so that a condition that fails at run time is reported
+      // (by guarded) rather than stepped over
       case 'sync_wait':
+        i.srcu?.(s, b);
+        break;
       case 'wait':
+        i.cond(s, b);
         break;
       case 'idle':
         s[i.pending] = 0;

@@ -32,6 +32,8 @@ const DEFAULT_MAX_HELD = 8;
 export const MAX_ORDERS = 720;
 const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
 const MAX_INSTANCES = 1 << 20;
+/** a state is this many 32-bit slots at most: the store allocates states 4096 at a time (256 MiB at this width) */
+export const MAX_STATE_WIDTH = 1 << 14;
 
 class Ctx {
   diagnostics: Diagnostic[] = [];
@@ -79,18 +81,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const workDecls = collect<WorkDecl>('works', 'work item');
 
   // params: models give defaults, the spec overrides them, the command line overrides both
-  const params: Record<string, number> = {};
+  // no prototype: a name such as "toString" must not be found on Object.prototype
+  const params: Record<string, number> = Object.create(null);
   for (const doc of docs) Object.assign(params, (doc.doc.value as { params?: Record<string, number> }).params ?? {});
   Object.assign(params, options.params ?? {});
 
   const constEnvError = (doc: SourceDoc, pointer: string) => (at: number, _k: string, name: string) =>
     ctx.error('unknownVariable', ctx.posIn(doc, pointer, at), { name, suggest: suggest(name, Object.keys(params)) }, pointer);
-  const evalConst = (src: number | string, doc: SourceDoc, pointer: string, extra: Record<string, number> = {}): number | undefined => {
+  const evalConst = (src: number | string, doc: SourceDoc, pointer: string, extra: Record<string, number> = Object.create(null)): number | undefined => {
     try {
       const e = parseExpr(src);
       let ok = true;
       const env: ExprEnv = {
-        lookup: (n) => (n in extra ? { kind: 'const', value: extra[n] } : n in params ? { kind: 'const', value: params[n] } : instanceByName.has(n) ? { kind: 'const', value: instanceByName.get(n)! } : undefined),
+        lookup: (n) => (Object.hasOwn(extra, n) ? { kind: 'const', value: extra[n] } : n in params ? { kind: 'const', value: params[n] } : instanceByName.has(n) ? { kind: 'const', value: instanceByName.get(n)! } : undefined),
         classes,
         instances,
         classByName,
@@ -126,6 +129,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const classByName = new Map<string, LockClass>();
   const instanceByName = new Map<string, number>();
   const knownAttrs = new Set<string>();
+  // what takes room in a state, so that a state too wide is blamed on its biggest part
+  const parts: { what: string; slots: number; doc: SourceDoc; pointer: string }[] = [];
+  const tooWide = (width: number) => {
+    if (width <= MAX_STATE_WIDTH) return false;
+    const big = parts.reduce((a, b) => (b.slots > a.slots ? b : a));
+    ctx.error('stateTooWide', ctx.pos(big.doc, big.pointer), { width, max: MAX_STATE_WIDTH, part: `${big.what} ${big.slots}` }, big.pointer);
+    return true;
+  };
   for (const [name, d] of lockDecls) {
     const cls: LockClass = { id: classes.length, name, kind: d.value.kind, instances: [], hasInstances: d.value.instances !== undefined, cmp: d.value.cmp };
     classes.push(cls);
@@ -151,7 +162,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       instances.push({ id, cls: cls.id, name: display, short, attrs: {} });
       cls.instances.push(id);
     });
+    parts.push({ what: `the ${names.length} instances of ${name} take`, slots: 2 * names.length, doc: d.doc, pointer: inst ? `${d.pointer}/instances` : d.pointer });
   }
+  // each instance takes two slots; stop before computing attributes and orders of a million instances
+  if (tooWide(2 * instances.length)) return { diagnostics: dedupe(ctx.diagnostics) };
   // attributes
   const anyAttrs: CompiledModel['anyAttrs'] = [];
   let orderCount = 1;
@@ -232,6 +246,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     }
     const g: GlobalVar = { name, offset: nextGlobal, size, init, guard };
     nextGlobal += size;
+    parts.push({ what: `shared var ${name} takes`, slots: size, doc: d.doc, pointer: d.value.array === undefined ? d.pointer : `${d.pointer}/array` });
     globals.push(g);
     globalByName.set(name, g);
   }
@@ -280,6 +295,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const maxHeld = spec.options?.max_held ?? DEFAULT_MAX_HELD;
   const locksBase = nextGlobal;
   const threadsBase = locksBase + 2 * instances.length;
+  // before lowering the threads, which would take long on such a spec
+  if (tooWide(threadsBase)) return { diagnostics: dedupe(ctx.diagnostics) };
 
   // --- procedures: reject recursion before inlining --------------------------------------------------
   const recursive = findRecursion(procDecls, ctx);
@@ -935,6 +952,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     ctx.error('duplicateName', ctx.pos(doc, pointer, true), { what: g ? 'shared var' : 'param', name, where: 'a lock instance has the same name' }, pointer);
   }
 
+  parts.push({ what: 'the threads take', slots: base - threadsBase, doc: loaded.spec, pointer: '/threads' });
+  tooWide(base);
   if (ctx.diagnostics.length > 0) return { diagnostics: dedupe(ctx.diagnostics) };
   const model: CompiledModel = {
     name: spec.name,

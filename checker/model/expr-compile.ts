@@ -27,7 +27,7 @@ export interface CompiledExpr {
   constant?: number;
 }
 
-const FUNCTIONS: Record<string, number> = { cmp: 2, size: 1, has: 2, add: 2, del: 2, all: 1, min: 2, max: 2 };
+const FUNCTIONS: Record<string, number> = Object.assign(Object.create(null), { cmp: 2, size: 1, has: 2, add: 2, del: 2, all: 1, min: 2, max: 2 });
 export const FUNCTION_LIST = 'cmp(a, b), size(s), has(s, x), add(s, x), del(s, x), all(CLASS), min(a, b), max(a, b)';
 
 function popcount(x: number): number {

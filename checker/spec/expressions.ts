@@ -70,7 +70,8 @@ const BINARY: BinOp[][] = [['||'], ['&&'], ['|'], ['&'], ['==', '!='], ['<', '<=
 export function parseExpr(src: string | number): Expr {
   if (typeof src === 'number') {
     if (!Number.isInteger(src)) throw new ExprSyntaxError(`${src} is not an integer`, 0);
-    if (!Number.isSafeInteger(src)) throw new ExprSyntaxError(`${src} is too large`, 0);
+    // the state is an Int32Array: a value past 32 bits would wrap silently
+    if (src > 0x7fffffff || src < -0x80000000) throw new ExprSyntaxError(`${src} is out of range (32-bit integers)`, 0);
     return { t: 'num', v: src, at: 0 };
   }
   const toks = tokenize(src);

@@ -108,7 +108,7 @@ function renderSpec(r: SpecResult, i: number, opts: HtmlOptions, sources: Source
     return `<section class="spec" data-file="${esc(r.file)}">${head}<ul class="diags">${r.diagnostics.map((d) => `<li class="diag"><pre>${esc(formatDiagnostic(d))}</pre>${sourceContext(sources, d.pos, 1)}</li>`).join('')}</ul></section>`;
   }
   const s = r.stats;
-  const stats = s ? `<p class="pos">${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads, ${s.seconds} s${r.incomplete ? `; incomplete: ${esc(r.incomplete)}` : ''}</p>` : '';
+  const stats = s ? `<p class="pos">${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}${r.incomplete ? `; incomplete: ${esc(r.incomplete)}` : ''}</p>` : '';
   const variants = r.variants
     ? `<details><summary>${r.variants.length} orders of the "any" attributes tried; ${r.variants.filter((v) => v.findings.length).length} give findings</summary><ul>${r.variants.map((v) => `<li>${esc(v.order)}: ${esc(v.findings.join(', ') || 'none')}</li>`).join('')}</ul></details>`
     : '';

@@ -74,6 +74,7 @@ const FIXTURES: Record<string, Expected> = {
   'LC3026-srcu-misuse.json': { code: 'LC3026', line: 8, col: 19, at: '"ops_srcu"', says: 'is an srcu_struct' },
   'LC4002-too-many-set-members.json': { code: 'LC4002', line: 11, col: 36, at: 'all(q)', says: 'this spec declares 32' },
   'LC4003-too-many-orders.json': { code: 'LC4003', line: 7, col: 26, at: '"any"', says: 'give 5040 orders to try, more than 720' },
+  'LC4004-state-too-wide.json': { code: 'LC4004', line: 4, col: 29, at: '300000', says: 'takes 300000 integers, more than 16384' },
 };
 
 // Codes of stages 1-4 that no fixture file can give, and why. A code listed as "not emitted" must really not be
