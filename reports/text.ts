@@ -45,7 +45,8 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   const good = r.matches && r.verdict !== 'incomplete';
   let head = `${p.bold(r.file)}: ${r.verdict === 'ok' ? p.green(r.verdict) : r.verdict === 'incomplete' ? p.yellow(r.verdict) : good ? r.verdict : p.red(r.verdict)}`;
   if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
-  if (r.expected) head += r.matches ? `, ${p.green('as expected')}` : `, ${p.bold(p.red('NOT as expected'))}`;
+  // an unfinished search can only say that nothing contradicts the expectation yet
+  if (r.expected) head += r.matches ? (r.verdict === 'incomplete' ? ', nothing unexpected so far' : `, ${p.green('as expected')}`) : `, ${p.bold(p.red('NOT as expected'))}`;
   if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
   lines.push(head);
   if (!r.matches) {

@@ -1,54 +1,121 @@
 /*
- * Promela twin of specs/kernel/macvlan-unregister-{broken,fixed}.json (after the conversion, NDEV = 2):
- * RTM_DELLINK of eth0 in net1 whose macvlan upper (ifindex 1) lives in net2, against a writer locking
- * {net1, net2} in cmp order (net2 first). FIXED=0: the notifier takes net2's RTNL under net1's.
- * FIXED=1: it queues the upper for net2's unregistration work instead.
+ * Promela twin of specs/kernel/macvlan-unregister-{broken,fixed}.json (after the conversion, NDEV = 2), step
+ * for step: every statement that touches shared state below is one visible step of lockcheck's compiled model
+ * (a lock, an unlock, a read or write of a shared var, a queue_work, a worker's wake-up), in the same order,
+ * with the thread-local computation around it folded in as lockcheck folds it. Loops over the NDEV devices are
+ * unrolled; the writer's netns set (rtnl_nets_add's bubble sort, thread-local) is its result, {net2, net1}.
+ *
+ * RTM_DELLINK of eth0 (ifindex 0, in net1) whose macvlan upper (ifindex 1) lives in net2, against a writer
+ * locking {net1, net2} in cmp order (net2 first), with the per-netns unregistration workers idle.
+ * FIXED=0 (macvlan_device_event_lock_upper): the notifier takes net2's RTNL under net1's.
+ * FIXED=1 (macvlan_device_event_defer): it queues the upper for net2's unregistration work instead.
  */
 #ifndef FIXED
 #define FIXED 0
 #endif
+#define INIT_NET 0
+#define NET1 1
+#define NET2 2
+#define MACVLAN 2
 
-bit net1, net2;			/* net->rtnl_mutex */
-bit alive0 = 1, alive1 = 1;	/* dev_alive[] */
-bit listlock, queued1, pending2;	/* unreg_list_lock, unreg_list, the work of net2 */
+bit net[3];				/* net->rtnl_mutex of init_net, net1, net2 */
+bit dev_alive[2] = 1;
+byte dev_net0 = NET1, dev_net1 = NET2;	/* dev_net[] */
+short dev_link0 = -1, dev_link1 = 0;	/* dev_link[] */
+byte dev_kind0 = 1, dev_kind1 = MACVLAN;	/* dev_kind[] */
+bit unreg_list_lock;
+byte unreg_list;			/* a set of ifindexes, as a bitmask */
+bit pending[3];				/* netns_unreg_work[net] queued */
+
+#define DEV_NET(u)	((u) == 0 -> dev_net0 : dev_net1)
+#define IS_UPPER(u, d)	(dev_alive[u] && ((u) == 0 -> dev_link0 : dev_link1) == (d) && ((u) == 0 -> dev_kind0 : dev_kind1) == MACVLAN)
+
+/* NETDEV_UNREGISTER of device d, for its possible upper u */
+#if FIXED
+inline macvlan_event(u, d) {
+	if
+	:: IS_UPPER(u, d) ->
+		if
+		:: DEV_NET(u) == DEV_NET(d) -> dev_alive[u] = 0
+		:: else ->
+			atomic { unreg_list_lock == 0 -> unreg_list_lock = 1 };
+			unreg_list = unreg_list | (1 << (u));
+			unreg_list_lock = 0;
+			pending[DEV_NET(u)] = 1
+		fi
+	:: else
+	fi
+}
+#else
+inline macvlan_event(u, d) {
+	if
+	:: IS_UPPER(u, d) ->
+		n2 = DEV_NET(u);
+		if
+		:: n2 != DEV_NET(d) -> atomic { net[n2] == 0 -> net[n2] = 1 }
+		:: else
+		fi;
+		dev_alive[u] = 0;
+		if
+		:: n2 != DEV_NET(d) -> net[n2] = 0
+		:: else
+		fi
+	:: else
+	fi
+}
+#endif
 
 active proctype dellink() {
-	atomic { net1 == 0 -> net1 = 1 };
-	/* unregister_netdevice(eth0) -> NETDEV_UNREGISTER -> macvlan_device_event() */
+	byte n, n2;
+	n = dev_net0;
+	atomic { net[n] == 0 -> net[n] = 1 };
 	if
-	:: alive1 && !FIXED ->
-		atomic { net2 == 0 -> net2 = 1 };
-		alive1 = 0;
-		net2 = 0
-	:: alive1 && FIXED ->
-		atomic { listlock == 0 -> listlock = 1 };
-		queued1 = 1;
-		listlock = 0;
-		pending2 = 1
-	:: else -> skip
+	:: dev_alive[0] ->	/* __dev_get_by_index(0) found it: unregister_netdevice(eth0) */
+		macvlan_event(0, 0);
+		macvlan_event(1, 0);
+		dev_alive[0] = 0
+	:: else
 	fi;
-	alive0 = 0;
-	net1 = 0
+	net[n] = 0
 }
 
 active proctype writer() {
-	atomic { net2 == 0 -> net2 = 1 };
-	atomic { net1 == 0 -> net1 = 1 };
-	net2 = 0;
-	net1 = 0
+	atomic { net[NET2] == 0 -> net[NET2] = 1 };
+	atomic { net[NET1] == 0 -> net[NET1] = 1 };
+	net[NET2] = 0;
+	net[NET1] = 0
 }
 
-active proctype kworker_net2() {
-	/* netns_unreg_work_fn(net2): idle until queued */
+/* netns_unreg_work_fn(n): one worker per netns, idle until its work is queued */
+active [3] proctype kworker() {
+	byte n = _pid - 2;
+	byte todo;
 end:	do
-	:: atomic { pending2 -> pending2 = 0 };
-		atomic { net2 == 0 -> net2 = 1 };
-		atomic { listlock == 0 -> listlock = 1 };
+	:: atomic { pending[n] -> pending[n] = 0 };
+		atomic { net[n] == 0 -> net[n] = 1 };
+		atomic { unreg_list_lock == 0 -> unreg_list_lock = 1 };
+		todo = unreg_list;
 		if
-		:: queued1 -> queued1 = 0; alive1 = 0
-		:: else -> skip
+		:: (todo & 1) && DEV_NET(0) == n -> unreg_list = unreg_list & ~1
+		:: (todo & 1) && DEV_NET(0) != n
+		:: else
 		fi;
-		listlock = 0;
-		net2 = 0
+		if
+		:: (todo & 2) && DEV_NET(1) == n -> unreg_list = unreg_list & ~2
+		:: (todo & 2) && DEV_NET(1) != n
+		:: else
+		fi;
+		unreg_list_lock = 0;
+		if
+		:: (todo & 1) && DEV_NET(0) == n && dev_alive[0] -> dev_alive[0] = 0
+		:: (todo & 1) && !(DEV_NET(0) == n && dev_alive[0])
+		:: else
+		fi;
+		if
+		:: (todo & 2) && DEV_NET(1) == n && dev_alive[1] -> dev_alive[1] = 0
+		:: (todo & 2) && !(DEV_NET(1) == n && dev_alive[1])
+		:: else
+		fi;
+		net[n] = 0
 	od
 }
