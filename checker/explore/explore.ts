@@ -105,6 +105,10 @@ class Search {
   private readonly next: Int32Array;
   private readonly por?: PartialOrder;
   private readonly maxStates: number;
+  /** the state and move being stepped, for onStepEvent: one callback for every step, not a closure per step */
+  private stepFrom = -1;
+  private stepMove = -1;
+  private readonly onStepEvent = (e: MachineEvent) => this.record(e, this.stepFrom, this.stepMove);
 
   constructor(readonly m: CompiledModel, readonly opts: ExploreOptions) {
     this.machine = new Machine(m);
@@ -162,14 +166,16 @@ class Search {
     return { live, any };
   }
 
-  /** Performs move (t, c) from the examined state idx; returns the successor's index and whether it is new. */
-  step(idx: number, t: number, c: number): { index: number; added: boolean } {
+  /** Performs move (t, c) from the examined state idx; returns the successor's index (store.added: whether it is new). */
+  step(idx: number, t: number, c: number): number {
     this.transitions++;
     this.next.set(this.s);
-    this.machine.step(this.next, t, c, (e) => this.record(e, idx, (t << 16) | c));
-    const r = this.store.insert(this.next, idx, (t << 16) | c);
+    this.stepFrom = idx;
+    this.stepMove = (t << 16) | c;
+    this.machine.step(this.next, t, c, this.onStepEvent);
+    const index = this.store.insert(this.next, idx, (t << 16) | c);
     if (this.store.count >= this.maxStates) this.stopped = 'max-states';
-    return r;
+    return index;
   }
 
   /** Every successor of the examined state idx, or one thread's when partial-order reduction allows. */
@@ -177,7 +183,10 @@ class Search {
     const { T, moves } = this;
     const expand = (t: number): boolean => {
       let allNew = true;
-      for (let c = 0; c < moves[t] && !this.stopped; c++) if (!this.step(idx, t, c).added) allNew = false;
+      for (let c = 0; c < moves[t] && !this.stopped; c++) {
+        this.step(idx, t, c);
+        if (!this.store.added) allNew = false;
+      }
       return allNew;
     };
     let ample = -1;
@@ -320,9 +329,9 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
       let t = 0;
       while (pick >= search.moves[t]) pick -= search.moves[t++];
       if (pacer.due() && checkBounds(opts, search, t0, now, () => undefined)) break;
-      const r = search.step(idx, t, pick);
-      if (r.added) walkOf[r.index] = k;
-      idx = r.index;
+      const next = search.step(idx, t, pick);
+      if (search.store.added) walkOf[next] = k;
+      idx = next;
       depth = Math.max(depth, d + 1);
       if (search.stopped) break;
     }

@@ -47,7 +47,11 @@ export class Machine {
     for (const g of m.globals) s.set(g.init, g.offset);
     m.threads.forEach((t, i) => {
       s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
-      this.guarded(s, i, events, undefined, () => this.runLocal(s, i, events));
+      try {
+        this.runLocal(s, i, events);
+      } catch (e) {
+        this.runtimeError(s, i, e, events, undefined);
+      }
     });
     return s;
   }
@@ -204,24 +208,23 @@ export class Machine {
   step(s: Int32Array, t: number, choice: number, events: (e: MachineEvent) => void, log?: LoggedStep[]): void {
     const th = this.m.threads[t];
     const i = th.code[s[th.base + T_PC]];
-    this.guarded(s, t, events, log, () => {
+    // no closure here: this runs once per transition
+    try {
       this.exec(s, t, i, choice, events, log);
       this.runLocal(s, t, events, log);
-    });
+    } catch (e) {
+      this.runtimeError(s, t, e, events, log);
+    }
   }
 
   /** A runtime error in the model (bad index, division by zero, ...) ends the thread with an assertion event. */
-  private guarded(s: Int32Array, t: number, events: (e: MachineEvent) => void, log: LoggedStep[] | undefined, f: () => void) {
+  private runtimeError(s: Int32Array, t: number, e: unknown, events: (e: MachineEvent) => void, log: LoggedStep[] | undefined) {
+    if (!(e instanceof ModelRuntimeError)) throw e;
     const th = this.m.threads[t];
-    try {
-      f();
-    } catch (e) {
-      if (!(e instanceof ModelRuntimeError)) throw e;
-      const at = th.code[s[th.base + T_PC]];
-      events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
-      log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
-      s[th.base + T_PC] = this.ends[t];
-    }
+    const at = th.code[s[th.base + T_PC]];
+    events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
+    log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
+    s[th.base + T_PC] = this.ends[t];
   }
 
   private runLocal(s: Int32Array, t: number, events: (e: MachineEvent) => void, log?: LoggedStep[]) {

@@ -109,8 +109,11 @@ export class StateStore {
     this.h2 = fmix(h2 ^ w) >>> 0;
   }
 
-  /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored: its index, and whether new. */
-  insert(actual: Int32Array, parent: number, via: number): { index: number; added: boolean } {
+  /** whether the last insert added a state (a field, not a returned object: insert runs once per transition) */
+  added = false;
+
+  /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored; returns its index (-1: a bitstate hit) and sets `added`. */
+  insert(actual: Int32Array, parent: number, via: number): number {
     let s = actual;
     if (this.canon) {
       this.canon(actual, this.scratch);
@@ -121,10 +124,11 @@ export class StateStore {
     if (this.bits) {
       const a = h1 & this.bitMask;
       const b = (h2 * 0x10000 + (h1 >>> 16)) % (this.bitMask + 1);
-      if (this.bits[a >>> 3] & (1 << (a & 7)) && this.bits[b >>> 3] & (1 << (b & 7))) return { index: -1, added: false };
+      this.added = !(this.bits[a >>> 3] & (1 << (a & 7)) && this.bits[b >>> 3] & (1 << (b & 7)));
+      if (!this.added) return -1;
       this.bits[a >>> 3] |= 1 << (a & 7);
       this.bits[b >>> 3] |= 1 << (b & 7);
-      return { index: this.append(actual, s, h2, parent, via), added: true };
+      return this.append(actual, s, h2, parent, via);
     }
     const table = this.table!;
     let slot = h1 & this.mask;
@@ -132,13 +136,17 @@ export class StateStore {
       const e = table[slot];
       if (e === 0) break;
       const idx = e - 1;
-      if (this.fpLo[idx] === h2 && this.fpHi[idx] === h1 && (!this.exact || this.equals(idx, s))) return { index: idx, added: false };
+      if (this.fpLo[idx] === h2 && this.fpHi[idx] === h1 && (!this.exact || this.equals(idx, s))) {
+        this.added = false;
+        return idx;
+      }
       slot = (slot + 1) & this.mask;
     }
     const index = this.append(actual, s, h2, parent, via);
     table[slot] = index + 1;
     if (this.count * 2 > table.length) this.rehash();
-    return { index, added: true };
+    this.added = true;
+    return index;
   }
 
   private append(actual: Int32Array, canonical: Int32Array, fp: number, parent: number, via: number): number {

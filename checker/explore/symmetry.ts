@@ -28,27 +28,42 @@ function selfOffsetOf(m: CompiledModel, t: number): number {
 export function makeCanonicalizer(m: CompiledModel, groups: number[][]): ((s: Int32Array, out: Int32Array) => void) | undefined {
   if (groups.length === 0) return undefined;
   const widths = m.threads.map((_, t) => threadWidth(m, t));
+  const bases = m.threads.map((th) => th.base);
   const nInst = m.instances.length;
   const newIndex = new Int32Array(m.threads.length);
   const selfOf = m.threads.map((_, t) => selfOffsetOf(m, t));
+  // scratch, so that canonicalising (once per generated state) allocates nothing
+  const order = new Int32Array(Math.max(...groups.map((g) => g.length)));
+  const snapCopy = new Int32Array(m.threads.length);
+  /** compares copies a and b of a group by their slots (all but `self`), then by index */
+  const compare = (s: Int32Array, a: number, b: number, w: number, self: number): number => {
+    const ba = bases[a];
+    const bb = bases[b];
+    for (let k = 0; k < w; k++) if (k !== self && s[ba + k] !== s[bb + k]) return s[ba + k] - s[bb + k];
+    return a - b;
+  };
   return (s, out) => {
     out.set(s);
     for (let t = 0; t < newIndex.length; t++) newIndex[t] = t;
     for (const g of groups) {
       const w = widths[g[0]];
       const self = selfOf[g[0]]; // differs between copies, and no copy reads it: not compared, not stored
-      const order = [...g].sort((a, b) => {
-        const ba = m.threads[a].base;
-        const bb = m.threads[b].base;
-        for (let k = 0; k < w; k++) if (k !== self && s[ba + k] !== s[bb + k]) return s[ba + k] - s[bb + k];
-        return a - b;
-      });
-      order.forEach((from, k) => {
+      // insertion sort: groups are a few threads
+      for (let k = 0; k < g.length; k++) {
+        const x = g[k];
+        let j = k;
+        for (; j > 0 && compare(s, order[j - 1], x, w, self) > 0; j--) order[j] = order[j - 1];
+        order[j] = x;
+      }
+      for (let k = 0; k < g.length; k++) {
+        const from = order[k];
         const to = g[k];
         newIndex[from] = to;
-        out.set(s.subarray(m.threads[from].base, m.threads[from].base + w), m.threads[to].base);
-        if (self >= 0) out[m.threads[to].base + self] = 0;
-      });
+        const fb = bases[from];
+        const tb = bases[to];
+        for (let x = 0; x < w; x++) out[tb + x] = s[fb + x];
+        if (self >= 0) out[tb + self] = 0;
+      }
     }
     // lock owners name threads: renumber them
     for (let i = 0; i < nInst; i++) {
@@ -59,8 +74,8 @@ export function makeCanonicalizer(m: CompiledModel, groups: number[][]): ((s: In
     for (const th of m.threads) {
       if (th.snapOffset < 0) continue;
       const base = th.base + th.snapOffset;
-      const copy = out.slice(base, base + m.threads.length);
-      for (let u = 0; u < m.threads.length; u++) out[base + newIndex[u]] = copy[u];
+      for (let u = 0; u < m.threads.length; u++) snapCopy[u] = out[base + u];
+      for (let u = 0; u < m.threads.length; u++) out[base + newIndex[u]] = snapCopy[u];
     }
   };
 }
