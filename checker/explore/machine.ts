@@ -368,7 +368,7 @@ export class Machine {
         break;
       }
       // moves() found these ready; evaluate again so that a condition that fails at run time is reported
-      // (by guarded) rather than stepped over
+      // (by runtimeError) rather than stepped over
       case 'sync_wait':
         i.srcu?.(s, b);
         break;

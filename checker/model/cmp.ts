@@ -63,7 +63,7 @@ export function checkCmpOrder(ids: number[], cmp: (a: number, b: number) => numb
     if (g.length > 1) {
       const names = g.length <= 4 ? g.map(name) : [...g.slice(0, 3).map(name), `${g.length - 3} more`];
       const list = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-      push({ rule: 'total', instances: g, message: `cmp ties ${list}: neither is ordered before the other`.replace('neither', g.length > 2 ? 'none' : 'neither') });
+      push({ rule: 'total', instances: g, message: `cmp ties ${list}: ${g.length > 2 ? 'none' : 'neither'} is ordered before the other` });
     }
   const badPair = (i: number, j: number) => {
     const [a, b] = [sorted[i], sorted[j]];
