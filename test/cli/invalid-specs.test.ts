@@ -1,24 +1,19 @@
 // Every bad spec in specs/invalid/ through the BUILT CLI (dist/, made by `npm run build`, which `npm test` runs
 // first): exit code 2, GCC-style diagnostics on stderr, and never a stack trace.
 import test, { ExecutionContext } from 'ava';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { lockcheck as run, ROOT } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const INVALID = path.join(ROOT, 'specs', 'invalid');
-const BIN = path.join(ROOT, 'bin', 'lockcheck.js');
 
 const DIAGNOSTIC_LINE = /^\S+:\d+:\d+: error: /;
 // "    at foo (/x/y.js:1:2)", "    at /x/y.ts:3:4", "at node:internal/...": a JS stack frame, not a JSON pointer line
 const STACK_FRAME = /^\s*at .*(\.[cm]?[jt]s\b|node:internal|<anonymous>)/m;
 const ERROR_AT_LINE_START = /^\w*Error:/m;
 
-function lockcheck(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error };
-}
+const lockcheck = (args: string[], cwd = ROOT) => run(args, { cwd, timeoutMs: 60_000 });
 
 /** The checks every bad spec must pass; returns the diagnostic lines. */
 function expectBadSpec(t: ExecutionContext, r: ReturnType<typeof lockcheck>, code: string): string[] {

@@ -3,13 +3,13 @@
 // invalid UTF-8, 10 MB). Each must end with exit 2 and FILE:LINE:COL: error: lines on stderr, or a verdict
 // (exit 0, 1 or 3); never a stack trace, an internal error or a hang.
 import test from 'ava';
-import { spawnSync } from 'child_process';
 import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generatedSpec, mutate, mutation, randomShorthand } from './arbitraries';
-import { CORPUS, ROOT, SEEDS } from './corpus';
+import { CORPUS, SEEDS } from './corpus';
+import { lockcheck } from '../helpers/cli';
 import { SEED } from './seed';
 import { diagnosticLine } from './oracle';
 
@@ -18,14 +18,7 @@ test.after.always(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in the temporary folder, so that files show under the names written here. */
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'lockcheck.js'), 'check', '--max-states', '20000', '--max-seconds', '10', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 90_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  return lockcheck(['check', '--max-states', '20000', '--max-seconds', '10', ...args], { cwd: dir, timeoutMs: 90_000 });
 }
 
 function write(name: string, content: string | Uint8Array): string {

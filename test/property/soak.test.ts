@@ -3,9 +3,7 @@
 // a signal or a stack trace. Exact storage (whole state vectors) fills the gigabyte in seconds; the default
 // fingerprint storage is the same code path with smaller entries.
 import test from 'ava';
-import { spawnSync } from 'child_process';
-import * as path from 'path';
-import { ROOT } from './corpus';
+import { lockcheck } from '../helpers/cli';
 
 interface Result {
   verdict: string;
@@ -15,13 +13,12 @@ interface Result {
 
 test('scale N=5 P=4 under --max-memory 1g: incomplete, stopped by the memory bound, no crash', (t) => {
   t.timeout(5 * 60_000);
-  const r = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'lockcheck.js'), 'check', '--format', 'json', '--exact', '--max-memory', '1g', '--max-seconds', '240', '--param', 'N=5', '--param', 'P=4', 'specs/bench/scale-sorted.json'],
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 4 * 60_000, maxBuffer: 256 * 1024 * 1024 },
+  const r = lockcheck(
+    ['check', '--format', 'json', '--exact', '--max-memory', '1g', '--max-seconds', '240', '--param', 'N=5', '--param', 'P=4', 'specs/bench/scale-sorted.json'],
+    { timeoutMs: 4 * 60_000 },
   );
   t.is(r.signal, null, `killed by ${r.signal}`);
-  t.is(r.status, 3, `exit ${r.status}\n${r.stderr.slice(-2000)}`);
+  t.is(r.code, 3, `exit ${r.code}\n${r.stderr.slice(-2000)}`);
   t.notRegex(r.stderr, /heap out of memory|Allocation failed|RangeError|^\s+at .+\.[cm]?[jt]s:\d+:\d+\)?$|LC9\d{3}/m);
   const result = (JSON.parse(r.stdout) as { results: Result[] }).results[0];
   t.is(result.verdict, 'incomplete');
