@@ -13,6 +13,7 @@ import { parseSearchFlags, SearchFlags } from './search-options';
 import { Worker } from 'worker_threads';
 import { CheckResult, withoutTimings } from '../result';
 import { nodeHost } from '../spec/host';
+import { fitsInt32 } from '../spec/expressions';
 import { diag } from '../diagnostics/diagnostic';
 import { applyBaseline, parseBaseline } from '../../reports/baseline';
 import { graphvizLayout } from '../../reports/html/graphs';
@@ -81,7 +82,7 @@ function parseParams(list: string[]): Record<string, number> | string {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?[0-9]+)$/.exec(p);
     if (!m) return `--param expects NAME=INTEGER, got "${p}"`;
     const v = Number(m[2]);
-    if (v > 0x7fffffff || v < -0x80000000) return `--param ${m[1]}: ${m[2]} is out of range (32-bit integers)`;
+    if (!fitsInt32(v)) return `--param ${m[1]}: ${m[2]} is out of range (32-bit integers)`;
     out[m[1]] = v;
   }
   return out;

@@ -67,11 +67,15 @@ export const MAX_EXPR_DEPTH = 200;
 
 const BINARY: BinOp[][] = [['||'], ['&&'], ['|'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
 
+/** Values live in an Int32Array state: anything outside this range would wrap silently. */
+export function fitsInt32(v: number): boolean {
+  return Number.isInteger(v) && v <= 0x7fffffff && v >= -0x80000000;
+}
+
 export function parseExpr(src: string | number): Expr {
   if (typeof src === 'number') {
     if (!Number.isInteger(src)) throw new ExprSyntaxError(`${src} is not an integer`, 0);
-    // the state is an Int32Array: a value past 32 bits would wrap silently
-    if (src > 0x7fffffff || src < -0x80000000) throw new ExprSyntaxError(`${src} is out of range (32-bit integers)`, 0);
+    if (!fitsInt32(src)) throw new ExprSyntaxError(`${src} is out of range (32-bit integers)`, 0);
     return { t: 'num', v: src, at: 0 };
   }
   const toks = tokenize(src);
@@ -172,7 +176,7 @@ export function parseExpr(src: string | number): Expr {
     const t = take();
     if (t.k === 'num') {
       const v = Number(t.s);
-      if (!Number.isSafeInteger(v) || v > 0x7fffffff) throw new ExprSyntaxError(`number ${t.s} is too large (32-bit integers)`, t.at);
+      if (!fitsInt32(v)) throw new ExprSyntaxError(`number ${t.s} is too large (32-bit integers)`, t.at);
       return { t: 'num', v, at: t.at };
     }
     if (t.k === 'id') {
