@@ -2,7 +2,7 @@
 // shortest one. States are stored once (StateStore); the frontier is simply the range of stored states not yet
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
-import { CompiledModel, Instr, T_HELD, T_NHELD } from '../model/ir';
+import { CompiledModel, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';
@@ -223,7 +223,7 @@ class Search {
       const key = `final:${f.src.line}:${f.src.col}`;
       if (this.eventKeys.has(key)) continue;
       this.eventKeys.add(key);
-      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [] }, message }, state: idx, move: -1 });
+      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [], access: NO_ACCESS }, message }, state: idx, move: -1 });
     }
   }
 

@@ -2,7 +2,7 @@
 // A move runs one visible instruction (a lock operation, an access to shared state, or a choice) and then
 // every following thread-local instruction up to the next visible one: local steps commute with every other
 // thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
-import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC, T_RCU, T_SEC } from '../model/ir';
+import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC, T_RCU, T_SEC, touchesShared } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
@@ -232,22 +232,18 @@ export class Machine {
     for (let n = 0; ; n++) {
       const i = th.code[s[th.base + T_PC]];
       if (i.op === 'end') {
-        const held = this.heldBy(s, t);
-        if (held.length > 0) {
-          const locks = held.map(heldInst);
-          events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ends holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`, locks });
-        }
-        if (s[th.base + T_RCU] > 0) events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ends inside an RCU read-side section` });
+        this.checkExit(s, t, i, 'ends', events);
         return;
       }
       switch (i.op) {
         case 'assign':
         case 'branch':
         case 'assert':
-          if (i.visible) return;
-          break;
-        case 'jump':
         case 'assert_held':
+        case 'jump':
+        case 'work_return':
+          // a step that touches nothing another thread sees runs with the step before it
+          if (touchesShared(i.access)) return;
           break;
         default:
           return; // lock operations, choices, waits and RCU steps are scheduling points
@@ -255,6 +251,17 @@ export class Machine {
       if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
       this.exec(s, t, i, 0, events, log);
     }
+  }
+
+  /** A thread that ends, or a work function that returns, must hold no lock and be outside RCU. */
+  private checkExit(s: Int32Array, t: number, i: Instr, verb: string, events: (e: MachineEvent) => void) {
+    const th = this.m.threads[t];
+    const held = this.heldBy(s, t);
+    if (held.length > 0) {
+      const locks = held.map(heldInst);
+      events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ${verb} holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`, locks });
+    }
+    if (s[th.base + T_RCU] > 0) events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ${verb} inside an RCU read-side section` });
   }
 
   private exec(s: Int32Array, t: number, i: Instr, choice: number, events: (e: MachineEvent) => void, log?: LoggedStep[]) {
@@ -292,9 +299,13 @@ export class Machine {
         const n = s[b + T_NHELD];
         let k = n - 1;
         while (k >= 0 && heldInst(s[b + T_HELD + k]) !== inst) k--;
+        if (i.onlyIf >= 0 && s[b + i.onlyIf] === 0) {
+          detail = `${m.instances[inst].name}: its trylock failed, skipped`;
+          break;
+        }
         if (k < 0) {
-          if (!i.ifHeld) events({ kind: 'unlock-not-held', thread: t, instr: i, message: `${th.name} releases ${m.instances[inst].name}, which it does not hold`, locks: [inst] });
-          detail = `${m.instances[inst].name}: not held${i.ifHeld ? ' (its trylock failed), skipped' : ''}`;
+          events({ kind: 'unlock-not-held', thread: t, instr: i, message: `${th.name} releases ${m.instances[inst].name}, which it does not hold`, locks: [inst] });
+          detail = `${m.instances[inst].name}: not held`;
           break;
         }
         const e = s[b + T_HELD + k];
@@ -356,11 +367,12 @@ export class Machine {
         } else s[b + T_RCU]--;
         break;
       case 'sync_begin': {
-        // The grace period waits for the readers inside a section now, and for no later one.
+        // The grace period waits for the readers inside a section now, and for no later one; the caller's
+        // own section too, so a grace period started inside it never ends (as on PREEMPT_RCU kernels).
         const srcu = i.srcu ? i.srcu(s, b) : -1;
         const waits: string[] = [];
         for (let u = 0; u < m.threads.length; u++) {
-          const inside = u !== t && this.inSection(s, u, srcu);
+          const inside = this.inSection(s, u, srcu);
           s[b + th.snapOffset + u] = inside ? s[m.threads[u].base + T_SEC] + 1 : 0;
           if (inside) waits.push(m.threads[u].name);
         }
@@ -378,6 +390,9 @@ export class Machine {
       case 'idle':
         s[i.pending] = 0;
         detail = 'queued: runs';
+        break;
+      case 'work_return':
+        this.checkExit(s, t, i, 'returns from its work function', events);
         break;
       case 'end':
         return;

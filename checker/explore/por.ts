@@ -1,58 +1,37 @@
 // Partial-order reduction by singleton persistent sets. In a state, if some thread's next step is independent
 // of everything any other thread can still do (from its current position on, by a static over-approximation
-// of each thread's future: lock classes it may touch, shared vars it may read or write), only that thread's
-// moves are explored. The skipped interleavings only reorder independent steps, so the same deadlocks,
-// terminal states, assertion failures and per-thread lock attempts (lockdep edges) remain reachable; the
-// cycle proviso (fall back to full expansion when a successor was already stored) keeps loops of work queue
-// workers from postponing a thread forever. rwsem readers look at other threads' pending writes, so specs
-// with rwsem classes are explored without it.
-import { CompiledModel, Instr, ThreadProg } from '../model/ir';
+// of each thread's future), only that thread's moves are explored. The skipped interleavings only reorder
+// independent steps, so the same deadlocks, terminal states, assertion failures and per-thread lock attempts
+// (lockdep edges) remain reachable; the cycle proviso (fall back to full expansion when a successor was
+// already stored) keeps loops of work queue workers from postponing a thread forever.
+//
+// Footprints come only from the access sets the compiler attached to each instruction (state slots read and
+// written, lock classes, RCU), never from names: a shared var reached through a parameter, a loop bound or an
+// index is in them. rwsem readers look at other threads' pending writes, which no access set says, so specs
+// with rwsem classes are explored without the reduction.
+import { Access, CompiledModel, Instr, ThreadProg } from '../model/ir';
 
-/** What an instruction (or everything from a position on) may touch. Lock classes; -1 stands for RCU. */
+/** What an instruction (or everything from a position on) may touch. Lock classes; RCU is its own entry. */
 export interface Footprint {
   locks: Set<number>;
-  reads: Set<string>;
-  writes: Set<string>;
+  reads: Set<number>;
+  writes: Set<number>;
 }
 
 const RCU = -1;
 
-function footprintOf(m: CompiledModel, i: Instr, pendingName: Map<number, string>): Footprint {
-  const f: Footprint = { locks: new Set(), reads: new Set(i.reads?.globals ?? []), writes: new Set() };
-  switch (i.op) {
-    case 'acquire':
-    case 'release':
-      f.locks.add(i.cls);
-      break;
-    case 'sync_begin':
-      f.locks.add(i.srcu ? i.cls : RCU);
-      break;
-    case 'sync_wait':
-      // the class of the srcu_struct is on its sync_begin, just before; be safe: every srcu class and RCU
-      f.locks.add(RCU);
-      m.classes.forEach((c) => c.kind === 'srcu' && f.locks.add(c.id));
-      break;
-    case 'rcu_lock':
-    case 'rcu_unlock':
-      f.locks.add(RCU);
-      break;
-    case 'assign':
-    case 'pick':
-      if (i.target.global) f.writes.add(i.target.name);
-      break;
-    case 'idle': {
-      const name = pendingName.get(i.pending)!;
-      f.reads.add(name);
-      f.writes.add(name);
-      break;
-    }
-    default:
-      break;
-  }
-  return f;
+function footprintOf(a: Access): Footprint {
+  const locks = new Set(a.locks);
+  if (a.rcu) locks.add(RCU);
+  return { locks, reads: new Set(a.reads), writes: new Set(a.writes) };
 }
 
-function successors(code: Instr[], pc: number): number[] {
+function assertNever(x: never): never {
+  throw new Error(`unhandled instruction ${JSON.stringify(x)}`);
+}
+
+/** Where control can go after the instruction at pc. */
+export function successors(code: Instr[], pc: number): number[] {
   const i = code[pc];
   switch (i.op) {
     case 'end':
@@ -63,8 +42,22 @@ function successors(code: Instr[], pc: number): number[] {
       return [pc + 1, i.elseTarget];
     case 'choose':
       return i.targets;
-    default:
+    case 'acquire':
+    case 'release':
+    case 'assign':
+    case 'pick':
+    case 'assert':
+    case 'assert_held':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_begin':
+    case 'sync_wait':
+    case 'wait':
+    case 'idle':
+    case 'work_return':
       return [pc + 1];
+    default:
+      return assertNever(i);
   }
 }
 
@@ -76,13 +69,11 @@ export class PartialOrder {
 
   constructor(private m: CompiledModel) {
     this.enabled = !m.classes.some((c) => c.kind === 'rwsem');
-    const pendingName = new Map<number, string>();
-    for (const g of m.globals) for (let k = 0; k < g.size; k++) pendingName.set(g.offset + k, g.name);
     const cache = new Map<Instr[], { here: Footprint[]; future: Footprint[] }>();
     const analyse = (th: ThreadProg) => {
       const hit = cache.get(th.code);
       if (hit) return hit;
-      const here = th.code.map((i) => footprintOf(m, i, pendingName));
+      const here = th.code.map((i) => footprintOf(i.access));
       const future = here.map((f) => ({ locks: new Set(f.locks), reads: new Set(f.reads), writes: new Set(f.writes) }));
       for (let changed = true; changed; ) {
         changed = false;
@@ -90,7 +81,11 @@ export class PartialOrder {
           for (const s of successors(th.code, pc)) {
             const a = future[pc];
             const b = future[s];
-            for (const [x, y] of [[a.locks, b.locks], [a.reads, b.reads], [a.writes, b.writes]] as [Set<unknown>, Set<unknown>][])
+            for (const [x, y] of [
+              [a.locks, b.locks],
+              [a.reads, b.reads],
+              [a.writes, b.writes],
+            ] as [Set<number>, Set<number>][])
               for (const v of y)
                 if (!x.has(v)) {
                   x.add(v);

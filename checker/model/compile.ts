@@ -9,8 +9,8 @@ import { Loaded, SourceDoc } from '../spec/load';
 import { parseShorthand, ShorthandError } from '../spec/shorthand';
 import { LocalDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../spec/types';
 import { makeCmpFn } from './cmp';
-import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError } from './expr-compile';
-import { CompiledModel, Ev, FinalAssert, GlobalVar, Instr, LockClass, LockInstance, LValue, T_HELD, ThreadProg } from './ir';
+import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError, slotRange, unionSlots } from './expr-compile';
+import { Access, CompiledModel, Ev, FinalAssert, GlobalVar, Instr, InstrWithoutAccess, LockClass, LockInstance, LValue, NO_ACCESS, T_HELD, ThreadProg } from './ir';
 
 export interface CompileOptions {
   /** --param NAME=VALUE overrides */
@@ -383,7 +383,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     } catch (e) {
       if (!(e instanceof ExprSyntaxError)) throw e;
       ctx.error('expressionSyntax', ctx.posIn(doc, pointer, e.at), { reason: e.message }, pointer);
-      return { ev: () => 1, readsGlobal: false };
+      return { ev: () => 1, reads: [] };
     }
   }
 
@@ -416,7 +416,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   function lowerThread(t: ThreadDecl, ptr: string, doc: SourceDoc, workerPending = -1) {
     const code: Instr[] = [];
     let usesSync = false;
-    if (workerPending >= 0) code.push({ op: 'idle', pending: workerPending, src: ctx.pos(doc, ptr), text: `wait for ${t.name} to be queued`, frames: [] });
+    if (workerPending >= 0) code.push({ op: 'idle', pending: workerPending, src: ctx.pos(doc, ptr), text: `wait for ${t.name} to be queued`, frames: [], access: { ...NO_ACCESS, reads: [workerPending], writes: [workerPending] } });
     const localsBase = T_HELD + maxHeld;
     const slots: { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } }[] = [];
     let nextSlot = 0;
@@ -431,7 +431,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     /** Dead slots are zeroed (states that differ only in dead values are one state) and reused. */
     const freeSlotsFrom = (mark: number, src: SourcePos, frames: string[], callSite?: SourcePos) => {
       for (let k = mark; k < nextSlot; k++)
-        emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: () => 0, visible: false, text: 'forget a dead local', src, frames, callSite });
+        emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: () => 0, text: 'forget a dead local', src, frames, callSite });
       nextSlot = mark;
     };
     const selfOffset = alloc('self', 1);
@@ -509,55 +509,54 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       } catch (e) {
         if (!(e instanceof ExprSyntaxError)) throw e;
         ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
-        return { ev: () => 0, readsGlobal: false };
+        return { ev: () => 0, reads: [] };
       }
     };
 
-    const lvalue = (frame: Frame, src: string, pointer: string): { lv?: LValue; readsGlobal: boolean } => {
+    const lvalue = (frame: Frame, src: string, pointer: string): { lv?: LValue } => {
       let e;
       try {
         e = parseExpr(src);
       } catch (err) {
         if (!(err instanceof ExprSyntaxError)) throw err;
         ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, err.at), { reason: err.message }, pointer);
-        return { readsGlobal: false };
+        return {};
       }
       const nameNode = e.t === 'name' ? e : e.t === 'index' && e.base.t === 'name' ? e.base : undefined;
       if (!nameNode || nameNode.t !== 'name') {
         ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, e.at), { name: src, what: 'an expression' }, pointer);
-        return { readsGlobal: false };
+        return {};
       }
       const b = env(frame, pointer, 0, false).lookup(nameNode.name);
       if (!b) {
         env(frame, pointer).error(nameNode.at, 'unknownName', nameNode.name);
-        return { readsGlobal: false };
+        return {};
       }
       if (b.kind === 'const') {
         ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, nameNode.at), { name: nameNode.name, what: nameNode.name in params ? 'param' : 'lock instance' }, pointer);
-        return { readsGlobal: false };
+        return {};
       }
       let index: Ev | undefined;
-      let readsGlobal = b.kind === 'global';
+      let indexReads: readonly number[] = [];
       if (e.t === 'index') {
         if (!b.array) {
           env(frame, pointer).error(nameNode.at, 'notArray', nameNode.name);
-          return { readsGlobal };
+          return {};
         }
         const ix = compileExpr(e.index, env(frame, pointer));
         index = ix.ev;
-        readsGlobal ||= ix.readsGlobal;
+        indexReads = ix.reads;
       } else if (b.array) {
         env(frame, pointer).error(nameNode.at, 'isArray', nameNode.name);
-        return { readsGlobal };
+        return {};
       }
       return {
-        lv: { global: b.kind === 'global', offset: b.offset, size: b.size, index, name: nameNode.name, guard: b.kind === 'global' ? b.guard : -1 },
-        readsGlobal,
+        lv: { global: b.kind === 'global', offset: b.offset, size: b.size, index, indexReads, name: nameNode.name, guard: b.kind === 'global' ? b.guard : -1 },
       };
     };
 
     /** A lock reference, e.g. "rtnl_mutex", "net[init_net]", "net[nets[i]]": the instance id at run time. */
-    const lockRef = (frame: Frame, src: string, pointer: string, at = 0): { ev: Ev; cls: number; skip: boolean } | undefined => {
+    const lockRef = (frame: Frame, src: string, pointer: string, at = 0): { ev: Ev; cls: number; skip: boolean; reads: readonly number[] } | undefined => {
       let r;
       try {
         r = parseLockRef(src);
@@ -578,7 +577,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           return undefined;
         }
         const id = cls.instances[0];
-        return { ev: () => id, cls: cls.id, skip };
+        return { ev: () => id, cls: cls.id, skip, reads: [] };
       }
       if (!cls.hasInstances) {
         ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt), { lock: cls.name, name: src.slice(r.indexAt, src.lastIndexOf(']')), instances: '(none: it is a single lock)' }, pointer);
@@ -591,7 +590,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt + r.index.at), { lock: cls.name, name: r.index.name, instances: cls.instances.map((i) => instances[i].short).join(', ') }, pointer);
           return undefined;
         }
-        return { ev: () => id, cls: cls.id, skip: skip || without.has(instances[id].name) };
+        return { ev: () => id, cls: cls.id, skip: skip || without.has(instances[id].name), reads: [] };
       }
       const c = compileExpr(r.index, env(frame, pointer, at + r.indexAt));
       const f = c.ev;
@@ -601,13 +600,16 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (!members.has(id)) throw new ModelRuntimeError(`${src} is ${instances[id]?.name ?? id}, not an instance of ${cls.name}`);
         return id;
       };
-      return { ev, cls: cls.id, skip };
+      return { ev, cls: cls.id, skip, reads: c.reads };
     };
 
-    const emit = (i: Instr): number => {
+    /** Emits an instruction with what it touches outside the thread (nothing, unless given). */
+    const emit = (i: InstrWithoutAccess, access: Partial<Access> = {}): number => {
+      const full = i as Instr;
+      full.access = { ...NO_ACCESS, ...access };
       i.reads = { globals: [...pendingReads.globals], locals: [...pendingReads.locals] };
       pendingReads = { globals: new Set(), locals: new Set() };
-      code.push(i);
+      code.push(full);
       return code.length - 1;
     };
     const here = () => code.length;
@@ -623,7 +625,9 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         ctx.error('shorthandSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
         return;
       }
-      const pendingTry = new Map<string, number>();
+      // Each U(X) closes the latest open acquisition of X as written; when that was a T(X), the U runs only
+      // if the trylock succeeded (its result is kept in a thread slot), even when X is held from before.
+      const open = new Map<string, number[]>();
       for (const st of steps) {
         const src = ctx.posIn(frame.doc, pointer, st.at);
         const ref = lockRef(frame, st.lock, pointer, st.lockAt);
@@ -640,19 +644,25 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           continue;
         }
         let nest: Ev | undefined;
+        let nestReads: readonly number[] = [];
         if (st.op === 'N') {
           const n = lockRef(frame, st.nest!, pointer, st.nestAt);
           if (!n) continue;
           nest = n.ev;
+          nestReads = n.reads;
         }
         if (ref.skip) continue;
+        const access = { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] };
+        const stack = open.get(key) ?? [];
+        open.set(key, stack);
         if (st.op === 'U') {
-          const k = pendingTry.get(key) ?? 0;
-          if (k > 0) pendingTry.set(key, k - 1);
-          emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: k > 0, src, text, frames: frame.frames, callSite: frame.callSite });
+          const onlyIf = stack.pop() ?? -1;
+          emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf, src, text, frames: frame.frames, callSite: frame.callSite }, access);
+          if (onlyIf >= 0) emit({ op: 'assign', target: localLv(onlyIf, '(trylock result)'), value: () => 0, text: 'forget the trylock result', src, frames: frame.frames, callSite: frame.callSite });
         } else {
-          if (st.op === 'T') pendingTry.set(key, (pendingTry.get(key) ?? 0) + 1);
-          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into: -1, src, text, frames: frame.frames, callSite: frame.callSite });
+          const into = st.op === 'T' ? alloc(`(result of ${text})`, 1) : -1;
+          stack.push(into);
+          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into, src, text, frames: frame.frames, callSite: frame.callSite }, access);
         }
       }
     };
@@ -670,14 +680,16 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (s.read && (cls.kind === 'mutex' || cls.kind === 'spinlock')) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
         let nest: Ev | undefined;
+        let nestReads: readonly number[] = [];
         if (s.nest_lock !== undefined) {
           const n = lockRef(frame, s.nest_lock, `${pointer}/nest_lock`);
           if (!n) return;
           nest = n.ev;
+          nestReads = n.reads;
         }
         if (ref.skip) return;
         const text = `${s.read ? 'read_lock' : 'lock'} ${s.lock}${s.subclass ? ` (subclass ${s.subclass})` : ''}${s.nest_lock ? ` (nest_lock ${s.nest_lock})` : ''}`;
-        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base });
+        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base }, { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] });
       } else if ('trylock' in s) {
         const ref = lockRef(frame, s.trylock, `${pointer}/trylock`);
         if (!ref) return;
@@ -691,21 +703,21 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           into = b.offset;
         }
         if (ref.skip) return;
-        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base });
+        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
       } else if ('unlock' in s) {
         const ref = lockRef(frame, s.unlock, `${pointer}/unlock`);
         if (!ref || ref.skip) return;
-        emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: false, text: `unlock ${s.unlock}`, ...base });
+        emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `unlock ${s.unlock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
       } else if ('seq' in s) {
         lowerSeq(frame, s.seq, `${pointer}/seq`);
       } else if ('assign' in s) {
-        const { lv, readsGlobal } = lvalue(frame, s.assign, `${pointer}/assign`);
+        const { lv } = lvalue(frame, s.assign, `${pointer}/assign`);
         const v = expr(frame, s.value, `${pointer}/value`);
         if (!lv) return;
-        emit({ op: 'assign', target: lv, value: v.ev, visible: readsGlobal || v.readsGlobal || lv.global, text: `${s.assign} = ${s.value}`, ...base });
+        emit({ op: 'assign', target: lv, value: v.ev, text: `${s.assign} = ${s.value}`, ...base }, { reads: unionSlots(lv.indexReads, v.reads), writes: lvSlots(lv) });
       } else if ('if' in s) {
         const c = expr(frame, s.if, `${pointer}/if`);
-        const br = emit({ op: 'branch', cond: c.ev, elseTarget: -1, visible: c.readsGlobal, text: `if ${s.if}`, ...base });
+        const br = emit({ op: 'branch', cond: c.ev, elseTarget: -1, text: `if ${s.if}`, ...base }, { reads: c.reads });
         lowerBody(frame, s.then, `${pointer}/then`);
         if (s.else && s.else.length > 0) {
           const j = emit({ op: 'jump', target: -1, text: 'end if', ...base });
@@ -726,31 +738,34 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const { lv } = lvalue(frame, s.pick, `${pointer}/pick`);
         const set = expr(frame, s.from, `${pointer}/from`);
         if (!lv) return;
-        emit({ op: 'pick', target: lv, set: set.ev, visible: set.readsGlobal || lv.global, text: `pick ${s.pick} from ${s.from}`, ...base });
+        emit({ op: 'pick', target: lv, set: set.ev, text: `pick ${s.pick} from ${s.from}`, ...base }, { reads: unionSlots(lv.indexReads, set.reads), writes: lvSlots(lv) });
       } else if ('for' in s) {
         const { lv } = lvalue(frame, s.for, `${pointer}/for`);
         const from = expr(frame, s.from, `${pointer}/from`);
         const to = expr(frame, s.to, `${pointer}/to`);
         if (!lv) return;
         const endSlot = alloc(`(end of ${s.for})`, 1);
-        emit({ op: 'assign', target: lv, value: from.ev, visible: lv.global || from.readsGlobal, text: `${s.for} = ${s.from}`, ...base });
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, visible: to.readsGlobal, text: `loop to ${s.to}`, ...base });
+        // i = from; end = to; while (i < end) { body; i++ }: the loop variable may be shared (or reach a shared
+        // var through a by_ref parameter), and so may the bound
+        const readsLv = unionSlots(lv.indexReads, lvSlots(lv));
+        emit({ op: 'assign', target: lv, value: from.ev, text: `${s.for} = ${s.from}`, ...base }, { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, text: `loop to ${s.to}`, ...base }, { reads: to.reads });
         const read = readLv(lv);
-        const top = emit({ op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, visible: lv.global, text: `for ${s.for} < ${s.to}`, ...base });
+        const top = emit({ op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base }, { reads: readsLv });
         lowerBody(frame, s.do, `${pointer}/do`);
-        emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, visible: lv.global, text: `${s.for}++`, ...base });
+        emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, text: `${s.for}++`, ...base }, { reads: readsLv, writes: lvSlots(lv) });
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: () => 0, visible: false, text: 'end of loop', ...base });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: () => 0, text: 'end of loop', ...base });
       } else if ('foreach' in s) {
         const { lv } = lvalue(frame, s.foreach, `${pointer}/foreach`);
         const set = expr(frame, s.in, `${pointer}/in`);
         if (!lv) return;
         const rest = alloc(`(rest of ${s.in})`, 1);
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ev, visible: set.readsGlobal, text: `foreach ${s.foreach} in ${s.in}`, ...base });
-        const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, visible: false, text: `foreach ${s.foreach}`, ...base });
-        emit({ op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), visible: lv.global, text: `${s.foreach} = next of ${s.in}`, ...base });
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), visible: false, text: 'next', ...base });
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ev, text: `foreach ${s.foreach} in ${s.in}`, ...base }, { reads: set.reads });
+        const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, text: `foreach ${s.foreach}`, ...base });
+        emit({ op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), text: `${s.foreach} = next of ${s.in}`, ...base }, { reads: lv.indexReads, writes: lvSlots(lv) });
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), text: 'next', ...base });
         lowerBody(frame, s.do, `${pointer}/do`);
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
@@ -763,20 +778,20 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (s.return !== null && frame.returnTarget) {
           const v = expr(frame, s.return, `${pointer}/return`);
-          emit({ op: 'assign', target: frame.returnTarget, value: v.ev, visible: v.readsGlobal || frame.returnTarget.global, text: `return ${s.return}`, ...base });
+          emit({ op: 'assign', target: frame.returnTarget, value: v.ev, text: `return ${s.return}`, ...base }, { reads: unionSlots(frame.returnTarget.indexReads, v.reads), writes: lvSlots(frame.returnTarget) });
         } else if (s.return !== null) expr(frame, s.return, `${pointer}/return`); // still checked
         frame.returnJumps.push(emit({ op: 'jump', target: -1, text: 'return', ...base }));
       } else if ('assert' in s) {
         const c = expr(frame, s.assert, `${pointer}/assert`);
-        emit({ op: 'assert', cond: c.ev, message: s.message ?? `assert ${s.assert}`, visible: c.readsGlobal, text: `assert ${s.assert}`, ...base });
+        emit({ op: 'assert', cond: c.ev, message: s.message ?? `assert ${s.assert}`, text: `assert ${s.assert}`, ...base }, { reads: c.reads });
       } else if ('rcu_read_lock' in s) {
-        emit({ op: 'rcu_lock', text: 'rcu_read_lock()', ...base });
+        emit({ op: 'rcu_lock', text: 'rcu_read_lock()', ...base }, { rcu: true });
       } else if ('rcu_read_unlock' in s) {
-        emit({ op: 'rcu_unlock', text: 'rcu_read_unlock()', ...base });
+        emit({ op: 'rcu_unlock', text: 'rcu_read_unlock()', ...base }, { rcu: true });
       } else if ('synchronize_rcu' in s) {
         usesSync = true;
-        emit({ op: 'sync_begin', cls: -1, text: 'synchronize_rcu()', ...base });
-        emit({ op: 'sync_wait', text: 'synchronize_rcu(): wait for readers', ...base });
+        emit({ op: 'sync_begin', cls: -1, text: 'synchronize_rcu()', ...base }, { rcu: true });
+        emit({ op: 'sync_wait', cls: -1, text: 'synchronize_rcu(): wait for readers', ...base }, { rcu: true });
       } else if ('srcu_read_lock' in s || 'srcu_read_unlock' in s || 'synchronize_srcu' in s) {
         const key = 'srcu_read_lock' in s ? 'srcu_read_lock' : 'srcu_read_unlock' in s ? 'srcu_read_unlock' : 'synchronize_srcu';
         const refText = (s as unknown as Record<string, string>)[key];
@@ -787,16 +802,17 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           return;
         }
         if (ref.skip) return;
-        if (key === 'srcu_read_lock') emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base });
-        else if (key === 'srcu_read_unlock') emit({ op: 'release', lock: ref.ev, cls: ref.cls, ifHeld: false, text: `srcu_read_unlock(${refText})`, ...base });
+        const access = { reads: ref.reads, locks: [ref.cls] };
+        if (key === 'srcu_read_lock') emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base }, access);
+        else if (key === 'srcu_read_unlock') emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `srcu_read_unlock(${refText})`, ...base }, access);
         else {
           usesSync = true;
-          emit({ op: 'sync_begin', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base });
-          emit({ op: 'sync_wait', srcu: ref.ev, text: `synchronize_srcu(${refText}): wait for readers`, ...base });
+          emit({ op: 'sync_begin', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base }, access);
+          emit({ op: 'sync_wait', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText}): wait for readers`, ...base }, access);
         }
       } else if ('wait_until' in s) {
         const c = expr(frame, s.wait_until, `${pointer}/wait_until`);
-        emit({ op: 'wait', cond: c.ev, text: `wait_until ${s.wait_until}`, ...base });
+        emit({ op: 'wait', cond: c.ev, text: `wait_until ${s.wait_until}`, ...base }, { reads: c.reads });
       } else if ('call_notifiers' in s) {
         const chain = notifierDecls.get(s.call_notifiers);
         if (!chain) {
@@ -829,8 +845,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           return;
         }
         let index: Ev | undefined;
+        let ixReads: readonly number[] = [];
         if (r.index && w.cls) {
-          const ix = compileExpr(r.index, env(frame, `${pointer}/queue_work`, r.indexAt)).ev;
+          const compiled = compileExpr(r.index, env(frame, `${pointer}/queue_work`, r.indexAt));
+          const ix = compiled.ev;
+          ixReads = compiled.reads;
           const rank = new Map(w.cls.instances.map((id, k) => [id, k]));
           const clsName = w.cls.name;
           index = (st, b) => {
@@ -840,11 +859,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
             return k;
           };
         }
-        emit({ op: 'assign', target: { global: true, offset: w.pending, size: w.cls ? w.cls.instances.length : 1, index, name: `${r.lock} pending`, guard: -1 }, value: () => 1, visible: true, text: `queue_work(${s.queue_work})`, ...base });
+        const target: LValue = { global: true, offset: w.pending, size: w.cls ? w.cls.instances.length : 1, index, indexReads: ixReads, name: `${r.lock} pending`, guard: -1 };
+        emit({ op: 'assign', target, value: () => 1, text: `queue_work(${s.queue_work})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
       } else if ('assert_held' in s) {
         const ref = lockRef(frame, s.assert_held, `${pointer}/assert_held`);
         if (!ref || ref.skip) return;
-        emit({ op: 'assert_held', lock: ref.ev, cls: ref.cls, text: `assert_held ${s.assert_held}`, ...base });
+        emit({ op: 'assert_held', lock: ref.ev, cls: ref.cls, text: `assert_held ${s.assert_held}`, ...base }, { reads: ref.reads });
       }
     };
 
@@ -894,13 +914,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const v = expr(frame, a, argPtr);
         const offset = alloc(`${s.call}.${name}`, 1);
         callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
-        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, visible: v.readsGlobal, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite });
+        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite }, { reads: v.reads });
       });
       // Procedure locals start from their declared value at every call (a call may sit in a loop).
       for (const sl of declareLocals(callee, p.value.locals, `${p.pointer}/locals`)) {
-        const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, readsGlobal: false };
+        const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, reads: [] };
         for (let k = 0; k < sl.size; k++)
-          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, visible: v.readsGlobal, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames, callSite: callee.callSite });
+          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames, callSite: callee.callSite }, { reads: v.reads });
       }
       lowerBody(callee, p.value.body, `${p.pointer}/body`);
       for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();
@@ -912,8 +932,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     if (t.seq !== undefined) lowerSeq(frame, t.seq, `${ptr}/seq`);
     if (workerPending >= 0) lowerCall(frame, t.body![0] as Extract<Stmt, { call: string }>, ptr);
     else if (t.body) lowerBody(frame, t.body, `${ptr}/body`);
-    if (workerPending >= 0) code.push({ op: 'jump', target: 0, src: ctx.pos(doc, ptr), text: 'back to waiting for work', frames: [] });
-    code.push({ op: 'end', src: ctx.pos(doc, ptr), text: 'end', frames: [] });
+    if (workerPending >= 0) {
+      code.push({ op: 'work_return', src: ctx.pos(doc, ptr), text: `${t.name} returns`, frames: [], access: NO_ACCESS });
+      code.push({ op: 'jump', target: 0, src: ctx.pos(doc, ptr), text: 'back to waiting for work', frames: [], access: NO_ACCESS });
+    }
+    code.push({ op: 'end', src: ctx.pos(doc, ptr), text: 'end', frames: [], access: NO_ACCESS });
 
     // Initial values of thread locals may use `self`; procedure locals are set at each call instead.
     const threadInits = threadLocals.filter((sl) => sl.init);
@@ -974,7 +997,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
 }
 
 function localLv(offset: number, name: string): LValue {
-  return { global: false, offset, size: 1, name, guard: -1 };
+  return { global: false, offset, size: 1, indexReads: [], name, guard: -1 };
+}
+
+/** The shared slots a write to lv may change: the whole array when it is indexed. */
+function lvSlots(lv: LValue): readonly number[] {
+  return lv.global ? slotRange(lv.offset, lv.size) : [];
 }
 
 function readLv(lv: LValue): Ev {

@@ -22,7 +22,8 @@ export interface ExprEnv {
 
 export interface CompiledExpr {
   ev: Ev;
-  readsGlobal: boolean;
+  /** absolute state slots of shared vars it may read (an indexed read: the whole array), sorted, no repeats */
+  reads: readonly number[];
   /** known at compile time */
   constant?: number;
 }
@@ -36,7 +37,19 @@ function popcount(x: number): number {
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-const bad = (): CompiledExpr => ({ ev: () => 0, readsGlobal: false, constant: 0 });
+const NONE: readonly number[] = [];
+const bad = (): CompiledExpr => ({ ev: () => 0, reads: NONE, constant: 0 });
+
+/** The union of slot lists, sorted, without repeats. */
+export function unionSlots(...lists: (readonly number[])[]): readonly number[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return NONE;
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  return [...new Set(nonEmpty.flat())].sort((a, b) => a - b);
+}
+
+/** The slots offset .. offset + size - 1. */
+export const slotRange = (offset: number, size: number): readonly number[] => Array.from({ length: size }, (_, k) => offset + k);
 
 function instanceOf(env: ExprEnv, v: number, what: string): LockInstance {
   const inst = env.instances[v];
@@ -48,21 +61,21 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
   const c = (x: Expr) => compileExpr(x, env);
   switch (e.t) {
     case 'num':
-      return { ev: () => e.v, readsGlobal: false, constant: e.v };
+      return { ev: () => e.v, reads: NONE, constant: e.v };
     case 'name': {
       const b = env.lookup(e.name);
       if (!b) {
         env.error(e.at, 'unknownName', e.name);
         return bad();
       }
-      if (b.kind === 'const') return { ev: () => b.value, readsGlobal: false, constant: b.value };
+      if (b.kind === 'const') return { ev: () => b.value, reads: NONE, constant: b.value };
       if (b.array) {
         env.error(e.at, 'isArray', e.name);
         return bad();
       }
       const off = b.offset;
-      if (b.kind === 'global') return { ev: (s) => s[off], readsGlobal: true };
-      return { ev: (s, base) => s[base + off], readsGlobal: false };
+      if (b.kind === 'global') return { ev: (s) => s[off], reads: [off] };
+      return { ev: (s, base) => s[base + off], reads: NONE };
     }
     case 'index': {
       if (e.base.t !== 'name') {
@@ -86,8 +99,8 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         return i;
       };
       const ix = idx.ev;
-      if (b.kind === 'global') return { ev: (s, base) => s[offset + check(ix(s, base))], readsGlobal: true };
-      return { ev: (s, base) => s[base + offset + check(ix(s, base))], readsGlobal: idx.readsGlobal };
+      if (b.kind === 'global') return { ev: (s, base) => s[offset + check(ix(s, base))], reads: unionSlots(slotRange(offset, size), idx.reads) };
+      return { ev: (s, base) => s[base + offset + check(ix(s, base))], reads: idx.reads };
     }
     case 'attr': {
       const base = c(e.base);
@@ -104,7 +117,7 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
           if (v === undefined) throw new ModelRuntimeError(`${inst.name} has no attribute ${attr}`);
           return v;
         },
-        readsGlobal: base.readsGlobal,
+        reads: base.reads,
       };
     }
     case 'set': {
@@ -117,7 +130,7 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
           for (const f of evs) m |= 1 << f(s, b);
           return m;
         },
-        readsGlobal: items.some((x) => x.readsGlobal),
+        reads: unionSlots(...items.map((x) => x.reads)),
       };
     }
     case 'call': {
@@ -139,11 +152,11 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         }
         if (env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
         const m = cls.instances.reduce((acc, i) => acc | (1 << i), 0);
-        return { ev: () => m, readsGlobal: false, constant: m };
+        return { ev: () => m, reads: NONE, constant: m };
       }
       if (['size', 'has', 'add', 'del'].includes(e.fn) && env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
       const args = e.args.map(c);
-      const rg = args.some((x) => x.readsGlobal);
+      const rg = unionSlots(...args.map((x) => x.reads));
       const [a, b] = args.map((x) => x.ev);
       switch (e.fn) {
         case 'cmp':
@@ -158,38 +171,38 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
               if (!cls.cmpFn) throw new ModelRuntimeError(`lock class ${cls.name} has no cmp`);
               return Math.sign(cls.cmpFn(x, y));
             },
-            readsGlobal: rg,
+            reads: rg,
           };
         case 'size':
-          return { ev: (s, base) => popcount(a(s, base)), readsGlobal: rg };
+          return { ev: (s, base) => popcount(a(s, base)), reads: rg };
         case 'has':
-          return { ev: (s, base) => (a(s, base) >>> b(s, base)) & 1, readsGlobal: rg };
+          return { ev: (s, base) => (a(s, base) >>> b(s, base)) & 1, reads: rg };
         case 'add':
-          return { ev: (s, base) => a(s, base) | (1 << b(s, base)), readsGlobal: rg };
+          return { ev: (s, base) => a(s, base) | (1 << b(s, base)), reads: rg };
         case 'del':
-          return { ev: (s, base) => a(s, base) & ~(1 << b(s, base)), readsGlobal: rg };
+          return { ev: (s, base) => a(s, base) & ~(1 << b(s, base)), reads: rg };
         case 'min':
-          return { ev: (s, base) => Math.min(a(s, base), b(s, base)), readsGlobal: rg };
+          return { ev: (s, base) => Math.min(a(s, base), b(s, base)), reads: rg };
         default:
-          return { ev: (s, base) => Math.max(a(s, base), b(s, base)), readsGlobal: rg };
+          return { ev: (s, base) => Math.max(a(s, base), b(s, base)), reads: rg };
       }
     }
     case 'unary': {
       const x = c(e.e);
       const f = x.ev;
       const ev: Ev = e.op === '!' ? (s, b) => (f(s, b) ? 0 : 1) : e.op === '~' ? (s, b) => ~f(s, b) : (s, b) => -f(s, b) | 0;
-      return fold({ ev, readsGlobal: x.readsGlobal }, x.constant !== undefined);
+      return fold({ ev, reads: x.reads }, x.constant !== undefined);
     }
     case 'bin': {
       const l = c(e.l);
       const r = c(e.r);
       const ev = binary(e.op, l.ev, r.ev);
-      return fold({ ev, readsGlobal: l.readsGlobal || r.readsGlobal }, l.constant !== undefined && r.constant !== undefined);
+      return fold({ ev, reads: unionSlots(l.reads, r.reads) }, l.constant !== undefined && r.constant !== undefined);
     }
     case 'cond': {
       const [k, a, b] = [c(e.c), c(e.a), c(e.b)];
       const [kf, af, bf] = [k.ev, a.ev, b.ev];
-      return { ev: (s, base) => (kf(s, base) ? af(s, base) : bf(s, base)), readsGlobal: k.readsGlobal || a.readsGlobal || b.readsGlobal };
+      return { ev: (s, base) => (kf(s, base) ? af(s, base) : bf(s, base)), reads: unionSlots(k.reads, a.reads, b.reads) };
     }
   }
 }
@@ -198,7 +211,7 @@ function fold(x: CompiledExpr, isConst: boolean): CompiledExpr {
   if (!isConst) return x;
   try {
     const v = x.ev(new Int32Array(0), 0);
-    return { ev: () => v, readsGlobal: false, constant: v };
+    return { ev: () => v, reads: NONE, constant: v };
   } catch {
     return x; // e.g. division by zero: reported when (if) it runs
   }

@@ -28,8 +28,31 @@ export interface LockInstance {
   attrs: Record<string, number>;
 }
 
+/**
+ * What one instruction touches outside its own thread, computed once by the compiler from resolved names
+ * (so a shared var reached through a by_ref or array parameter counts as itself), conservatively: an indexed
+ * access covers the whole array, and index, bound and lock expressions count as reads. The partial-order
+ * reduction and the local/visible split are derived from it and from nothing else.
+ */
+export interface Access {
+  /** absolute state slots of shared vars and work-pending flags it may read, sorted */
+  reads: readonly number[];
+  /** absolute state slots it may write, sorted */
+  writes: readonly number[];
+  /** lock classes whose lock table it may read or change (acquire, release, SRCU grace periods) */
+  locks: readonly number[];
+  /** reads or changes RCU read-side state (rcu_read_lock/unlock, synchronize_rcu) */
+  rcu: boolean;
+}
+
+export const NO_ACCESS: Access = Object.freeze({ reads: [], writes: [], locks: [], rcu: false });
+
+/** Does the instruction touch anything another thread can see or change? If not, it is a local step. */
+export const touchesShared = (a: Access) => a.reads.length > 0 || a.writes.length > 0 || a.locks.length > 0 || a.rcu;
+
 interface InstrBase {
   src: SourcePos;
+  access: Access;
   /** the statement as written, e.g. "lock net[nets[i]]" */
   text: string;
   /** inline call stack, outermost first, e.g. ["rtnl_nets_lock", "__rtnl_net_lock"] */
@@ -43,24 +66,30 @@ interface InstrBase {
 export type Instr = InstrBase &
   (
     | { op: 'acquire'; lock: Ev; cls: number; read: boolean; subclass: number; nest?: Ev; trylock: boolean; into: number }
-    | { op: 'release'; lock: Ev; cls: number; ifHeld: boolean }
-    | { op: 'assign'; target: LValue; value: Ev; visible: boolean }
-    | { op: 'branch'; cond: Ev; elseTarget: number; visible: boolean }
+    /** onlyIf >= 0: the U(X) matching a T(X): it runs only if that trylock succeeded (thread slot onlyIf is 1) */
+    | { op: 'release'; lock: Ev; cls: number; onlyIf: number }
+    | { op: 'assign'; target: LValue; value: Ev }
+    | { op: 'branch'; cond: Ev; elseTarget: number }
     | { op: 'jump'; target: number }
     | { op: 'choose'; targets: number[] }
-    | { op: 'pick'; target: LValue; set: Ev; visible: boolean }
-    | { op: 'assert'; cond: Ev; message: string; visible: boolean }
+    | { op: 'pick'; target: LValue; set: Ev }
+    | { op: 'assert'; cond: Ev; message: string }
     | { op: 'assert_held'; lock: Ev; cls: number }
     | { op: 'rcu_lock' }
     | { op: 'rcu_unlock' }
     /** synchronize_rcu() (srcu undefined) or synchronize_srcu(srcu): snapshot the readers, then wait */
     | { op: 'sync_begin'; srcu?: Ev; cls: number }
-    | { op: 'sync_wait'; srcu?: Ev }
+    | { op: 'sync_wait'; srcu?: Ev; cls: number }
     | { op: 'wait'; cond: Ev }
     /** a worker's idle point: runs when its work item is pending, and clears it */
     | { op: 'idle'; pending: number }
+    /** a work function has returned: like a thread's end, it must not hold locks or sit in a read section */
+    | { op: 'work_return' }
     | { op: 'end' }
   );
+
+/** An instruction before the compiler has attached its access set. */
+export type InstrWithoutAccess = Instr extends unknown ? (Instr extends infer I ? (I extends unknown ? Omit<I, 'access'> : never) : never) : never;
 
 /** Where an assignment goes: a thread slot (relative to the thread base) or a global slot (absolute). */
 export interface LValue {
@@ -69,6 +98,8 @@ export interface LValue {
   offset: number;
   size: number;
   index?: Ev;
+  /** shared slots the index expression reads */
+  indexReads: readonly number[];
   name: string;
   /** for guarded globals: the instance id that must be held to write */
   guard: number;
