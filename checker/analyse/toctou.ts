@@ -4,7 +4,7 @@
 // through the thread's locals (and, for assert_held, through the acquisitions that built its lock set) gives
 // the shared vars the use depends on; the latest earlier read of one of them, followed by a guard drop and a
 // write by another thread before the use, is the window. Marks three steps: check, interfering write, use.
-import { CompiledModel, Instr } from '../model/ir';
+import { CompiledModel, GlobalVar, Instr } from '../model/ir';
 import { LoggedStep } from '../explore/machine';
 import { Trace } from '../result';
 
@@ -20,8 +20,9 @@ export interface ToctouWindow {
 
 const RCU = 'rcu_read_lock';
 
-function writesGlobal(i: Instr, name: string): boolean {
-  return (i.op === 'assign' || i.op === 'pick') && i.target.global && i.target.name === name;
+/** Does the instruction write any slot of the shared var (by its access set: also through a by_ref param)? */
+function writesGlobal(i: Instr, v: GlobalVar): boolean {
+  return i.access.writes.some((w) => w >= v.offset && w < v.offset + v.size);
 }
 
 function writtenLocal(i: Instr): number | undefined {
@@ -61,14 +62,16 @@ export function findToctou(m: CompiledModel, trace: Trace, logs: LoggedStep[][],
       const v = m.globals.find((x) => x.name === g);
       if (!v) continue;
       const guard = v.guard === -2 ? RCU : v.guard >= 0 ? m.instances[v.guard].name : undefined;
-      const holds = (k: number) => guard !== undefined && (trace.steps[k].held[reader] ?? []).some((h) => h === guard || h === `${guard} (read)`);
-      let dropped = guard === undefined || !holds(r.step);
+      // only a value read under its declared guard is a TOCTOU; an unguarded race is a plain assertion
+      if (guard === undefined) continue;
+      const holds = (k: number) => (trace.steps[k].held[reader] ?? []).some((h) => h === guard || h === `${guard} (read)`);
+      if (!holds(r.step)) continue;
+      let dropped = false;
       for (let k = r.step + 1; k < u && !dropped; k++) if (!holds(k)) dropped = true;
       if (!dropped) continue;
       for (let w = r.step + 1; w < u; w++) {
-        const writer = logs[w].find((e) => e.thread !== thread && writesGlobal(e.instr, g));
-        if (writer)
-          return { check: r.step + 1, write: w + 1, use: u + 1, variable: g, reader, writer: m.threads[writer.thread].name, guard: guard ?? 'no guard' };
+        const writer = logs[w].find((e) => e.thread !== thread && writesGlobal(e.instr, v));
+        if (writer) return { check: r.step + 1, write: w + 1, use: u + 1, variable: g, reader, writer: m.threads[writer.thread].name, guard };
       }
     }
   }

@@ -2,8 +2,9 @@
 // shortest one. States are stored once (StateStore); the frontier is simply the range of stored states not yet
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
-import { CompiledModel, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
+import { CompiledModel, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
+import { lockKind } from '../model/lock-kinds';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';
 import { StateStore } from './store';
@@ -152,7 +153,11 @@ class Search {
           const nest = instr.op === 'acquire' && instr.nest ? instr.nest(s, b) : -1;
           const nh = s[b + T_NHELD];
           const asAcquire = instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
-          if (nh > 0) this.lockdep.attempt(idx, t, Array.from(s.subarray(b + T_HELD, b + T_HELD + nh)), inst, asAcquire, nest);
+          const held = Array.from(s.subarray(b + T_HELD, b + T_HELD + nh));
+          // lockdep's "Nested lock was not taken": the nest lock named by the acquisition is not held
+          if (nest >= 0 && !held.some((e) => heldInst(e) === nest))
+            this.record({ kind: 'assertion', thread: t, instr, message: `nested lock was not taken: ${m.threads[t].name} acquires ${m.instances[inst].name} under nest lock ${m.instances[nest].name}, which it does not hold`, locks: [nest] }, idx, -1, t);
+          if (nh > 0) this.lockdep.attempt(idx, t, held, inst, asAcquire, nest);
         }
         if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
           this.record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
@@ -345,7 +350,7 @@ function mightSleep(m: CompiledModel, i: Instr, s: Int32Array, base: number): bo
     case 'acquire': {
       if (i.trylock) return false;
       const kind = m.classes[m.instances[i.lock(s, base)].cls].kind;
-      return kind === 'mutex' || kind === 'rwsem';
+      return lockKind(kind).maySleep;
     }
     case 'sync_begin':
     case 'wait':

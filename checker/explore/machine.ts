@@ -4,6 +4,7 @@
 // thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
 import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC, T_RCU, T_SEC, touchesShared } from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
+import { lockKind } from '../model/lock-kinds';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
 
@@ -93,7 +94,7 @@ export class Machine {
     const b = this.m.threads[t].base;
     if (s[b + T_RCU] > 0) return false;
     const n = s[b + T_NHELD];
-    for (let k = 0; k < n; k++) if (this.m.classes[this.m.instances[heldInst(s[b + T_HELD + k])].cls].kind === 'srcu') return false;
+    for (let k = 0; k < n; k++) if (lockKind(this.m.classes[this.m.instances[heldInst(s[b + T_HELD + k])].cls].kind).srcu) return false;
     return true;
   }
 
@@ -139,7 +140,7 @@ export class Machine {
     if (s[lb] !== 0) return false; // a writer holds it (possibly t itself: AA)
     if (!read) return s[lb + 1] === 0;
     const kind = this.m.classes[this.m.instances[inst].cls].kind;
-    if (kind === 'rwlock' || kind === 'srcu') return true; // recursive readers; SRCU readers never wait
+    if (!lockKind(kind).readersQueueBehindWriters) return true; // recursive readers (rwlock, SRCU) never wait
     // rwsem: a reader queues behind a writer that is already waiting for the readers to leave
     return s[lb + 1] === 0 || this.queuedWriters(s, t, inst).length === 0;
   }
@@ -283,8 +284,9 @@ export class Machine {
         const n = s[b + T_NHELD];
         if (n >= m.maxHeld) throw new ModelRuntimeError(`${th.name} holds more than ${m.maxHeld} locks (raise "options": {"max_held": N})`);
         const kind = m.classes[i.cls].kind;
-        const recursive = i.read && (kind === 'rwlock' || kind === 'srcu');
-        if (kind === 'srcu' && this.outsideAllSections(s, t)) s[b + T_SEC]++;
+        const rules = lockKind(kind);
+        const recursive = i.read && rules.recursiveRead;
+        if (rules.srcu && this.outsideAllSections(s, t)) s[b + T_SEC]++;
         const flags = (i.read ? H_READ : 0) | (recursive ? H_RECURSIVE_READ : 0) | (i.trylock ? H_TRY : 0);
         s[b + T_HELD + n] = heldEntry(inst, i.subclass, flags);
         s[b + T_NHELD] = n + 1;

@@ -10,6 +10,7 @@
 // index is in them. rwsem readers look at other threads' pending writes, which no access set says, so specs
 // with rwsem classes are explored without the reduction.
 import { Access, CompiledModel, Instr, ThreadProg } from '../model/ir';
+import { lockKind } from '../model/lock-kinds';
 
 /** What an instruction (or everything from a position on) may touch. Lock classes; RCU is its own entry. */
 export interface Footprint {
@@ -68,7 +69,7 @@ export class PartialOrder {
   readonly enabled: boolean;
 
   constructor(private m: CompiledModel) {
-    this.enabled = !m.classes.some((c) => c.kind === 'rwsem');
+    this.enabled = !m.classes.some((c) => lockKind(c.kind).readersQueueBehindWriters);
     const cache = new Map<Instr[], { here: Footprint[]; future: Footprint[] }>();
     const analyse = (th: ThreadProg) => {
       const hit = cache.get(th.code);

@@ -4,6 +4,7 @@
 // for recursive read after read, under the nest lock, with distinct subclasses, or in the class's cmp order.
 // Nodes are lockdep classes: a lock class together with its subclass (mutex_lock_nested makes a new class).
 import { CompiledModel, H_READ, heldInst, heldSub, Instr } from '../model/ir';
+import { lockKind } from '../model/lock-kinds';
 
 /** Edge type, lockdep-design.rst: held Exclusive/Shared -> acquired Recursive-reader/Non-recursive. */
 export type DepType = 'EN' | 'ER' | 'SN' | 'SR';
@@ -57,25 +58,35 @@ export class LockdepValidator {
     const m = this.m;
     const cls = m.instances[inst].cls;
     const to = this.node(cls, instr.subclass);
-    const recursiveRead = instr.read && m.classes[cls].kind === 'rwlock';
-    const nestHeld = nestInst >= 0 && held.some((e) => heldInst(e) === nestInst);
+    const recursiveRead = instr.read && lockKind(m.classes[cls].kind).recursiveRead;
     // check_deadlock() first: an acquisition that is recursive locking is reported and adds no edges
-    // (lockdep's validate_chain() returns before check_prevs_add()).
+    // (lockdep's validate_chain() returns before check_prevs_add()). The held locks are walked in the order
+    // they were taken, as lockdep does: a nest lock excuses a same-class acquisition only when it was taken
+    // before the held lock of that class, and an excused acquisition adds no dependency at all (check_deadlock()
+    // returns 2). Taking a held instance again is reported even under a nest lock: lockdep misses that
+    // deadlock, the search does not.
     let bug = false;
+    let excused = false;
+    let nestSeen = false;
     for (const e of held) {
       const hi = heldInst(e);
+      if (hi === nestInst) nestSeen = true;
       if (this.node(m.instances[hi].cls, heldSub(e)) !== to) continue;
-      if (recursiveRead && (e & H_READ) !== 0) continue; // read-after-read recursion of an rwlock
+      if (recursiveRead && (e & H_READ) !== 0) continue; // read-after-read recursion (rwlock, SRCU)
       if (hi !== inst) {
         const cmp = m.classes[cls].cmpFn;
-        if (nestHeld || (cmp && cmp(hi, inst) < 0)) continue;
+        if (cmp && cmp(hi, inst) < 0) continue;
+        if (nestSeen) {
+          excused = true;
+          continue;
+        }
       }
       bug = true;
       const how = hi === inst ? 'reacquire' : 'nesting';
       const key = `${how}:${to}:${instr.src.file}:${instr.src.line}:${instr.src.col}`;
       if (!this.recursive.has(key)) this.recursive.set(key, { how, node: to, witness: { state, thread, instr, heldInst: hi, inst } });
     }
-    if (bug) return;
+    if (bug || excused) return;
     for (const e of held) {
       const hi = heldInst(e);
       const from = this.node(m.instances[hi].cls, heldSub(e));

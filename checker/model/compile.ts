@@ -9,6 +9,7 @@ import { Loaded, SourceDoc } from '../spec/load';
 import { parseShorthand, ShorthandError } from '../spec/shorthand';
 import { LocalDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../spec/types';
 import { makeCmpFn } from './cmp';
+import { lockKind } from './lock-kinds';
 import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError, slotRange, unionSlots } from './expr-compile';
 import { Access, CompiledModel, Ev, FinalAssert, GlobalVar, Instr, InstrWithoutAccess, LockClass, LockInstance, LValue, NO_ACCESS, T_HELD, ThreadProg } from './ir';
 
@@ -299,7 +300,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   if (tooWide(threadsBase)) return { diagnostics: dedupe(ctx.diagnostics) };
 
   // --- procedures: reject recursion before inlining --------------------------------------------------
-  const recursive = findRecursion(procDecls, ctx);
+  const recursive = findRecursion(procDecls, notifierDecls, ctx);
 
   // --- threads ---------------------------------------------------------------------------------------
   const without = new Set(options.without ?? []);
@@ -635,11 +636,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const text = `${st.op}(${key}${st.nest ? ',' + st.nest.replace(/\s+/g, '') : st.subclass !== undefined ? ',' + st.subclass : ''})`;
         if (!ref) continue;
         const cls = classes[ref.cls];
-        if (cls.kind === 'srcu') {
+        if (!lockKind(cls.kind).plainLock) {
           ctx.error('srcuMisuse', ctx.posIn(frame.doc, pointer, st.at), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, pointer);
           continue;
         }
-        if (st.op === 'R' && (cls.kind === 'mutex' || cls.kind === 'spinlock')) {
+        if (st.op === 'R' && !lockKind(cls.kind).readSide) {
           ctx.error('readOnExclusive', ctx.posIn(frame.doc, pointer, st.at), { kind: cls.kind, lock: cls.name }, pointer);
           continue;
         }
@@ -667,6 +668,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       }
     };
 
+    /** lock, trylock and unlock take every kind but an srcu_struct, which has statements of its own */
+    const plainLockOrError = (cls: number, frame: Frame, pointer: string): boolean => {
+      if (lockKind(classes[cls].kind).plainLock) return true;
+      ctx.error('srcuMisuse', ctx.pos(frame.doc, pointer), { what: `${classes[cls].name} is an srcu_struct: use srcu_read_lock, srcu_read_unlock and synchronize_srcu` }, pointer);
+      return false;
+    };
+
     const lowerStmt = (frame: Frame, s: Stmt, pointer: string): void => {
       const src = ctx.pos(frame.doc, pointer);
       const base = { src, frames: frame.frames, callSite: frame.callSite };
@@ -674,11 +682,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const ref = lockRef(frame, s.lock, `${pointer}/lock`);
         if (!ref) return;
         const cls = classes[ref.cls];
-        if (cls.kind === 'srcu') {
+        if (!lockKind(cls.kind).plainLock) {
           ctx.error('srcuMisuse', ctx.pos(frame.doc, `${pointer}/lock`), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, `${pointer}/lock`);
           return;
         }
-        if (s.read && (cls.kind === 'mutex' || cls.kind === 'spinlock')) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
+        if (s.read && !lockKind(cls.kind).readSide) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
         let nest: Ev | undefined;
         let nestReads: readonly number[] = [];
         if (s.nest_lock !== undefined) {
@@ -692,7 +700,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base }, { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] });
       } else if ('trylock' in s) {
         const ref = lockRef(frame, s.trylock, `${pointer}/trylock`);
-        if (!ref) return;
+        if (!ref || !plainLockOrError(ref.cls, frame, `${pointer}/trylock`)) return;
         let into = -1;
         if (s.into !== undefined) {
           const b = frame.scope.get(s.into);
@@ -706,7 +714,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
       } else if ('unlock' in s) {
         const ref = lockRef(frame, s.unlock, `${pointer}/unlock`);
-        if (!ref || ref.skip) return;
+        if (!ref || !plainLockOrError(ref.cls, frame, `${pointer}/unlock`) || ref.skip) return;
         emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `unlock ${s.unlock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
       } else if ('seq' in s) {
         lowerSeq(frame, s.seq, `${pointer}/seq`);
@@ -1022,12 +1030,14 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 }
 
 /** Procedures are inlined, so a cycle in the call graph can never be compiled: report each cycle once. */
-function findRecursion(procs: Map<string, Declared<ProcDecl>>, ctx: Ctx): Set<string> {
+function findRecursion(procs: Map<string, Declared<ProcDecl>>, notifiers: Map<string, Declared<NotifierDecl>>, ctx: Ctx): Set<string> {
   const calls = new Map<string, { callee: string; pointer: string }[]>();
   const scan = (body: Stmt[] | undefined, pointer: string, out: { callee: string; pointer: string }[]) => {
     (body ?? []).forEach((s, k) => {
       const p = `${pointer}/${k}`;
       if ('call' in s) out.push({ callee: s.call, pointer: p });
+      // a notifier chain calls each of its handlers: a handler that calls the chain again recurses
+      if ('call_notifiers' in s) for (const h of notifiers.get(s.call_notifiers)?.value.handlers ?? []) out.push({ callee: h, pointer: p });
       if ('if' in s) {
         scan(s.then, `${p}/then`, out);
         scan(s.else, `${p}/else`, out);

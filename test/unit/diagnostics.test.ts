@@ -53,6 +53,7 @@ const FIXTURES: Record<string, Expected> = {
   'LC3004-argument-count.json': { code: 'LC3004', line: 10, col: 34, at: '[1]', says: '"add" takes 2 argument(s), 1 given' },
   'LC3005-expression-syntax.json': { code: 'LC3005', line: 8, col: 27, at: '", "then"', says: 'unexpected end of expression' }, // the end of "x == 1 &&"
   'LC3006-recursion.json': { code: 'LC3006', line: 5, col: 24, at: '{ "call": "ping" }', says: 'ping -> pong -> ping' },
+  'LC3006-notifier-recursion.json': { code: 'LC3006', line: 5, col: 49, at: '{ "call_notifiers"', says: 'on_event -> on_event' },
   'LC3007-duplicate-name.json': { code: 'LC3007', line: 6, col: 15, at: '"t0"', says: 'duplicate thread "t0"' },
   'LC3008-shorthand-syntax.json': { code: 'LC3008', line: 5, col: 34, at: 'X(A)', says: 'cannot read step "X(A)"' },
   'LC3009-unknown-instance.json': { code: 'LC3009', line: 7, col: 52, at: 'net2]', says: 'has no instance "net2"' },
