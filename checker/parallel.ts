@@ -3,7 +3,8 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { mergeResults } from './merge';
-import { CheckOptions, errorResult } from './pipeline';
+import { CheckOptions, confirmMerged, errorResult } from './pipeline';
+import { nodeHost } from './spec/host';
 import { SpecResult } from './result';
 import { diag } from './diagnostics/diagnostic';
 
@@ -25,5 +26,6 @@ export async function checkFileParallel(file: string, display: string, options: 
     ),
   );
   for (const w of workers) void w.terminate();
-  return mergeResults(parts.map((r) => ({ results: [r] }))).results[0];
+  const merged = mergeResults(parts.map((r) => ({ results: [r] }))).results[0];
+  return merged.stats?.mode === 'exhaustive' ? confirmMerged(nodeHost, file, options, merged) : merged;
 }

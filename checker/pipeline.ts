@@ -2,6 +2,7 @@
 // host (files) and the clock; never prints, never exits. An unexpected exception becomes one LC9001 diagnostic.
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
+import { confirmShortest } from './analyse/shortest';
 import { matchExpectation } from './analyse/expect';
 import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from './explore/explore';
 import { compile, CompileOptions } from './model/compile';
@@ -58,6 +59,18 @@ function permutations<T>(xs: T[]): T[][] {
 }
 
 
+/**
+ * A complete result merged from shards (--jobs): its traces come from reduced shard searches, so confirm them
+ * as shortest ones here, as checkFile does for a single search (specs with "any" attributes keep theirs).
+ */
+export function confirmMerged(host: Host, file: string, options: CheckOptions, r: SpecResult): SpecResult {
+  if (r.verdict !== 'findings' || r.variants || (options.por === false && options.symmetry === false)) return r;
+  const front = frontEnd(host, file, options);
+  if (!front.model || front.model.anyAttrs.length > 0) return r;
+  const findings = confirmShortest(front.model, r.findings, r.stats?.states ?? 0, options);
+  return { ...r, findings, ...matchExpectation(findings, front.model.expect, true) };
+}
+
 export function checkFile(host: Host, file: string, options: CheckOptions = {}): SpecResult {
   const display = host.display(file);
   try {
@@ -82,7 +95,10 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       splitDepth = x.splitDepth ?? splitDepth;
       stats.reducedStates = (stats.reducedStates ?? 0) + x.reduced;
       const label = attrOrders ? Object.entries(attrOrders).map(([k, v]) => `${k}: ${v.join(' < ')}`).join('; ') : undefined;
-      const fs = analyse(model, x);
+      // with a reduction on, confirm each trace as a shortest one of the unreduced interleavings
+      const reduced = options.por !== false || options.symmetry !== false;
+      const confirm = reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
+      const fs = confirm ? confirmShortest(model, analyse(model, x), x.store.count, options) : analyse(model, x);
       for (const f of fs) {
         if (label) f.details = { ...f.details, order: label };
         const key = `${f.kind}|${f.message}`;

@@ -36,6 +36,11 @@ export interface Trace {
   blocked?: BlockedThread[];
   /** the choice path from the initial state: "thread.choice" per step, replayable */
   path: string;
+  /**
+   * false: found by a reduced search and not confirmed as a shortest trace of the unreduced interleavings (the
+   * confirming search did not fit its budget); absent: a shortest one
+   */
+  shortest?: boolean;
 }
 
 export interface Finding {

@@ -113,6 +113,7 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
     lines.push(`${p.red('blocked')}: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
   }
   if (t.path) lines.push(p.dim(`path: ${t.path}`));
+  if (t.shortest === false) lines.push(p.dim('(found by the reduced search; a shorter trace may exist: the unreduced search to confirm it did not fit its budget)'));
   return lines;
 }
 

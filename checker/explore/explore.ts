@@ -32,6 +32,8 @@ export interface ExploreOptions {
   bitstateBits?: number;
   /** explore one shard of the state space */
   shard?: Shard;
+  /** breadth-first only this deep: states at this depth are examined (deadlocks, attempts) but not expanded */
+  maxDepth?: number;
 }
 
 export interface EventRecord {
@@ -294,8 +296,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
     // a shard expands only its part of the frontier at the split depth
     if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
     const { live, any } = search.examine(idx);
-    if (any) search.expandAll(idx);
-    else search.deadEnd(idx, live);
+    if (!any) search.deadEnd(idx, live);
+    else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx);
     if (search.stopped) break;
   }
   const r = search.result(depth, now() - t0);
