@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkFile, CheckOptions, errorResult } from '../pipeline';
+import { checkFile, CheckOptions, errorResult, frontEnd } from '../pipeline';
+import { renderIr } from '../model/dump';
 import { checkFileParallel } from '../parallel';
 import { mergeResults } from '../merge';
 import { parseSearchFlags, SearchFlags } from './search-options';
@@ -141,6 +142,7 @@ interface CheckCliOptions extends SearchFlags {
   param: string[];
   without: string[];
   traces: boolean;
+  dump?: string;
   timings: boolean;
 }
 
@@ -196,6 +198,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
+    .addOption(new Option('--dump <what>', 'print the compiled program (ir: every instruction with the state slots it reads and writes) instead of searching').choices(['ir']))
     .option('--no-timings', 'leave out wall-clock figures (seconds, states/s): the same spec and options then give byte-identical reports')
     .option('--no-por', 'switch partial-order reduction off')
     .option('--no-symmetry', 'switch symmetry reduction (over copies of a thread) off')
@@ -230,6 +233,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       const files = await expandFiles(patterns);
       if (files.length === 0) return usage(`no spec matches ${patterns.map((p) => JSON.stringify(p)).join(' ')}`);
+      if (o.dump === 'ir') {
+        for (const f of files) {
+          const display = path.relative(process.cwd(), f) || f;
+          const front = frontEnd(nodeHost, f, { params, without: o.without });
+          if (front.model) io.out(renderIr(front.model));
+          else {
+            io.err(renderDiagnostics({ results: [errorResult(display, front.diagnostics)] }) + '\n');
+            code = 2;
+          }
+        }
+        return;
+      }
 
       const stream = io.progressStream ?? process.stderr;
       const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });

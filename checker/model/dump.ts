@@ -1,0 +1,85 @@
+// `lockcheck check --dump ir`: the compiled program as text, one line per instruction with its access set
+// (the shared slots it reads and writes, the lock classes and RCU it touches) and whether it is a scheduling
+// point or a local step. What the explorer and the partial-order reduction see, for people and golden tests.
+import { Access, CompiledModel, Instr, touchesShared } from './ir';
+
+export function renderIr(m: CompiledModel): string {
+  const slotName = new Map<number, string>();
+  for (const g of m.globals) for (let k = 0; k < g.size; k++) slotName.set(g.offset + k, g.size > 1 ? `${g.name}[${k}]` : g.name);
+  const slots = (xs: readonly number[]) => ranges(xs, slotName).join(' ') || '-';
+  const access = (a: Access) =>
+    [`reads ${slots(a.reads)}`, `writes ${slots(a.writes)}`, `locks ${a.locks.map((c) => m.classes[c].name).join(' ') || '-'}`, ...(a.rcu ? ['rcu'] : [])].join('; ');
+  const out: string[] = [];
+  out.push(`model ${JSON.stringify(m.name)} (${m.file}): ${m.width} state slots, lock table at ${m.locksBase}, ${m.threads.length} threads`);
+  out.push('shared vars:');
+  for (const g of m.globals) out.push(`  ${g.name}: slots ${g.offset}..${g.offset + g.size - 1}${g.guard >= 0 ? `, guard ${m.instances[g.guard].name}` : g.guard === -2 ? ', guard rcu' : ''}`);
+  out.push('lock classes:');
+  for (const c of m.classes) out.push(`  ${c.name}: ${c.kind}${c.hasInstances ? `, instances ${c.instances.map((i) => m.instances[i].short).join(' ')}` : ''}`);
+  const printed = new Map<Instr[], string>();
+  for (const th of m.threads) {
+    out.push(`thread ${th.name} (slots from ${th.base}${th.worker ? ', a work queue worker' : ''}):`);
+    const same = printed.get(th.code);
+    if (same) {
+      out.push(`  the code of ${same}`);
+      continue;
+    }
+    printed.set(th.code, th.name);
+    th.code.forEach((i, pc) => {
+      const kind = isSchedulingPoint(i) ? 'step ' : 'local';
+      out.push(`  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}  ${i.src.file}:${i.src.line}:${i.src.col}`);
+    });
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Lock operations, choices, waits and RCU steps always end a step; the rest only when they touch shared state. */
+function isSchedulingPoint(i: Instr): boolean {
+  switch (i.op) {
+    case 'assign':
+    case 'branch':
+    case 'assert':
+    case 'assert_held':
+    case 'jump':
+    case 'work_return':
+      return touchesShared(i.access);
+    case 'acquire':
+    case 'release':
+    case 'choose':
+    case 'pick':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_begin':
+    case 'sync_wait':
+    case 'wait':
+    case 'idle':
+    case 'end':
+      return true;
+  }
+}
+
+function target(i: Instr): string {
+  switch (i.op) {
+    case 'jump':
+      return ` -> ${i.target}`;
+    case 'branch':
+      return ` (else -> ${i.elseTarget})`;
+    case 'choose':
+      return ` -> ${i.targets.join(', ')}`;
+    default:
+      return '';
+  }
+}
+
+/** Consecutive slots of one array as name[a..b]. */
+function ranges(xs: readonly number[], names: Map<number, string>): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < xs.length; ) {
+    let j = k;
+    const base = (n: string | undefined) => n?.replace(/\[\d+\]$/, '');
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1 && base(names.get(xs[j + 1])) === base(names.get(xs[k])) && names.get(xs[k])?.endsWith(']')) j++;
+    const first = names.get(xs[k]) ?? `slot ${xs[k]}`;
+    out.push(j > k ? `${base(first)}[${first.match(/\[(\d+)\]$/)![1]}..${names.get(xs[j])!.match(/\[(\d+)\]$/)![1]}]` : first);
+    k = j + 1;
+  }
+  return out;
+}
