@@ -7,8 +7,9 @@
 // - R(X): rwlock: wait only for a writer (readers are recursive and never wait for a queued writer);
 //   rwsem: also wait while readers hold X and another thread stands at a write acquisition of X (queued;
 //   counted in queued_X, kept up to date by the step that reaches such an acquisition).
-// - T(X): never blocks: takes X when L(X) could, else goes on without it. Its matching U(X) (lowerSeq in
-//   checker/model/compile.ts pairs them by the lock as written) releases X only if held, silently.
+// - T(X): never blocks: takes X when L(X) could, else goes on without it, and remembers which (a bit per T,
+//   as lockcheck keeps a result slot). Each U(X) closes the latest open acquisition of X as written; when that
+//   was a T(X) that failed, the U does nothing, even if X is held from an earlier L(X); the bit is then reset.
 // - U(X): releases the thread's hold of X (write, or one read); of a lock not held it does nothing (lockcheck
 //   reports unlock-not-held and goes on). A thread's holds of one instance are all reads or one write, so
 //   "the most recent entry" of lockcheck is whichever of the two the thread has.
@@ -115,11 +116,12 @@ export function toPromela(spec: ShorthandLike, params: Record<string, number> = 
     const take = (x: number, read: boolean) =>
       `if :: nheld >= ${maxHeld} -> goto stop :: else -> ${read ? `readers[${x}]++; hr[${x}]++` : `writer[${x}] = ${me}`}; nheld++ fi`;
     const writeFree = (x: number) => `writer[${x}] == 0 && readers[${x}] == 0`;
-    const pendingTry = new Map<string, number>();
+    const open = new Map<string, number[]>();
     lines.push(`/* thread ${p.name.replace(/\*\//g, '* /')} */`);
     lines.push(`active proctype ${pname(pi)}() {`);
     lines.push(`  byte hr[${NL}];  /* this thread's read holds */`);
     lines.push('  byte nheld;');
+    p.steps.forEach((s, k) => s.op === 'T' && lines.push(`  bit ok${k}; /* did the T at step ${k} succeed */`));
     p.steps.forEach((s, k) => {
       const x = instOf(s.lock);
       const key = s.lock.replace(/\s+/g, '');
@@ -128,19 +130,22 @@ export function toPromela(spec: ShorthandLike, params: Record<string, number> = 
       const next = queuedWrite(p.steps[k + 1]);
       const arrive = next === undefined ? '' : `; queued_${next}++`;
       let stmt: string;
+      const stack = open.get(key) ?? [];
+      open.set(key, stack);
       if (s.op === 'U') {
-        const k2 = pendingTry.get(key) ?? 0;
-        if (k2 > 0) pendingTry.set(key, k2 - 1);
-        // paired with a trylock (k2 > 0) or not, the state change is the same; only the report differs
-        stmt = `atomic { if :: writer[${x}] == ${me} -> writer[${x}] = 0; nheld-- :: else -> if :: hr[${x}] > 0 -> hr[${x}]--; readers[${x}]--; nheld-- :: else -> skip fi fi${arrive} }`;
+        const release = `if :: writer[${x}] == ${me} -> writer[${x}] = 0; nheld-- :: else -> if :: hr[${x}] > 0 -> hr[${x}]--; readers[${x}]--; nheld-- :: else -> skip fi fi`;
+        const t = stack.pop() ?? -1;
+        stmt = t < 0 ? `atomic { ${release}${arrive} }` : `atomic { if :: ok${t} -> ${release}; ok${t} = 0 :: else -> skip fi${arrive} }`;
       } else if (s.op === 'T') {
-        pendingTry.set(key, (pendingTry.get(key) ?? 0) + 1);
-        stmt = `atomic { if :: ${writeFree(x)} -> ${take(x, false)} :: else -> skip fi${arrive} }`;
+        stack.push(k);
+        stmt = `atomic { if :: ${writeFree(x)} -> ${take(x, false)}; ok${k} = 1 :: else -> skip fi${arrive} }`;
       } else if (s.op === 'R') {
+        stack.push(-1);
         if (kindOf[x] !== 'rwlock' && kindOf[x] !== 'rwsem') throw new TranslateError(`${text}: ${kindOf[x]} has no read side`);
         const guard = kindOf[x] === 'rwsem' ? `writer[${x}] == 0 && (readers[${x}] == 0 || queued_${x} == 0)` : `writer[${x}] == 0`;
         stmt = `atomic { ${guard} -> ${take(x, true)}${arrive} }`;
       } else {
+        stack.push(-1);
         const leave = queuedWrite(s) === undefined ? '' : `queued_${x}--; `;
         stmt = `atomic { ${writeFree(x)} -> ${leave}${take(x, false)}${arrive} }`;
       }

@@ -28,6 +28,10 @@ const HAND_MADE: [object, 'deadlock' | 'ok'][] = [
   [spec('rwlock-recursive-reader', { A: 'rwlock' }, ['R(A) R(A) U(A) U(A)', 'L(A) U(A)']), 'ok'],
   // a failed trylock skips its U; the second U(A) of t0 releases what L(A) took
   [spec('trylock-pairs-with-its-unlock', { A: 'mutex', B: 'mutex' }, ['L(A) T(A) U(A) U(A)', 'L(A) U(A)']), 'ok'],
+  // the contract's trylock rule: the failed T(A) of a held A skips its own U(A), so t0 ends holding A
+  [spec('failed-trylock-of-held-lock-keeps-it', { A: 'mutex' }, ['L(A) T(A) U(A)', 'L(A) U(A)']), 'deadlock'],
+  // a T(A) that succeeds pairs with its U(A), which releases it
+  [spec('trylock-succeeds-and-releases', { A: 'mutex' }, ['T(A) U(A)', 'L(A) U(A)']), 'ok'],
   // a leaked lock: t1 waits for A forever once t0 has ended holding it
   [spec('leak-blocks-the-other', { A: 'spinlock' }, ['L(A)', 'L(A) U(A)']), 'deadlock'],
   // unlock of a lock not held goes on without releasing: t1 still holds A when t0 waits for it
