@@ -1,7 +1,7 @@
 // Small HTML helpers for the report: escaping, and the fragments that several parts share (a lock chip, a
 // source position with its line). Everything that reaches the page from a result passes through esc().
 import { SourcePos } from '../../checker/diagnostics/diagnostic';
-import { Sources, sourceLine } from './sources';
+import { Sources } from './sources';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -4,6 +4,9 @@
 // holds, the blocked threads, the wait-for cycle and the lock-order cycle highlighted (in red, as rendered),
 // the TOCTOU window's three steps. It also checks the page fetches nothing and logs no error.
 // Without /usr/bin/chromium the tests are skipped with a message, except under CI=true, where they fail.
+// The callbacks given to evaluate() and evaluateAll() run in the page: the DOM library types them (and
+// playwright-core's Element-typed signatures). tsconfig.json (the engine's build) stays without it.
+/// <reference lib="dom" />
 import test, { ExecutionContext } from 'ava';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -311,7 +311,7 @@ export function editText(text: string, e: TextEdit): string {
     case 'delete':
       return text.slice(0, at(e.at)) + text.slice(at(e.at) + e.length);
     case 'number': {
-      const nums = [...text.matchAll(/(?<=[:\[,]\s*)-?[0-9]+(?:\.[0-9]+)?/g)];
+      const nums = [...text.matchAll(/(?<=[:[,]\s*)-?[0-9]+(?:\.[0-9]+)?/g)];
       if (nums.length === 0) return text;
       const m = nums[e.which % nums.length];
       return text.slice(0, m.index) + e.text + text.slice(m.index! + m[0].length);

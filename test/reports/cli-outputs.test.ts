@@ -81,7 +81,7 @@ class Sink extends Writable {
 
 test('SearchProgress on a terminal: nothing in the first second, then a line with states, rate, depth, frontier and memory, erased at the end', (t) => {
   const sink = new Sink(true);
-  let now = 0;
+  const now = 0;
   const p = new SearchProgress({ stream: sink as unknown as NodeJS.WriteStream, tty: true, requested: undefined, ci: false, now: () => now });
   const cb = p.begin('specs/x.json')!;
   cb({ states: 1000, depth: 3, frontier: 200, seconds: 0.5 });

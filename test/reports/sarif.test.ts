@@ -51,7 +51,7 @@ test('sarif-multitool validate: no errors in the frozen results, nor in the live
   const v = validate(docs);
   t.deepEqual(errorsOf(v), [], v.stdout);
   t.notRegex(v.stdout, /: error /);
-  t.regex(v.stdout, new RegExp(`Done\. ${Object.keys(docs).length} files scanned`), 'it read every file');
+  t.regex(v.stdout, new RegExp(`Done\\. ${Object.keys(docs).length} files scanned`), 'it read every file');
 });
 
 test('the validation can fail: a result without a message and a line 0 are errors', (t) => {

@@ -1,35 +1,38 @@
 // Tables of specs and the finding kinds they must give (ESLint RuleTester style): kinds and data, not English.
-import test from 'ava';
+import test, { ExecutionContext } from 'ava';
+import * as fs from 'fs';
+import * as path from 'path';
+import { SpecResult } from '../../checker/result';
 import { checkSpec, kinds, shorthand } from '../helpers/check';
 
-const cases: [string, object, string[], ((t: any, r: any) => void)?][] = [
+const cases: [string, object, string[], ((t: ExecutionContext, r: SpecResult) => void)?][] = [
   ['AA on a mutex', shorthand({ A: 'mutex' }, ['L(A) L(A) U(A) U(A)']), ['deadlock', 'recursive-locking'], (t, r) => {
-    const d = r.findings.find((f: any) => f.kind === 'deadlock');
-    t.is(d.details.category, 'self');
-    t.deepEqual(d.details.threads, ['t0']);
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    t.is(d.details!.category, 'self');
+    t.deepEqual(d.details!.threads, ['t0']);
   }],
   ['ABBA', shorthand({ A: 'mutex', B: 'mutex' }, ['L(A) L(B) U(B) U(A)', 'L(B) L(A) U(A) U(B)']), ['deadlock', 'lock-order-cycle'], (t, r) => {
-    const d = r.findings.find((f: any) => f.kind === 'deadlock');
-    t.is(d.details.category, 'cycle');
-    t.deepEqual([...d.details.threads].sort(), ['t0', 't1']);
-    t.is(d.trace.steps.length, 2, 'the shortest counterexample: each thread takes its first lock');
-    const c = r.findings.find((f: any) => f.kind === 'lock-order-cycle');
-    t.deepEqual(c.details.classes, ['A', 'B']);
-    t.is(c.chains.length, 2);
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    t.is(d.details!.category, 'cycle');
+    t.deepEqual([...(d.details!.threads as string[])].sort(), ['t0', 't1']);
+    t.is(d.trace!.steps.length, 2, 'the shortest counterexample: each thread takes its first lock');
+    const c = r.findings.find((f) => f.kind === 'lock-order-cycle')!;
+    t.deepEqual(c.details!.classes, ['A', 'B']);
+    t.is(c.chains!.length, 2);
   }],
   ['ABBCCA', shorthand({ A: 'mutex', B: 'mutex', C: 'mutex' }, ['L(A) L(B) U(B) U(A)', 'L(B) L(C) U(C) U(B)', 'L(C) L(A) U(A) U(C)']), ['deadlock', 'lock-order-cycle'], (t, r) => {
-    const d = r.findings.find((f: any) => f.kind === 'deadlock');
-    t.is(d.details.threads.length, 3);
-    t.is(d.trace.steps.length, 3);
-    const cycles = r.findings.filter((f: any) => f.kind === 'lock-order-cycle');
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    t.is((d.details!.threads as string[]).length, 3);
+    t.is(d.trace!.steps.length, 3);
+    const cycles = r.findings.filter((f) => f.kind === 'lock-order-cycle');
     t.is(cycles.length, 1, 'one cycle, reported once, not once per rotation');
-    t.deepEqual(cycles[0].details.classes, ['A', 'B', 'C']);
+    t.deepEqual(cycles[0].details!.classes, ['A', 'B', 'C']);
   }],
   ['gated ABBA: the gate G prevents the deadlock, lockdep still sees A->B->A', shorthand({ G: 'mutex', A: 'mutex', B: 'mutex' }, ['L(G) L(A) L(B) U(B) U(A) U(G)', 'L(G) L(B) L(A) U(A) U(B) U(G)']), ['lock-order-cycle']],
   ['lock leak: t0 exits holding A, t1 waits forever', shorthand({ A: 'mutex' }, ['L(A)', 'L(A) U(A)']), ['deadlock', 'held-at-exit'], (t, r) => {
-    const d = r.findings.find((f: any) => f.kind === 'deadlock');
-    t.is(d.details.category, 'orphan');
-    t.regex(d.trace.blocked[0].heldBy[0], /t0 \(exited\)/);
+    const d = r.findings.find((f) => f.kind === 'deadlock')!;
+    t.is(d.details!.category, 'orphan');
+    t.regex(d.trace!.blocked![0].heldBy[0], /t0 \(exited\)/);
   }],
   ['unlock of a lock not held', shorthand({ A: 'mutex' }, ['U(A)']), ['unlock-not-held']],
   ['double unlock', shorthand({ A: 'mutex' }, ['L(A) U(A) U(A)']), ['unlock-not-held']],
@@ -50,7 +53,7 @@ const cases: [string, object, string[], ((t: any, r: any) => void)?][] = [
   ['a cmp that ties two instances is cmp-invalid', {
     name: 'tie', locks: { net: { kind: 'mutex', instances: ['a', 'b'], attrs: { addr: { a: 1, b: 1 } }, cmp: [{ by: 'addr' }] } },
     threads: [{ name: 't0', seq: 'L(net[a]) U(net[a])' }],
-  }, ['cmp-invalid'], (t, r) => t.deepEqual(r.findings[0].details.instances, ['net[a]', 'net[b]'])],
+  }, ['cmp-invalid'], (t, r) => t.deepEqual(r.findings[0].details!.instances, ['net[a]', 'net[b]'])],
   ['assert on shared state', {
     name: 'assert', locks: { L: { kind: 'mutex' } }, vars: { x: { init: 0, guard: 'L' } },
     threads: [
@@ -133,8 +136,8 @@ test('the rtnl_nets_add bubble sort keeps nets in cmp order and refuses duplicat
     },
     {},
     {
-      'models/rtnl_nets.json': require('fs').readFileSync(require('path').join(__dirname, '../../models/rtnl/rtnl_nets.json'), 'utf8'),
-      'models/rtnl.json': require('fs').readFileSync(require('path').join(__dirname, '../../models/rtnl/rtnl.json'), 'utf8'),
+      'models/rtnl_nets.json': fs.readFileSync(path.join(__dirname, '../../models/rtnl/rtnl_nets.json'), 'utf8'),
+      'models/rtnl.json': fs.readFileSync(path.join(__dirname, '../../models/rtnl/rtnl.json'), 'utf8'),
     },
   );
   t.deepEqual(r.diagnostics, []);

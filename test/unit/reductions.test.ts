@@ -5,6 +5,7 @@ import test from 'ava';
 import fg from 'fast-glob';
 import * as path from 'path';
 import seedrandom from 'seedrandom';
+import { mergeResults } from '../../checker/merge';
 import { checkFile } from '../../checker/pipeline';
 import { nodeHost } from '../../checker/spec/host';
 import { SpecResult } from '../../checker/result';
@@ -59,7 +60,6 @@ test('bitstate and simulation find real findings; finding nothing, they say inco
 });
 
 test('the shards of a split search cover the whole search: merged, they give its verdict', (t) => {
-  const { mergeResults } = require('../../checker/merge') as typeof import('../../checker/merge');
   for (const file of ['specs/rtnl/nets-unsorted-after.json', 'specs/rtnl/nets-sorted-during.json', 'specs/kernel/setlink-relookup-race.json']) {
     const f = path.join(ROOT, file);
     const whole = checkFile(nodeHost, f);
