@@ -21,7 +21,7 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
   for (const r of rs)
     for (const f of r.findings) {
       // the same finding seen by two shards may name different copies of a thread (writer[0], writer[1])
-      const key = `${f.kind}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
+      const key = `${f.kind}|${f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : ''}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
       if (seen.has(key)) continue;
       seen.add(key);
       findings.push(f);

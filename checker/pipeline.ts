@@ -99,9 +99,14 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       const reduced = options.por !== false || options.symmetry !== false;
       const confirm = reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
       const fs = confirm ? confirmShortest(model, analyse(model, x), x.store.count, options) : analyse(model, x);
+      // only a complete breadth-first search without reductions or lost states yields shortest traces by itself:
+      // a shard sees its part of the tree, a walk or a bitstate collision can miss the short path
+      const shortestByConstruction = !reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
+      if (!confirm && !shortestByConstruction) for (const f of fs) if (f.trace) f.trace.shortest = false;
       for (const f of fs) {
         if (label) f.details = { ...f.details, order: label };
-        const key = `${f.kind}|${f.message}`;
+        // two checks with the same message at different places are two findings
+        const key = `${f.kind}|${f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : ''}|${f.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
         findings.push(f);

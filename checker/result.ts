@@ -37,8 +37,9 @@ export interface Trace {
   /** the choice path from the initial state: "thread.choice" per step, replayable */
   path: string;
   /**
-   * false: found by a reduced search and not confirmed as a shortest trace of the unreduced interleavings (the
-   * confirming search did not fit its budget); absent: a shortest one
+   * false: not known to be a shortest trace of the unreduced interleavings: found by a reduced search whose
+   * confirming search did not fit its budget, by an incomplete one, by one shard of a split search (lockcheck
+   * merge keeps the mark; --jobs confirms after merging), by --simulate or by --bitstate; absent: a shortest one
    */
   shortest?: boolean;
 }

@@ -113,7 +113,7 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
     lines.push(`${p.red('blocked')}: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
   }
   if (t.path) lines.push(p.dim(`path: ${t.path}`));
-  if (t.shortest === false) lines.push(p.dim('(found by the reduced search; a shorter trace may exist: the unreduced search to confirm it did not fit its budget)'));
+  if (t.shortest === false) lines.push(p.dim('(not known to be a shortest trace: this search was reduced beyond confirmation, incomplete, sharded, simulated or bitstate; a complete search gives a shortest one)'));
   return lines;
 }
 

@@ -604,6 +604,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       return { ev, cls: cls.id, skip, reads: c.reads };
     };
 
+    /** Takes what has been looked up since the last emit, and puts `next` (or nothing) in its place. */
+    const takeReads = (next = { globals: new Set<string>(), locals: new Set<number>() }) => {
+      const taken = pendingReads;
+      pendingReads = next;
+      return taken;
+    };
+    /** Records reads that no expression looked up: a loop's own variable, bound and remaining set. */
+    const alsoReads = (lv: LValue | undefined, ...localSlots: number[]) => {
+      if (lv && lv.global) pendingReads.globals.add(lv.name);
+      else if (lv) pendingReads.locals.add(lv.offset);
+      for (const l of localSlots) pendingReads.locals.add(l);
+    };
+
     /** Emits an instruction with what it touches outside the thread (nothing, unless given). */
     const emit = (i: InstrWithoutAccess, access: Partial<Access> = {}): number => {
       const full = i as Instr;
@@ -750,17 +763,23 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       } else if ('for' in s) {
         const { lv } = lvalue(frame, s.for, `${pointer}/for`);
         const from = expr(frame, s.from, `${pointer}/from`);
+        // what each expression looks up goes on the instruction that evaluates it
+        const fromLooksUp = takeReads();
         const to = expr(frame, s.to, `${pointer}/to`);
+        const toLooksUp = takeReads(fromLooksUp);
         if (!lv) return;
         const endSlot = alloc(`(end of ${s.for})`, 1);
         // i = from; end = to; while (i < end) { body; i++ }: the loop variable may be shared (or reach a shared
         // var through a by_ref parameter), and so may the bound
         const readsLv = unionSlots(lv.indexReads, lvSlots(lv));
         emit({ op: 'assign', target: lv, value: from.ev, text: `${s.for} = ${s.from}`, ...base }, { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) });
+        pendingReads = toLooksUp;
         emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, text: `loop to ${s.to}`, ...base }, { reads: to.reads });
         const read = readLv(lv);
+        alsoReads(lv, endSlot);
         const top = emit({ op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base }, { reads: readsLv });
         lowerBody(frame, s.do, `${pointer}/do`);
+        alsoReads(lv);
         emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, text: `${s.for}++`, ...base }, { reads: readsLv, writes: lvSlots(lv) });
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
@@ -771,8 +790,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (!lv) return;
         const rest = alloc(`(rest of ${s.in})`, 1);
         emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ev, text: `foreach ${s.foreach} in ${s.in}`, ...base }, { reads: set.reads });
+        alsoReads(undefined, rest);
         const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, text: `foreach ${s.foreach}`, ...base });
+        alsoReads(undefined, rest);
         emit({ op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), text: `${s.foreach} = next of ${s.in}`, ...base }, { reads: lv.indexReads, writes: lvSlots(lv) });
+        alsoReads(undefined, rest);
         emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), text: 'next', ...base });
         lowerBody(frame, s.do, `${pointer}/do`);
         emit({ op: 'jump', target: top, text: 'loop', ...base });

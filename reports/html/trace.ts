@@ -143,7 +143,7 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
     `<div class="trace-body"><div class="lanes-wrap"><table class="lanes"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>` +
     `<aside class="step-panel">${panels.join('')}</aside></div>` +
     (t.path ? `<p class="path">replay path: <code>${esc(t.path)}</code></p>` : '') +
-    (t.shortest === false ? '<p class="path">found by the reduced search: a shorter trace may exist</p>' : '') +
+    (t.shortest === false ? '<p class="path">not known to be a shortest trace: a shorter one may exist (a complete search gives a shortest one)</p>' : '') +
     `</section>`
   );
 }

@@ -2,6 +2,7 @@
 import test, { ExecutionContext } from 'ava';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CheckOptions } from '../../checker/pipeline';
 import { SpecResult } from '../../checker/result';
 import { checkSpec, kinds, shorthand } from '../helpers/check';
 
@@ -155,4 +156,36 @@ test('params: --param overrides the spec, which overrides the model', (t) => {
   const spec = { name: 'p', params: { N: 2 }, locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', count: 'N', seq: 'L(A) U(A)' }] };
   t.is(checkSpec(spec).stats!.threads, 2);
   t.is(checkSpec(spec, { params: { N: 3 } }).stats!.threads, 3);
+});
+
+test('two failing asserts with the same message at different places are two findings, each with its shortest trace', (t) => {
+  // t1's assert fails at its first step; t0's only after its first; a reduced search meets t0's first
+  const spec = {
+    name: 'same-message',
+    vars: { y: {} },
+    threads: [
+      { name: 't0', locals: { v: 0 }, body: [{ assign: 'v', value: 'y' }, { assert: 'y', message: 'a' }] },
+      { name: 't1', body: [{ assert: 'y < y', message: 'a' }] },
+    ],
+  };
+  for (const options of [{}, { por: false }, { por: false, symmetry: false }]) {
+    const lengths = checkSpec(spec, options)
+      .findings.filter((f) => f.kind === 'assertion')
+      .map((f) => `${f.trace!.steps[f.trace!.steps.length - 1].thread}:${f.trace!.steps.length}:${f.trace!.shortest ?? 'shortest'}`)
+      .sort();
+    t.deepEqual(lengths, ['t0:2:shortest', 't1:1:shortest'], JSON.stringify(options));
+  }
+});
+
+test('traces of a shard, a walk or a bitstate search are marked as possibly not the shortest', (t) => {
+  const spec = shorthand({ A: 'mutex', B: 'mutex' }, ['L(A) L(B) U(B) U(A)', 'L(B) L(A) U(A) U(B)']);
+  const marks = (options: CheckOptions) => checkSpec(spec, options).findings.filter((f) => f.trace).map((f) => f.trace!.shortest);
+  t.true(marks({}).every((m) => m === undefined), 'a complete reduced search confirms its traces');
+  t.true(marks({ por: false, symmetry: false }).every((m) => m === undefined));
+  const shards = [0, 1].flatMap((index) => marks({ shard: { index, count: 2, depth: 1 } }));
+  t.true(shards.length > 0 && shards.every((x) => x === false), 'shards');
+  for (const options of [{ simulate: { walks: 20, seed: '1' } }, { bitstateBits: 20 }] as CheckOptions[]) {
+    const m = marks(options);
+    t.true(m.length > 0 && m.every((x) => x === false), JSON.stringify(options));
+  }
 });
