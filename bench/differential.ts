@@ -46,7 +46,9 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const report = (i: number, seed: number, spec: object, c: Comparison | undefined, err?: string) => {
     if (c?.agree && !o.verbose) return;
-    const head = c ? `spec ${i} (seed ${seed}): lockcheck ${c.lockcheck} [${c.kinds.join(', ')}], SPIN ${c.spin}${c.agree ? '' : ': DISAGREE'}` : `spec ${i} (seed ${seed}): error: ${err}`;
+    const head = c
+      ? `spec ${i} (seed ${seed}): lockcheck ${c.lockcheck} [${c.kinds.join(', ')}], SPIN ${c.spin}${c.agree ? '' : ': DISAGREE'}`
+      : `spec ${i} (seed ${seed}): error: ${err}`;
     process.stdout.write(`${head}\n  ${JSON.stringify(spec)}\n`);
     if (o.out && (!c || !c.agree)) {
       fs.mkdirSync(o.out, { recursive: true });

@@ -71,7 +71,12 @@ function runSpin(p: Pair, limitSeconds?: number): Run | undefined {
   const t1 = process.hrtime.bigint();
   // -m: the depth stack; pan allocates all of it up front (-m100000000 costs 10 s and 5 GB before the search),
   // so it is sized to these models, and a search that outgrows it is an error below, not a silent cut
-  const pan = spawnSync('./pan', [`-m${PAN_DEPTH}`, '-c0'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: left === undefined ? undefined : Math.round(left * 1000) });
+  const pan = spawnSync('./pan', [`-m${PAN_DEPTH}`, '-c0'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: left === undefined ? undefined : Math.round(left * 1000),
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const verifySeconds = Number(process.hrtime.bigint() - t1) / 1e9;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -95,7 +100,15 @@ function runSpin(p: Pair, limitSeconds?: number): Run | undefined {
 /** lockcheck on a pair; with a time limit, undefined when the search does not finish in it. */
 function runLockcheck(p: Pair, limitSeconds?: number): Run | undefined {
   const limit = limitSeconds === undefined ? [] : ['--max-seconds', String(limitSeconds)];
-  const args = ['bin/lockcheck.js', 'check', '--format', 'json', ...limit, ...Object.entries(p.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]), p.spec];
+  const args = [
+    'bin/lockcheck.js',
+    'check',
+    '--format',
+    'json',
+    ...limit,
+    ...Object.entries(p.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
+    p.spec,
+  ];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -114,7 +127,12 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', 
 
 /** The largest scale instances (by N, for P = 2 and 3) that each tool finishes within the limit. */
 function largest(limitSeconds: number): string {
-  const lines = [`## The largest instance finished in ${limitSeconds} s`, '', `Sorted writers (no deadlock: the whole space must be searched). N grows until a search takes longer than ${limitSeconds} s; SPIN's time counts spin -a, gcc and pan.`, ''];
+  const lines = [
+    `## The largest instance finished in ${limitSeconds} s`,
+    '',
+    `Sorted writers (no deadlock: the whole space must be searched). N grows until a search takes longer than ${limitSeconds} s; SPIN's time counts spin -a, gcc and pan.`,
+    '',
+  ];
   lines.push('| writers | lockcheck: largest N, states, seconds | SPIN: largest N, states, seconds |', '|---|---|---|');
   for (const P of [2, 3]) {
     const best: Record<'lc' | 'spin', string> = { lc: 'none', spin: 'none' };
@@ -150,7 +168,9 @@ function main() {
   const rows: string[] = [];
   // a first compile warms the disk cache and gcc up, so that it does not count against the first pair
   runSpin(PAIRS[0]);
-  rows.push('| model | verdict (lockcheck / SPIN) | states stored (lc / SPIN) | ratio | transitions (lc / SPIN) | seconds (lc / SPIN) | ratio | SPIN: pan alone (s) | states/s (lc / SPIN pan) | bytes/state (lc / SPIN) |');
+  rows.push(
+    '| model | verdict (lockcheck / SPIN) | states stored (lc / SPIN) | ratio | transitions (lc / SPIN) | seconds (lc / SPIN) | ratio | SPIN: pan alone (s) | states/s (lc / SPIN pan) | bytes/state (lc / SPIN) |',
+  );
   rows.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const p of PAIRS) {
     const lc = runLockcheck(p)!;

@@ -8,4 +8,6 @@ try {
   process.stderr.write('lockcheck: not built yet: run `npm run build` first\n');
   process.exit(2);
 }
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -6,10 +6,11 @@ import { CheckResult, Finding, SpecResult } from './result';
 
 export function mergeResults(parts: CheckResult[]): CheckResult {
   const byFile = new Map<string, SpecResult[]>();
-  for (const p of parts) for (const r of p.results) {
-    if (!byFile.has(r.file)) byFile.set(r.file, []);
-    byFile.get(r.file)!.push(r);
-  }
+  for (const p of parts)
+    for (const r of p.results) {
+      if (!byFile.has(r.file)) byFile.set(r.file, []);
+      byFile.get(r.file)!.push(r);
+    }
   return { results: [...byFile.values()].map(mergeSpec) };
 }
 
@@ -35,7 +36,12 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
   const shards = rs.map((r) => r.stats?.shard).filter((s): s is NonNullable<typeof s> => !!s);
   const count = shards[0]?.count;
   const indices = new Set(shards.map((s) => s.index));
-  const allShards = shards.length === rs.length && count !== undefined && shards.every((s) => s.count === count) && indices.size === count && [...indices].every((i) => i >= 0 && i < count);
+  const allShards =
+    shards.length === rs.length &&
+    count !== undefined &&
+    shards.every((s) => s.count === count) &&
+    indices.size === count &&
+    [...indices].every((i) => i >= 0 && i < count);
   const finished = rs.every((r) => r.stats?.complete !== false);
   const complete = allShards && finished;
   const sum = (k: 'states' | 'transitions' | 'deadlockStates') => rs.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0);
@@ -65,7 +71,10 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     ...matchExpectation(findings, first.expected, complete),
     stats,
     incomplete,
-    lockGraph: { nodes: [...nodes].sort(), edges: [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)) },
+    lockGraph: {
+      nodes: [...nodes].sort(),
+      edges: [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)),
+    },
   };
   if (complete) merged.coverage = `${rs.length} shards merged`;
   return merged;

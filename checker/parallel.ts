@@ -15,14 +15,25 @@ export async function checkFileParallel(file: string, display: string, options: 
   const script = path.join(__dirname, 'shard-worker.js');
   const workers: Worker[] = [];
   const parts = await Promise.all(
-    Array.from({ length: jobs }, (_, index) =>
-      new Promise<SpecResult>((resolve) => {
-        const w = new Worker(script, { workerData: { file, stop, options: { ...options, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } } } });
-        workers.push(w);
-        w.once('message', (r: SpecResult) => resolve(r));
-        w.once('error', (e) => resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index}: ${e.message}` })])));
-        w.once('exit', (code) => code !== 0 && resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index} exited with ${code}` })])));
-      }),
+    Array.from(
+      { length: jobs },
+      (_, index) =>
+        new Promise<SpecResult>((resolve) => {
+          const w = new Worker(script, {
+            workerData: { file, stop, options: { ...options, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } } },
+          });
+          workers.push(w);
+          w.once('message', (r: SpecResult) => resolve(r));
+          w.once('error', (e) =>
+            resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index}: ${e.message}` })])),
+          );
+          w.once(
+            'exit',
+            (code) =>
+              code !== 0 &&
+              resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index} exited with ${code}` })])),
+          );
+        }),
     ),
   );
   for (const w of workers) void w.terminate();

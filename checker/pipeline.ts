@@ -17,7 +17,10 @@ export interface CheckOptions extends CompileOptions, ExploreOptions {
   simulate?: SimulateOptions;
 }
 
-const paramArgs = (o: CheckOptions) => Object.entries(o.params ?? {}).map(([k, v]) => ` --param ${k}=${v}`).join('');
+const paramArgs = (o: CheckOptions) =>
+  Object.entries(o.params ?? {})
+    .map(([k, v]) => ` --param ${k}=${v}`)
+    .join('');
 
 export function errorResult(file: string, diagnostics: Diagnostic[], name?: string): SpecResult {
   return { file, name, verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics };
@@ -58,7 +61,6 @@ function permutations<T>(xs: T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 }
 
-
 /**
  * A complete result merged from shards (--jobs): its traces come from reduced shard searches, so confirm them
  * as shortest ones here, as checkFile does for a single search (specs with "any" attributes keep theirs).
@@ -82,7 +84,17 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     const findings: Finding[] = [];
     const seen = new Set<string>();
     const variants: NonNullable<SpecResult['variants']> = [];
-    const stats: Stats = { states: 0, transitions: 0, depth: 0, seconds: 0, statesPerSecond: 0, bytesPerState: 0, threads: front.model.threads.length, stateSlots: front.model.width, deadlockStates: 0 };
+    const stats: Stats = {
+      states: 0,
+      transitions: 0,
+      depth: 0,
+      seconds: 0,
+      statesPerSecond: 0,
+      bytesPerState: 0,
+      threads: front.model.threads.length,
+      stateSlots: front.model.width,
+      deadlockStates: 0,
+    };
     let stopped: Exploration['stopped'];
     let elapsed = 0;
     let walks = 0;
@@ -94,7 +106,11 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       walks += x.walks ?? 0;
       splitDepth = x.splitDepth ?? splitDepth;
       stats.reducedStates = (stats.reducedStates ?? 0) + x.reduced;
-      const label = attrOrders ? Object.entries(attrOrders).map(([k, v]) => `${k}: ${v.join(' < ')}`).join('; ') : undefined;
+      const label = attrOrders
+        ? Object.entries(attrOrders)
+            .map(([k, v]) => `${k}: ${v.join(' < ')}`)
+            .join('; ')
+        : undefined;
       // with a reduction on, confirm each trace as a shortest one of the unreduced interleavings
       const reduced = options.por !== false || options.symmetry !== false;
       const confirm = reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
@@ -147,7 +163,8 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       stats.mode = 'simulation';
       stats.walks = walks;
       for (const f of findings)
-        if (typeof f.details?.walk === 'number') f.details.reproduce = `lockcheck check ${display} --simulate 1 --seed ${options.simulate.seed} --walk ${f.details.walk}${paramArgs(options)}`;
+        if (typeof f.details?.walk === 'number')
+          f.details.reproduce = `lockcheck check ${display} --simulate 1 --seed ${options.simulate.seed} --walk ${f.details.walk}${paramArgs(options)}`;
     } else if (options.bitstateBits !== undefined) {
       partial = `bitstate search: ${stats.states} states hashed into 2^${options.bitstateBits} bits; a hash collision may have hidden states`;
       stats.mode = 'bitstate';
@@ -162,7 +179,17 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     if (stats.storage === 'fingerprint') stats.collisionProbability = Number(((stats.states * stats.states) / 2 ** 65).toPrecision(2));
     const verdict = !complete || (partial && findings.length === 0) ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
     const why = incomplete ?? (verdict === 'incomplete' ? partial : undefined);
-    const result: SpecResult = { file: display, name: front.model.name, verdict, findings, expected: front.model.expect, ...match, stats, incomplete: why, diagnostics: [] };
+    const result: SpecResult = {
+      file: display,
+      name: front.model.name,
+      verdict,
+      findings,
+      expected: front.model.expect,
+      ...match,
+      stats,
+      incomplete: why,
+      diagnostics: [],
+    };
     if (partial && verdict !== 'incomplete') result.coverage = partial;
     result.lockGraph = graph;
     if (variants.length > 0) result.variants = variants;

@@ -46,7 +46,14 @@ export function normalisedMessage(f: Finding): string {
 /** The facts a fingerprint is made of, in order (exported for the documentation and the tests). */
 export function identityOf(specFile: string, f: Finding): string[] {
   const file = (p?: { file: string }) => (p ? p.file.replace(/\\/g, '/') : '');
-  return [f.kind, specFile.replace(/\\/g, '/'), file(f.location), file(f.calledFrom), typeof f.details?.order === 'string' ? f.details.order : '', normalisedMessage(f)];
+  return [
+    f.kind,
+    specFile.replace(/\\/g, '/'),
+    file(f.location),
+    file(f.calledFrom),
+    typeof f.details?.order === 'string' ? f.details.order : '',
+    normalisedMessage(f),
+  ];
 }
 
 /** 16 hex digits of SHA-256 over the identity: stable across runs, machines and unrelated edits. */

@@ -10,7 +10,8 @@
 import { CheckResult, Finding, SpecResult, Trace, TraceStep } from '../checker/result';
 import { fingerprint } from './fingerprint';
 
-export type ItfValue = string | boolean | ItfValue[] | { '#bigint': string } | { '#set': ItfValue[] } | { '#map': [ItfValue, ItfValue][] } | { [k: string]: ItfValue };
+export type ItfValue =
+  string | boolean | ItfValue[] | { '#bigint': string } | { '#set': ItfValue[] } | { '#map': [ItfValue, ItfValue][] } | { [k: string]: ItfValue };
 
 export interface ItfTrace {
   '#meta': Record<string, unknown>;

@@ -52,7 +52,9 @@ function testcase(r: SpecResult): Case {
   if (r.verdict === 'error') {
     errors++;
     const text = r.diagnostics.map(formatDiagnostic).join('\n');
-    body.push(`      <error${attrs({ type: 'bad-spec', message: `the spec has ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}` })}>${xmlEscape(text)}</error>`);
+    body.push(
+      `      <error${attrs({ type: 'bad-spec', message: `the spec has ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}` })}>${xmlEscape(text)}</error>`,
+    );
   } else {
     if (r.verdict === 'incomplete') {
       errors++;

@@ -125,7 +125,8 @@ function sarifResult(r: SpecResult, f: Finding): Json {
   };
   const related: Json[] = [];
   if (f.calledFrom) related.push({ id: 1, physicalLocation: physical(f.calledFrom, r.file), message: { text: `called from ${r.file}` } });
-  if (f.location && f.location.file !== r.file && !f.calledFrom) related.push({ id: 1, physicalLocation: physical(undefined, r.file), message: { text: 'the spec' } });
+  if (f.location && f.location.file !== r.file && !f.calledFrom)
+    related.push({ id: 1, physicalLocation: physical(undefined, r.file), message: { text: 'the spec' } });
   if (related.length) out.relatedLocations = related;
   const flows: Json[] = [];
   if (f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)) flows.push(codeFlow(f.trace, r.file, `${f.kind} in ${r.file}`, windowMarks(f)));
@@ -145,8 +146,12 @@ function notification(level: 'error' | 'warning', text: string, pos: SourcePos |
 export function renderSarif(result: CheckResult, opts: SarifOptions = {}): string {
   const notifications: Json[] = [];
   for (const r of result.results) {
-    for (const d of r.diagnostics as Diagnostic[]) notifications.push(notification(d.severity === 'warning' ? 'warning' : 'error', `${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`, d.pos, r.file, d.code));
-    if (r.verdict === 'incomplete') notifications.push(notification('warning', `${r.file}: search incomplete: ${r.incomplete ?? 'a bound was hit'}`, undefined, r.file));
+    for (const d of r.diagnostics as Diagnostic[])
+      notifications.push(
+        notification(d.severity === 'warning' ? 'warning' : 'error', `${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`, d.pos, r.file, d.code),
+      );
+    if (r.verdict === 'incomplete')
+      notifications.push(notification('warning', `${r.file}: search incomplete: ${r.incomplete ?? 'a bound was hit'}`, undefined, r.file));
   }
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

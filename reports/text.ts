@@ -46,7 +46,8 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   let head = `${p.bold(r.file)}: ${r.verdict === 'ok' ? p.green(r.verdict) : r.verdict === 'incomplete' ? p.yellow(r.verdict) : good ? r.verdict : p.red(r.verdict)}`;
   if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
   // an unfinished search can only say that nothing contradicts the expectation yet
-  if (r.expected) head += r.matches ? (r.verdict === 'incomplete' ? ', nothing unexpected so far' : `, ${p.green('as expected')}`) : `, ${p.bold(p.red('NOT as expected'))}`;
+  if (r.expected)
+    head += r.matches ? (r.verdict === 'incomplete' ? ', nothing unexpected so far' : `, ${p.green('as expected')}`) : `, ${p.bold(p.red('NOT as expected'))}`;
   if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
   lines.push(head);
   if (!r.matches) {
@@ -55,7 +56,9 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   }
   if (r.stats) {
     const s = r.stats;
-    lines.push(`  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}`);
+    lines.push(
+      `  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}`,
+    );
   }
   if (r.variants) {
     const breaking = r.variants.filter((v) => v.findings.length > 0);
@@ -98,7 +101,14 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
       .join(' ');
     const at = loc(s.src) + (s.frames.length ? ` (in ${s.frames.join(' > ')})` : '');
     const mark = window.get(s.step);
-    return { n: String(s.step), th: s.thread, action, at, held, note: mark && !s.note?.startsWith(`${mark}:`) ? `${mark}${s.note ? `: ${s.note}` : ''}` : s.note };
+    return {
+      n: String(s.step),
+      th: s.thread,
+      action,
+      at,
+      held,
+      note: mark && !s.note?.startsWith(`${mark}:`) ? `${mark}${s.note ? `: ${s.note}` : ''}` : s.note,
+    };
   });
   const w = (k: 'n' | 'th' | 'action' | 'at') => Math.max(...rows.map((r) => r[k].length), k === 'n' ? 1 : 6);
   const [wn, wt, wa, wl] = [w('n'), w('th'), w('action'), w('at')];
@@ -109,11 +119,19 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
     if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ${p.yellow(`^ ${r.note}`)}`);
   }
   for (const b of t.blocked ?? []) {
-    const by = [b.heldBy.length ? `${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.join(', ')}` : '', b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : ''].filter(Boolean);
+    const by = [
+      b.heldBy.length ? `${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.join(', ')}` : '',
+      b.queuedBehind ? `queued behind the waiting writer ${b.queuedBehind.join(', ')}` : '',
+    ].filter(Boolean);
     lines.push(`${p.red('blocked')}: ${b.thread} waits for ${b.waitsFor}${by.length ? `, ${by.join(', ')}` : ''} (${loc(b.src)})`);
   }
   if (t.path) lines.push(p.dim(`path: ${t.path}`));
-  if (t.shortest === false) lines.push(p.dim('(not known to be a shortest trace: this search was reduced beyond confirmation, incomplete, sharded, simulated or bitstate; a complete search gives a shortest one)'));
+  if (t.shortest === false)
+    lines.push(
+      p.dim(
+        '(not known to be a shortest trace: this search was reduced beyond confirmation, incomplete, sharded, simulated or bitstate; a complete search gives a shortest one)',
+      ),
+    );
   return lines;
 }
 
@@ -178,7 +196,12 @@ function lockdepReport(f: Finding, p: Paint): string[] {
   ];
   for (let k = edges.length - 1; k >= 0; k--) {
     const e = edges[k];
-    out.push('', `-> #${k} (${e.to}):`, `       ${e.thread}: lock(${e.acquired}) at ${loc(e.at)}`, `       while holding ${e.held}${e.heldAt ? `, taken at ${loc(e.heldAt)}` : ''}`);
+    out.push(
+      '',
+      `-> #${k} (${e.to}):`,
+      `       ${e.thread}: lock(${e.acquired}) at ${loc(e.at)}`,
+      `       while holding ${e.held}${e.heldAt ? `, taken at ${loc(e.heldAt)}` : ''}`,
+    );
   }
   out.push('', 'other info that might help us debug this:', '', ...scenario(f), '');
   return out;
@@ -204,7 +227,15 @@ function scenario(f: Finding): string[] {
       ' *** DEADLOCK ***',
     ];
   }
-  return [`Chain exists of:`, `  ${[...classes, classes[0]].join(' --> ')}`, '', ' Possible unsafe locking scenario: each lock above is taken while holding the one before it, on', ` ${classes.length} CPUs at once.`, '', ' *** DEADLOCK ***'];
+  return [
+    `Chain exists of:`,
+    `  ${[...classes, classes[0]].join(' --> ')}`,
+    '',
+    ' Possible unsafe locking scenario: each lock above is taken while holding the one before it, on',
+    ` ${classes.length} CPUs at once.`,
+    '',
+    ' *** DEADLOCK ***',
+  ];
 }
 
 function summary(result: CheckResult, p: Paint): string {

@@ -20,7 +20,8 @@ export class CompareError extends Error {}
 
 export async function compareWithSpin(spec: ShorthandLike, opts: { maxStates?: number } = {}): Promise<Comparison> {
   const r = checkFile(memoryHost({ 'spec.json': JSON.stringify(spec, null, 2) }), 'spec.json', { maxStates: opts.maxStates ?? 2_000_000 });
-  if (r.verdict === 'error') throw new CompareError(`lockcheck rejects the spec: ${r.diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.message}`).join('; ')}`);
+  if (r.verdict === 'error')
+    throw new CompareError(`lockcheck rejects the spec: ${r.diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.message}`).join('; ')}`);
   if (r.verdict === 'incomplete') throw new CompareError(`lockcheck stopped early: ${r.incomplete}`);
   const twin = toPromela(spec);
   const s = await runSpin(twin.text, { depth: 2 * twin.steps + 100 });

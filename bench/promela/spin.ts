@@ -57,7 +57,10 @@ export function parsePan(output: string): SpinResult {
   throw new SpinError(`pan reports an error other than an invalid end state:\n${output}`);
 }
 
-export async function runSpin(promela: string, opts: { noReduce?: boolean; depth?: number; hashBits?: number; timeoutMs?: number; keep?: boolean } = {}): Promise<SpinResult> {
+export async function runSpin(
+  promela: string,
+  opts: { noReduce?: boolean; depth?: number; hashBits?: number; timeoutMs?: number; keep?: boolean } = {},
+): Promise<SpinResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-spin-'));
   const timeout = opts.timeoutMs ?? 120_000;
   try {

@@ -2,7 +2,11 @@
 import { Finding, SpecResult } from '../result';
 import { FindingKind, FINDING_KINDS } from '../spec/types';
 
-export function matchExpectation(findings: Finding[], expected: FindingKind[] | undefined, complete: boolean): Pick<SpecResult, 'matches' | 'unexpected' | 'missing'> {
+export function matchExpectation(
+  findings: Finding[],
+  expected: FindingKind[] | undefined,
+  complete: boolean,
+): Pick<SpecResult, 'matches' | 'unexpected' | 'missing'> {
   const found = new Set(findings.map((f) => f.kind));
   const want = new Set(expected ?? []);
   const order = (k: FindingKind[]) => k.sort((a, b) => FINDING_KINDS.indexOf(a) - FINDING_KINDS.indexOf(b));

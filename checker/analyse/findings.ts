@@ -33,20 +33,40 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
       mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
       mark(window.write, `${window.writer} writes ${window.variable}`);
       mark(window.use, `use: ${r.event.message}`);
-      findings.push(at({
-        kind: 'toctou',
-        message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${r.event.message}`,
-        location: r.event.instr.src,
-        calledFrom: r.event.instr.callSite,
-        trace,
-        details: { window: { check: window.check, write: window.write, use: window.use }, variable: window.variable, reader: window.reader, writer: window.writer, guard: window.guard, check: r.event.message },
-      }, r.state));
+      findings.push(
+        at(
+          {
+            kind: 'toctou',
+            message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${r.event.message}`,
+            location: r.event.instr.src,
+            calledFrom: r.event.instr.callSite,
+            trace,
+            details: {
+              window: { check: window.check, write: window.write, use: window.use },
+              variable: window.variable,
+              reader: window.reader,
+              writer: window.writer,
+              guard: window.guard,
+              check: r.event.message,
+            },
+          },
+          r.state,
+        ),
+      );
       continue;
     }
     if (r.attempt !== undefined) {
       const i = r.event.instr;
       const prev = trace.steps[trace.steps.length - 1];
-      trace.steps.push({ step: trace.steps.length + 1, thread: m.threads[r.attempt].name, action: i.text, detail: 'attempt', src: i.src, frames: i.frames, held: prev ? prev.held : {} });
+      trace.steps.push({
+        step: trace.steps.length + 1,
+        thread: m.threads[r.attempt].name,
+        action: i.text,
+        detail: 'attempt',
+        src: i.src,
+        frames: i.frames,
+        held: prev ? prev.held : {},
+      });
     }
     const last = trace.steps[trace.steps.length - 1];
     if (last) last.note = r.event.message;
@@ -62,18 +82,36 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
       r.how === 'reacquire'
         ? `possible recursive locking: ${th} acquires ${acq} while already holding it`
         : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
-          (cls.cmpFn ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)` : ' with no cmp order, nest lock or subclass to allow it');
+          (cls.cmpFn
+            ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)`
+            : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const heldAt = acquiredAt(trace, th, held);
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
-    findings.push(at({ kind: 'recursive-locking', message, location: w.instr.src, calledFrom: w.instr.callSite, trace, details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th } }, w.state));
+    findings.push(
+      at(
+        {
+          kind: 'recursive-locking',
+          message,
+          location: w.instr.src,
+          calledFrom: w.instr.callSite,
+          trace,
+          details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th },
+        },
+        w.state,
+      ),
+    );
   }
   const deadlocks = findings.filter((f) => f.kind === 'deadlock');
   for (const cycle of x.lockdep.strongCycles()) findings.push(at(cycleFinding(m, x, cycle, deadlocks), cycle[0].witness.state));
   for (const cls of m.classes) {
     if (!cls.cmpFn) continue;
     for (const p of checkCmpOrder(cls.instances, cls.cmpFn, (i) => m.instances[i].short))
-      findings.push({ kind: 'cmp-invalid', message: `cmp of ${cls.name} is not a strict total order: ${p.message}`, details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) } });
+      findings.push({
+        kind: 'cmp-invalid',
+        message: `cmp of ${cls.name} is not a strict total order: ${p.message}`,
+        details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) },
+      });
   }
   if (x.walkOf) for (const f of findings) if (walks.has(f)) f.details = { ...f.details, walk: walks.get(f) };
   return findings;
@@ -89,9 +127,25 @@ function acquiredAt(trace: Trace, thread: string, inst: string) {
 }
 
 /** The final step of a lockdep trace: the acquisition attempt itself (it may block, so it has no state). */
-function attemptStep(m: CompiledModel, trace: Trace, thread: number, instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] }, inst: number, note: string) {
+function attemptStep(
+  m: CompiledModel,
+  trace: Trace,
+  thread: number,
+  instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] },
+  inst: number,
+  note: string,
+) {
   const prev = trace.steps[trace.steps.length - 1];
-  return { step: trace.steps.length + 1, thread: m.threads[thread].name, action: instr.text, detail: `${m.instances[inst].name} (attempt)`, src: instr.src, frames: instr.frames, held: prev ? prev.held : {}, note };
+  return {
+    step: trace.steps.length + 1,
+    thread: m.threads[thread].name,
+    action: instr.text,
+    detail: `${m.instances[inst].name} (attempt)`,
+    src: instr.src,
+    frames: instr.frames,
+    held: prev ? prev.held : {},
+    note,
+  };
 }
 
 function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding {
@@ -104,7 +158,12 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     const instr = x.machine.instrAt(state, t);
     const w = x.machine.waitReason(state, t);
     if (w.kind === 'empty-pick' || w.kind === 'condition') {
-      blocked.push({ thread: th.name, waitsFor: w.kind === 'condition' ? `the condition of ${w.text}` : 'a value from an empty set', heldBy: [], src: instr.src });
+      blocked.push({
+        thread: th.name,
+        waitsFor: w.kind === 'condition' ? `the condition of ${w.text}` : 'a value from an empty set',
+        heldBy: [],
+        src: instr.src,
+      });
       waitsFor.set(t, []);
       return;
     }
@@ -161,7 +220,14 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     const w = x.machine.waitReason(state, t);
     return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : w.kind === 'readers' && w.srcu >= 0 ? [m.classes[m.instances[w.srcu].cls].name] : [];
   });
-  return { kind: 'deadlock', message, location: first?.src, calledFrom: firstInstr?.callSite, trace, details: { category, threads: members.map(name), classes: [...new Set(classes)] } };
+  return {
+    kind: 'deadlock',
+    message,
+    location: first?.src,
+    calledFrom: firstInstr?.callSite,
+    trace,
+    details: { category, threads: members.map(name), classes: [...new Set(classes)] },
+  };
 }
 
 function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlocks: Finding[]): Finding {
@@ -181,9 +247,23 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const held = m.instances[w.heldInst].name;
     const acq = m.instances[w.inst].name;
-    edgeFacts.push({ from: x.lockdep.nodeName(e.from), to: x.lockdep.nodeName(e.to), type: e.type, thread: m.threads[w.thread].name, held, heldAt: acquiredAt(trace, m.threads[w.thread].name, held), acquired: acq, at: w.instr.src });
-    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`));
-    return { label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`, trace };
+    edgeFacts.push({
+      from: x.lockdep.nodeName(e.from),
+      to: x.lockdep.nodeName(e.to),
+      type: e.type,
+      thread: m.threads[w.thread].name,
+      held,
+      heldAt: acquiredAt(trace, m.threads[w.thread].name, held),
+      acquired: acq,
+      at: w.instr.src,
+    });
+    trace.steps.push(
+      attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`),
+    );
+    return {
+      label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`,
+      trace,
+    };
   });
   const verdict = reached
     ? 'the explorer reached this deadlock'

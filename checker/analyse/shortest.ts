@@ -40,7 +40,16 @@ export function confirmShortest(m: CompiledModel, found: Finding[], reducedState
   if (traced.length === 0) return found;
   const maxDepth = Math.max(...traced.map((f) => pathLength(f.trace!.path)));
   const budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * reducedStates);
-  const x = explore(m, { ...options, por: false, symmetry: false, maxDepth, maxStates: budget, shard: undefined, bitstateBits: undefined, onProgress: undefined });
+  const x = explore(m, {
+    ...options,
+    por: false,
+    symmetry: false,
+    maxDepth,
+    maxStates: budget,
+    shard: undefined,
+    bitstateBits: undefined,
+    onProgress: undefined,
+  });
   if (x.stopped) {
     for (const f of traced) f.trace!.shortest = false;
     return found;

@@ -84,8 +84,7 @@ export function findToctou(m: CompiledModel, trace: Trace, logs: LoggedStep[][],
       if (guard !== undefined && holds(held, guard)) d.add(g);
     }
     const pc = pcOf.get(i);
-    if (pc !== undefined)
-      for (const [b, [from, to]] of enclosing) if (pc >= from && pc < to) for (const g of branchTaint.get(b) ?? []) d.add(g);
+    if (pc !== undefined) for (const [b, [from, to]] of enclosing) if (pc >= from && pc < to) for (const g of branchTaint.get(b) ?? []) d.add(g);
     return d;
   };
 
@@ -95,7 +94,8 @@ export function findToctou(m: CompiledModel, trace: Trace, logs: LoggedStep[][],
       const e = log[j];
       const i = e.instr;
       if (e.thread !== thread) {
-        for (const [g, s] of stale) if (s.writtenAt === undefined && writesGlobal(i, byName.get(g)!)) Object.assign(s, { writtenAt: k, writer: m.threads[e.thread].name });
+        for (const [g, s] of stale)
+          if (s.writtenAt === undefined && writesGlobal(i, byName.get(g)!)) Object.assign(s, { writtenAt: k, writer: m.threads[e.thread].name });
         continue;
       }
       // the step's visible instruction runs with the locks held before it, the local ones after it

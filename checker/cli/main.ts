@@ -93,7 +93,8 @@ function parseOutputs(list: string[]): { format: FileFormat; file: string }[] | 
   const out: { format: FileFormat; file: string }[] = [];
   for (const o of list) {
     const m = /^([a-z]+)=(.+)$/.exec(o);
-    if (!m || !(FILE_FORMATS as readonly string[]).includes(m[1])) return `--output expects FORMAT=FILE with FORMAT one of ${FILE_FORMATS.join(', ')}, got "${o}"`;
+    if (!m || !(FILE_FORMATS as readonly string[]).includes(m[1]))
+      return `--output expects FORMAT=FILE with FORMAT one of ${FILE_FORMATS.join(', ')}, got "${o}"`;
     out.push({ format: m[1] as FileFormat, file: m[2] });
   }
   return out;
@@ -198,7 +199,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
-    .addOption(new Option('--dump <what>', 'print the compiled program (ir: every instruction with the state slots it reads and writes) instead of searching').choices(['ir']))
+    .addOption(
+      new Option('--dump <what>', 'print the compiled program (ir: every instruction with the state slots it reads and writes) instead of searching').choices([
+        'ir',
+      ]),
+    )
     .option('--no-timings', 'leave out wall-clock figures (seconds, states/s): the same spec and options then give byte-identical reports')
     .option('--no-por', 'switch partial-order reduction off')
     .option('--no-symmetry', 'switch symmetry reduction (over copies of a thread) off')
@@ -215,7 +220,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.err(`lockcheck: ${msg}\n`);
         code = 2;
       };
-      for (const [flag, v] of [['--max-states', o.maxStates], ['--max-seconds', o.maxSeconds]] as const) {
+      for (const [flag, v] of [
+        ['--max-states', o.maxStates],
+        ['--max-seconds', o.maxSeconds],
+      ] as const) {
         if (v !== undefined && !(Number.isFinite(v) && v > 0)) return usage(`${flag} expects a positive number`);
       }
       const params = parseParams(o.param);

@@ -64,19 +64,17 @@ export class SearchProgress {
 
   private makeBar(): SingleBar {
     const file = this.file;
-    const bar = new SingleBar(
-      {
-        stream: this.o.stream,
-        format: (_opts, _params, payload: ProgressSample) => progressLine(file, payload, process.memoryUsage().rss),
-        hideCursor: this.o.tty,
-        clearOnComplete: true,
-        linewrap: false,
-        gracefulExit: false,
-        noTTYOutput: !this.o.tty,
-        notTTYSchedule: 2000,
-        fps: 10,
-      },
-    );
+    const bar = new SingleBar({
+      stream: this.o.stream,
+      format: (_opts, _params, payload: ProgressSample) => progressLine(file, payload, process.memoryUsage().rss),
+      hideCursor: this.o.tty,
+      clearOnComplete: true,
+      linewrap: false,
+      gracefulExit: false,
+      noTTYOutput: !this.o.tty,
+      notTTYSchedule: 2000,
+      fps: 10,
+    });
     bar.start(0, 0, this.last);
     return bar;
   }

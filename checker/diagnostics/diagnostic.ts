@@ -29,12 +29,7 @@ function fill(template: string, args: Record<string, string | number>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => (Object.prototype.hasOwnProperty.call(args, k) ? oneLine(String(args[k])) : ''));
 }
 
-export function diag(
-  name: CodeName,
-  pos: SourcePos,
-  args: Record<string, string | number> = {},
-  pointer?: string,
-): Diagnostic {
+export function diag(name: CodeName, pos: SourcePos, args: Record<string, string | number> = {}, pointer?: string): Diagnostic {
   const t = CODES[name];
   const hint = 'hint' in t && t.hint ? fill(t.hint, args) : undefined;
   return { code: t.code, severity: 'error', message: fill(t.message, args), hint: hint || undefined, pos, pointer };

@@ -113,7 +113,10 @@ class Search {
   private stepMove = -1;
   private readonly onStepEvent = (e: MachineEvent) => this.record(e, this.stepFrom, this.stepMove);
 
-  constructor(readonly m: CompiledModel, readonly opts: ExploreOptions) {
+  constructor(
+    readonly m: CompiledModel,
+    readonly opts: ExploreOptions,
+  ) {
     this.machine = new Machine(m);
     this.lockdep = new LockdepValidator(m);
     const canon = opts.symmetry === false ? undefined : makeCanonicalizer(m, symmetryGroups(m));
@@ -154,15 +157,32 @@ class Search {
           const inst = instr.op === 'acquire' ? instr.lock(s, b) : instr.srcu!(s, b);
           const nest = instr.op === 'acquire' && instr.nest ? instr.nest(s, b) : -1;
           const nh = s[b + T_NHELD];
-          const asAcquire = instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
+          const asAcquire =
+            instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
           const held = Array.from(s.subarray(b + T_HELD, b + T_HELD + nh));
           // lockdep's "Nested lock was not taken": the nest lock named by the acquisition is not held
           if (nest >= 0 && !held.some((e) => heldInst(e) === nest))
-            this.record({ kind: 'assertion', thread: t, instr, message: `nested lock was not taken: ${m.threads[t].name} acquires ${m.instances[inst].name} under nest lock ${m.instances[nest].name}, which it does not hold`, locks: [nest] }, idx, -1, t);
+            this.record(
+              {
+                kind: 'assertion',
+                thread: t,
+                instr,
+                message: `nested lock was not taken: ${m.threads[t].name} acquires ${m.instances[inst].name} under nest lock ${m.instances[nest].name}, which it does not hold`,
+                locks: [nest],
+              },
+              idx,
+              -1,
+              t,
+            );
           if (nh > 0) this.lockdep.attempt(idx, t, held, inst, asAcquire, nest);
         }
         if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
-          this.record({ kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` }, idx, -1, t);
+          this.record(
+            { kind: 'sleep-in-rcu', thread: t, instr, message: `${m.threads[t].name} may sleep (${instr.text}) inside an RCU read-side section` },
+            idx,
+            -1,
+            t,
+          );
         moves[t] = machine.moves(s, t);
       } catch (e) {
         if (!(e instanceof ModelRuntimeError)) throw e;
@@ -230,7 +250,11 @@ class Search {
       const key = `final:${f.src.line}:${f.src.col}`;
       if (this.eventKeys.has(key)) continue;
       this.eventKeys.add(key);
-      this.events.push({ event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [], access: NO_ACCESS }, message }, state: idx, move: -1 });
+      this.events.push({
+        event: { kind: 'assertion', thread: -1, instr: { op: 'end', src: f.src, text: 'final', frames: [], access: NO_ACCESS }, message },
+        state: idx,
+        move: -1,
+      });
     }
   }
 
@@ -291,7 +315,12 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       if (shard && splitDepth < 0 && (store.count - levelEnd >= 8 * shard.count || depth >= 64)) splitDepth = depth;
       levelEnd = store.count;
     }
-    if (idx > 0 && pacer.due() && checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))) break;
+    if (
+      idx > 0 &&
+      pacer.due() &&
+      checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))
+    )
+      break;
     if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
     // a shard expands only its part of the frontier at the split depth
     if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;

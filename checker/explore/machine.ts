@@ -2,7 +2,22 @@
 // A move runs one visible instruction (a lock operation, an access to shared state, or a choice) and then
 // every following thread-local instruction up to the next visible one: local steps commute with every other
 // thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
-import { CompiledModel, H_READ, H_RECURSIVE_READ, H_TRY, heldEntry, heldInst, Instr, LValue, T_HELD, T_NHELD, T_PC, T_RCU, T_SEC, touchesShared } from '../model/ir';
+import {
+  CompiledModel,
+  H_READ,
+  H_RECURSIVE_READ,
+  H_TRY,
+  heldEntry,
+  heldInst,
+  Instr,
+  LValue,
+  T_HELD,
+  T_NHELD,
+  T_PC,
+  T_RCU,
+  T_SEC,
+  touchesShared,
+} from '../model/ir';
 import { ModelRuntimeError } from '../model/expr-compile';
 import { lockKind } from '../model/lock-kinds';
 
@@ -260,7 +275,13 @@ export class Machine {
     const held = this.heldBy(s, t);
     if (held.length > 0) {
       const locks = held.map(heldInst);
-      events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ${verb} holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`, locks });
+      events({
+        kind: 'held-at-exit',
+        thread: t,
+        instr: i,
+        message: `${th.name} ${verb} holding ${locks.map((l) => this.m.instances[l].name).join(', ')}`,
+        locks,
+      });
     }
     if (s[th.base + T_RCU] > 0) events({ kind: 'held-at-exit', thread: t, instr: i, message: `${th.name} ${verb} inside an RCU read-side section` });
   }
@@ -306,7 +327,13 @@ export class Machine {
           break;
         }
         if (k < 0) {
-          events({ kind: 'unlock-not-held', thread: t, instr: i, message: `${th.name} releases ${m.instances[inst].name}, which it does not hold`, locks: [inst] });
+          events({
+            kind: 'unlock-not-held',
+            thread: t,
+            instr: i,
+            message: `${th.name} releases ${m.instances[inst].name}, which it does not hold`,
+            locks: [inst],
+          });
           detail = `${m.instances[inst].name}: not held`;
           break;
         }
@@ -413,7 +440,13 @@ export class Machine {
     }
     if (lv.global) {
       if (lv.guard >= 0 && !this.heldBy(s, t).some((e) => heldInst(e) === lv.guard))
-        events({ kind: 'assertion', thread: t, instr: i, message: `${this.m.threads[t].name} writes ${lv.name} without holding its guard ${this.m.instances[lv.guard].name}`, locks: [lv.guard] });
+        events({
+          kind: 'assertion',
+          thread: t,
+          instr: i,
+          message: `${this.m.threads[t].name} writes ${lv.name} without holding its guard ${this.m.instances[lv.guard].name}`,
+          locks: [lv.guard],
+        });
       s[off] = v;
     } else s[b + off] = v;
   }

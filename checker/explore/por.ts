@@ -76,7 +76,7 @@ export class PartialOrder {
       if (hit) return hit;
       const here = th.code.map((i) => footprintOf(i.access));
       const future = here.map((f) => ({ locks: new Set(f.locks), reads: new Set(f.reads), writes: new Set(f.writes) }));
-      for (let changed = true; changed; ) {
+      for (let changed = true; changed;) {
         changed = false;
         for (let pc = th.code.length - 1; pc >= 0; pc--)
           for (const s of successors(th.code, pc)) {

@@ -38,7 +38,13 @@ export class StateStore {
   /** fingerprint and bitstate modes keep only the frontier's vectors */
   private readonly frontierOnly: boolean;
 
-  constructor(width: number, initialCapacity = 1 << 12, private canon?: Canon, bitstateBits?: number, readonly exact = false) {
+  constructor(
+    width: number,
+    initialCapacity = 1 << 12,
+    private canon?: Canon,
+    bitstateBits?: number,
+    readonly exact = false,
+  ) {
     this.frontierOnly = !exact;
     this.width = Math.max(1, width);
     this.scratch = new Int32Array(this.width);

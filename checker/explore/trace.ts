@@ -25,7 +25,13 @@ export function heldSnapshot(machine: Machine, s: Int32Array): Record<string, st
  * The trace to stored state `index`, followed by `extra` moves (thread << 16 | choice), e.g. the move that
  * raised an event. Returns the trace and the final state.
  */
-export function buildTrace(machine: Machine, store: StateStore, index: number, extra: number[] = [], focus?: Instr): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
+export function buildTrace(
+  machine: Machine,
+  store: StateStore,
+  index: number,
+  extra: number[] = [],
+  focus?: Instr,
+): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
   const moves = index >= 0 ? [...pathTo(store, index), ...extra] : [];
   const s = machine.initial(() => undefined);
   const steps: TraceStep[] = [];

@@ -95,7 +95,14 @@ export class LockdepValidator {
       const type = (hRead ? 2 : 0) + (recursiveRead ? 1 : 0);
       const key = (from * this.nodes + to) * 4 + type;
       const edge = this.edges.get(key);
-      if (!edge) this.edges.set(key, { from, to, type: TYPES[type], witness: { state, thread, instr, heldInst: hi, inst }, gates: held.map(heldInst).filter((g) => g !== hi) });
+      if (!edge)
+        this.edges.set(key, {
+          from,
+          to,
+          type: TYPES[type],
+          witness: { state, thread, instr, heldInst: hi, inst },
+          gates: held.map(heldInst).filter((g) => g !== hi),
+        });
       else if (edge.gates.length > 0) edge.gates = edge.gates.filter((g) => g !== hi && held.some((e2) => heldInst(e2) === g));
     }
   }

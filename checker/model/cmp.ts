@@ -72,7 +72,8 @@ export function checkCmpOrder(ids: number[], cmp: (a: number, b: number) => numb
     const ba = Math.sign(cmp(b, a));
     if (ab < 0 && ba > 0) return;
     if (ab === 0 && ba === 0) push({ rule: 'total', instances: [a, b], message: `cmp ties ${name(a)} and ${name(b)}: neither is ordered before the other` });
-    else if (ab === ba || ab === 0 || ba === 0) push({ rule: 'antisymmetric', instances: [a, b], message: `cmp(${name(a)}, ${name(b)}) and cmp(${name(b)}, ${name(a)}) do not order them one way` });
+    else if (ab === ba || ab === 0 || ba === 0)
+      push({ rule: 'antisymmetric', instances: [a, b], message: `cmp(${name(a)}, ${name(b)}) and cmp(${name(b)}, ${name(a)}) do not order them one way` });
     else {
       // b < a, although the sort put a first: a chain a < ... < b closes a cycle; name a middle of it
       for (let k = i + 1; k < j; k++) {
@@ -82,7 +83,11 @@ export function checkCmpOrder(ids: number[], cmp: (a: number, b: number) => numb
           return;
         }
       }
-      push({ rule: 'transitive', instances: [a, b], message: `cmp orders ${name(b)} before ${name(a)}, against a chain of instances each before the next from ${name(a)} to ${name(b)}` });
+      push({
+        rule: 'transitive',
+        instances: [a, b],
+        message: `cmp orders ${name(b)} before ${name(a)}, against a chain of instances each before the next from ${name(a)} to ${name(b)}`,
+      });
     }
   };
   const n = sorted.length;

@@ -11,7 +11,21 @@ import { LocalDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl
 import { makeCmpFn } from './cmp';
 import { lockKind } from './lock-kinds';
 import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError, slotRange, unionSlots } from './expr-compile';
-import { Access, CompiledModel, Ev, FinalAssert, GlobalVar, Instr, InstrWithoutAccess, LockClass, LockInstance, LValue, NO_ACCESS, T_HELD, ThreadProg } from './ir';
+import {
+  Access,
+  CompiledModel,
+  Ev,
+  FinalAssert,
+  GlobalVar,
+  Instr,
+  InstrWithoutAccess,
+  LockClass,
+  LockInstance,
+  LValue,
+  NO_ACCESS,
+  T_HELD,
+  ThreadProg,
+} from './ir';
 
 export interface CompileOptions {
   /** --param NAME=VALUE overrides */
@@ -67,7 +81,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const pointer = `/${member}/${escapePointer(name)}`;
         const prev = out.get(name);
         if (prev) {
-          ctx.error('duplicateName', ctx.pos(doc, pointer, true), { what, name, where: `also declared at ${prev.doc.display}:${ctx.pos(prev.doc, prev.pointer, true).line}` }, pointer);
+          ctx.error(
+            'duplicateName',
+            ctx.pos(doc, pointer, true),
+            { what, name, where: `also declared at ${prev.doc.display}:${ctx.pos(prev.doc, prev.pointer, true).line}` },
+            pointer,
+          );
           continue;
         }
         out.set(name, { value, doc, pointer });
@@ -94,7 +113,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       const e = parseExpr(src);
       let ok = true;
       const env: ExprEnv = {
-        lookup: (n) => (Object.hasOwn(extra, n) ? { kind: 'const', value: extra[n] } : n in params ? { kind: 'const', value: params[n] } : instanceByName.has(n) ? { kind: 'const', value: instanceByName.get(n)! } : undefined),
+        lookup: (n) =>
+          Object.hasOwn(extra, n)
+            ? { kind: 'const', value: extra[n] }
+            : n in params
+              ? { kind: 'const', value: params[n] }
+              : instanceByName.has(n)
+                ? { kind: 'const', value: instanceByName.get(n)! }
+                : undefined,
         classes,
         instances,
         classByName,
@@ -156,14 +182,24 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const clash = instanceByName.has(short) || (lockDecls.has(short) && short !== name);
         if (clash) {
           const ptr = Array.isArray(inst) ? `${d.pointer}/instances/${idx}` : `${d.pointer}/instances`;
-          ctx.error('duplicateName', ctx.pos(d.doc, ptr), { what: 'instance name', name: short, where: 'instance names are used in expressions, so they must be unique across all lock classes' }, ptr);
+          ctx.error(
+            'duplicateName',
+            ctx.pos(d.doc, ptr),
+            { what: 'instance name', name: short, where: 'instance names are used in expressions, so they must be unique across all lock classes' },
+            ptr,
+          );
         }
         instanceByName.set(short, id);
       }
       instances.push({ id, cls: cls.id, name: display, short, attrs: {} });
       cls.instances.push(id);
     });
-    parts.push({ what: `the ${names.length} instances of ${name} take`, slots: 2 * names.length, doc: d.doc, pointer: inst ? `${d.pointer}/instances` : d.pointer });
+    parts.push({
+      what: `the ${names.length} instances of ${name} take`,
+      slots: 2 * names.length,
+      doc: d.doc,
+      pointer: inst ? `${d.pointer}/instances` : d.pointer,
+    });
   }
   // each instance takes two slots; stop before computing attributes and orders of a million instances
   if (tooWide(2 * instances.length)) return { diagnostics: dedupe(ctx.diagnostics) };
@@ -194,7 +230,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       for (const [instName, v] of Object.entries(table)) {
         const id = instanceByName.get(instName);
         if (id === undefined || instances[id].cls !== cls.id) {
-          ctx.error('unknownInstance', ctx.pos(d.doc, `${ptr}/${escapePointer(instName)}`, true), { lock: name, name: instName, instances: cls.instances.map((i) => instances[i].short).join(', ') }, `${ptr}/${escapePointer(instName)}`);
+          ctx.error(
+            'unknownInstance',
+            ctx.pos(d.doc, `${ptr}/${escapePointer(instName)}`, true),
+            { lock: name, name: instName, instances: cls.instances.map((i) => instances[i].short).join(', ') },
+            `${ptr}/${escapePointer(instName)}`,
+          );
           continue;
         }
         instances[id].attrs[attr] = typeof v === 'number' ? v : 0;
@@ -227,19 +268,26 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   let nextGlobal = 0;
   const globalByName = new Map<string, GlobalVar>();
   for (const [name, d] of varDecls) {
-    const size = d.value.array === undefined ? 1 : positiveInt(d.value.array, d.doc, `${d.pointer}/array`, 'an array size') ?? 1;
+    const size = d.value.array === undefined ? 1 : (positiveInt(d.value.array, d.doc, `${d.pointer}/array`, 'an array size') ?? 1);
     const initSrc = d.value.init;
     let init: number[];
     if (Array.isArray(initSrc)) {
       // one value per element: the initial contents of a table (devices present at the start, ...)
-      if (initSrc.length !== size) ctx.error('badCount', ctx.pos(d.doc, `${d.pointer}/init`), { what: `"init" of ${name} needs ${size} values (its array size); it`, value: `${initSrc.length}` }, `${d.pointer}/init`);
-      init = Array.from({ length: size }, (_, k) => (k < initSrc.length ? evalConst(initSrc[k], d.doc, `${d.pointer}/init/${k}`) ?? 0 : 0));
+      if (initSrc.length !== size)
+        ctx.error(
+          'badCount',
+          ctx.pos(d.doc, `${d.pointer}/init`),
+          { what: `"init" of ${name} needs ${size} values (its array size); it`, value: `${initSrc.length}` },
+          `${d.pointer}/init`,
+        );
+      init = Array.from({ length: size }, (_, k) => (k < initSrc.length ? (evalConst(initSrc[k], d.doc, `${d.pointer}/init/${k}`) ?? 0) : 0));
     } else {
-      const v = initSrc === undefined ? 0 : evalConst(initSrc, d.doc, `${d.pointer}/init`) ?? 0;
+      const v = initSrc === undefined ? 0 : (evalConst(initSrc, d.doc, `${d.pointer}/init`) ?? 0);
       init = new Array<number>(size).fill(v);
     }
     let guard = -1;
-    if (d.value.guard === 'rcu') guard = -2; // RCU-protected: read under rcu_read_lock(), stable only inside it
+    if (d.value.guard === 'rcu')
+      guard = -2; // RCU-protected: read under rcu_read_lock(), stable only inside it
     else if (d.value.guard !== undefined && d.value.guard !== 'none') {
       const g = constantLockRef(d.value.guard);
       if (g === undefined) ctx.error('guardUnknown', ctx.pos(d.doc, `${d.pointer}/guard`), { name, guard: d.value.guard }, `${d.pointer}/guard`);
@@ -272,12 +320,22 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     if (d.value.per !== undefined) {
       cls = classByName.get(d.value.per);
       if (!cls) {
-        ctx.error('unknownLock', ctx.pos(d.doc, `${d.pointer}/per`), { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) }, `${d.pointer}/per`);
+        ctx.error(
+          'unknownLock',
+          ctx.pos(d.doc, `${d.pointer}/per`),
+          { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) },
+          `${d.pointer}/per`,
+        );
         continue;
       }
     }
     if (!procDecls.has(d.value.proc)) {
-      ctx.error('unknownProcedure', ctx.pos(d.doc, `${d.pointer}/proc`), { name: d.value.proc, suggest: suggest(d.value.proc, procDecls.keys()) }, `${d.pointer}/proc`);
+      ctx.error(
+        'unknownProcedure',
+        ctx.pos(d.doc, `${d.pointer}/proc`),
+        { name: d.value.proc, suggest: suggest(d.value.proc, procDecls.keys()) },
+        `${d.pointer}/proc`,
+      );
       continue;
     }
     const size = cls ? cls.instances.length : 1;
@@ -288,9 +346,20 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   }
   for (const [name, d] of notifierDecls)
     d.value.handlers.forEach((h, k) => {
-      if (!procDecls.has(h)) ctx.error('unknownProcedure', ctx.pos(d.doc, `${d.pointer}/handlers/${k}`), { name: h, suggest: suggest(h, procDecls.keys()) }, `${d.pointer}/handlers/${k}`);
+      if (!procDecls.has(h))
+        ctx.error(
+          'unknownProcedure',
+          ctx.pos(d.doc, `${d.pointer}/handlers/${k}`),
+          { name: h, suggest: suggest(h, procDecls.keys()) },
+          `${d.pointer}/handlers/${k}`,
+        );
       else if ((procDecls.get(h)!.value.params ?? []).length !== (d.value.params ?? []).length)
-        ctx.error('argumentCount', ctx.pos(d.doc, `${d.pointer}/handlers/${k}`), { name: h, expected: (procDecls.get(h)!.value.params ?? []).length, actual: `the chain ${name} passes ${(d.value.params ?? []).length}, so` }, `${d.pointer}/handlers/${k}`);
+        ctx.error(
+          'argumentCount',
+          ctx.pos(d.doc, `${d.pointer}/handlers/${k}`),
+          { name: h, expected: (procDecls.get(h)!.value.params ?? []).length, actual: `the chain ${name} passes ${(d.value.params ?? []).length}, so` },
+          `${d.pointer}/handlers/${k}`,
+        );
     });
 
   const maxHeld = spec.options?.max_held ?? DEFAULT_MAX_HELD;
@@ -312,7 +381,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   if (spec.threads.length === 0) ctx.error('emptyThreads', ctx.pos(loaded.spec, '/threads'), {}, '/threads');
   spec.threads.forEach((t, k) => {
     const ptr = `/threads/${k}`;
-    if (threadNames.has(t.name)) ctx.error('duplicateName', ctx.pos(loaded.spec, `${ptr}/name`), { what: 'thread', name: t.name, where: 'give each thread its own name' }, `${ptr}/name`);
+    if (threadNames.has(t.name))
+      ctx.error('duplicateName', ctx.pos(loaded.spec, `${ptr}/name`), { what: 'thread', name: t.name, where: 'give each thread its own name' }, `${ptr}/name`);
     threadNames.add(t.name);
     const count = t.count === undefined ? 1 : positiveInt(t.count, loaded.spec, `${ptr}/count`, 'a thread count');
     if (count === undefined) return;
@@ -377,7 +447,16 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         classByName,
         knownAttrs,
         error: (at, kind, name) => {
-          if (kind === 'unknownName') ctx.error('unknownVariable', ctx.posIn(doc, pointer, at), { name, suggest: `; final assertions see shared vars, params and instances only${suggest(name, [...globalByName.keys(), ...Object.keys(params)])}` }, pointer);
+          if (kind === 'unknownName')
+            ctx.error(
+              'unknownVariable',
+              ctx.posIn(doc, pointer, at),
+              {
+                name,
+                suggest: `; final assertions see shared vars, params and instances only${suggest(name, [...globalByName.keys(), ...Object.keys(params)])}`,
+              },
+              pointer,
+            );
           else ctx.error('expressionSyntax', ctx.posIn(doc, pointer, at), { reason: `${kind} ${name}` }, pointer);
         },
       });
@@ -398,11 +477,16 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     let found = false;
     const scan = (body: Stmt[] | undefined) =>
       (body ?? []).forEach((st) => {
-        if ('call' in st) (st.args ?? []).forEach((a, k) => {
-          const callee = procDecls.get(st.call);
-          if (!found && typeof a === 'string' && a.trim() === param && callee?.value.params?.[k]) found = arrayParam(st.call, callee.value.params[k], visiting);
-        });
-        if ('if' in st) { scan(st.then); scan(st.else); }
+        if ('call' in st)
+          (st.args ?? []).forEach((a, k) => {
+            const callee = procDecls.get(st.call);
+            if (!found && typeof a === 'string' && a.trim() === param && callee?.value.params?.[k])
+              found = arrayParam(st.call, callee.value.params[k], visiting);
+          });
+        if ('if' in st) {
+          scan(st.then);
+          scan(st.else);
+        }
         if ('choose' in st) st.choose.forEach(scan);
         if ('for' in st || 'foreach' in st) scan((st as { do: Stmt[] }).do);
       });
@@ -417,7 +501,15 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   function lowerThread(t: ThreadDecl, ptr: string, doc: SourceDoc, workerPending = -1) {
     const code: Instr[] = [];
     let usesSync = false;
-    if (workerPending >= 0) code.push({ op: 'idle', pending: workerPending, src: ctx.pos(doc, ptr), text: `wait for ${t.name} to be queued`, frames: [], access: { ...NO_ACCESS, reads: [workerPending], writes: [workerPending] } });
+    if (workerPending >= 0)
+      code.push({
+        op: 'idle',
+        pending: workerPending,
+        src: ctx.pos(doc, ptr),
+        text: `wait for ${t.name} to be queued`,
+        frames: [],
+        access: { ...NO_ACCESS, reads: [workerPending], writes: [workerPending] },
+      });
     const localsBase = T_HELD + maxHeld;
     const slots: { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } }[] = [];
     let nextSlot = 0;
@@ -437,7 +529,15 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     };
     const selfOffset = alloc('self', 1);
 
-    type Frame = { scope: Map<string, Binding>; doc: SourceDoc; proc?: string; returnTarget?: LValue; returnJumps: number[]; frames: string[]; callSite?: SourcePos };
+    type Frame = {
+      scope: Map<string, Binding>;
+      doc: SourceDoc;
+      proc?: string;
+      returnTarget?: LValue;
+      returnJumps: number[];
+      frames: string[];
+      callSite?: SourcePos;
+    };
 
     const declareLocals = (frame: Frame, locals: Record<string, LocalDecl> | undefined, pointer: string) => {
       const declared: typeof slots = [];
@@ -448,7 +548,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           continue;
         }
         const isObj = typeof decl === 'object';
-        const size = isObj && decl.array !== undefined ? positiveInt(decl.array, frame.doc, `${lp}/array`, 'an array size') ?? 1 : 1;
+        const size = isObj && decl.array !== undefined ? (positiveInt(decl.array, frame.doc, `${lp}/array`, 'an array size') ?? 1) : 1;
         const initSrc = isObj ? decl.init : decl;
         const offset = alloc(name, size, initSrc === undefined ? undefined : { src: initSrc, doc: frame.doc, pointer: isObj ? `${lp}/init` : lp });
         frame.scope.set(name, { kind: 'local', offset, size, array: isObj && decl.array !== undefined });
@@ -472,7 +572,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const g = globalByName.get(n);
         if (g) {
           if (record) pendingReads.globals.add(g.name);
-          return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || varDecls.get(n)!.value.array !== undefined, guard: g.guard, name: g.name };
+          return {
+            kind: 'global',
+            offset: g.offset,
+            size: g.size,
+            array: g.size > 1 || varDecls.get(n)!.value.array !== undefined,
+            guard: g.guard,
+            name: g.name,
+          };
         }
         const id = instanceByName.get(n);
         if (id !== undefined) return { kind: 'const', value: id };
@@ -487,7 +594,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const known = [...frame.scope.keys(), ...Object.keys(params), ...globalByName.keys(), ...instanceByName.keys()];
         switch (kind) {
           case 'unknownName':
-            return ctx.error('unknownVariable', pos, { name, suggest: extra ? `; ${extra} is expected here${suggest(name, classByName.keys())}` : suggest(name, known) }, pointer);
+            return ctx.error(
+              'unknownVariable',
+              pos,
+              { name, suggest: extra ? `; ${extra} is expected here${suggest(name, classByName.keys())}` : suggest(name, known) },
+              pointer,
+            );
           case 'unknownFunction':
             return ctx.error('unknownFunction', pos, { name, functions: FUNCTION_LIST }, pointer);
           case 'unknownAttribute':
@@ -534,7 +646,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         return {};
       }
       if (b.kind === 'const') {
-        ctx.error('notAssignable', ctx.posIn(frame.doc, pointer, nameNode.at), { name: nameNode.name, what: nameNode.name in params ? 'param' : 'lock instance' }, pointer);
+        ctx.error(
+          'notAssignable',
+          ctx.posIn(frame.doc, pointer, nameNode.at),
+          { name: nameNode.name, what: nameNode.name in params ? 'param' : 'lock instance' },
+          pointer,
+        );
         return {};
       }
       let index: Ev | undefined;
@@ -581,14 +698,24 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         return { ev: () => id, cls: cls.id, skip, reads: [] };
       }
       if (!cls.hasInstances) {
-        ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt), { lock: cls.name, name: src.slice(r.indexAt, src.lastIndexOf(']')), instances: '(none: it is a single lock)' }, pointer);
+        ctx.error(
+          'unknownInstance',
+          ctx.posIn(frame.doc, pointer, at + r.indexAt),
+          { lock: cls.name, name: src.slice(r.indexAt, src.lastIndexOf(']')), instances: '(none: it is a single lock)' },
+          pointer,
+        );
         return undefined;
       }
       // A bare name that is an instance of another class (or of no class) is a mistake worth naming.
       if (r.index.t === 'name' && !frame.scope.has(r.index.name) && !(r.index.name in params) && !globalByName.has(r.index.name)) {
         const id = instanceByName.get(r.index.name);
         if (id === undefined || instances[id].cls !== cls.id) {
-          ctx.error('unknownInstance', ctx.posIn(frame.doc, pointer, at + r.indexAt + r.index.at), { lock: cls.name, name: r.index.name, instances: cls.instances.map((i) => instances[i].short).join(', ') }, pointer);
+          ctx.error(
+            'unknownInstance',
+            ctx.posIn(frame.doc, pointer, at + r.indexAt + r.index.at),
+            { lock: cls.name, name: r.index.name, instances: cls.instances.map((i) => instances[i].short).join(', ') },
+            pointer,
+          );
           return undefined;
         }
         return { ev: () => id, cls: cls.id, skip: skip || without.has(instances[id].name), reads: [] };
@@ -650,7 +777,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (!ref) continue;
         const cls = classes[ref.cls];
         if (!lockKind(cls.kind).plainLock) {
-          ctx.error('srcuMisuse', ctx.posIn(frame.doc, pointer, st.at), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, pointer);
+          ctx.error(
+            'srcuMisuse',
+            ctx.posIn(frame.doc, pointer, st.at),
+            { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` },
+            pointer,
+          );
           continue;
         }
         if (st.op === 'R' && !lockKind(cls.kind).readSide) {
@@ -672,11 +804,36 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (st.op === 'U') {
           const onlyIf = stack.pop() ?? -1;
           emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf, src, text, frames: frame.frames, callSite: frame.callSite }, access);
-          if (onlyIf >= 0) emit({ op: 'assign', target: localLv(onlyIf, '(trylock result)'), value: () => 0, text: 'forget the trylock result', src, frames: frame.frames, callSite: frame.callSite });
+          if (onlyIf >= 0)
+            emit({
+              op: 'assign',
+              target: localLv(onlyIf, '(trylock result)'),
+              value: () => 0,
+              text: 'forget the trylock result',
+              src,
+              frames: frame.frames,
+              callSite: frame.callSite,
+            });
         } else {
           const into = st.op === 'T' ? alloc(`(result of ${text})`, 1) : -1;
           stack.push(into);
-          emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: st.op === 'R', subclass: st.subclass ?? 0, nest, trylock: st.op === 'T', into, src, text, frames: frame.frames, callSite: frame.callSite }, access);
+          emit(
+            {
+              op: 'acquire',
+              lock: ref.ev,
+              cls: ref.cls,
+              read: st.op === 'R',
+              subclass: st.subclass ?? 0,
+              nest,
+              trylock: st.op === 'T',
+              into,
+              src,
+              text,
+              frames: frame.frames,
+              callSite: frame.callSite,
+            },
+            access,
+          );
         }
       }
     };
@@ -684,7 +841,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     /** lock, trylock and unlock take every kind but an srcu_struct, which has statements of its own */
     const plainLockOrError = (cls: number, frame: Frame, pointer: string): boolean => {
       if (lockKind(classes[cls].kind).plainLock) return true;
-      ctx.error('srcuMisuse', ctx.pos(frame.doc, pointer), { what: `${classes[cls].name} is an srcu_struct: use srcu_read_lock, srcu_read_unlock and synchronize_srcu` }, pointer);
+      ctx.error(
+        'srcuMisuse',
+        ctx.pos(frame.doc, pointer),
+        { what: `${classes[cls].name} is an srcu_struct: use srcu_read_lock, srcu_read_unlock and synchronize_srcu` },
+        pointer,
+      );
       return false;
     };
 
@@ -696,10 +858,16 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (!ref) return;
         const cls = classes[ref.cls];
         if (!lockKind(cls.kind).plainLock) {
-          ctx.error('srcuMisuse', ctx.pos(frame.doc, `${pointer}/lock`), { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` }, `${pointer}/lock`);
+          ctx.error(
+            'srcuMisuse',
+            ctx.pos(frame.doc, `${pointer}/lock`),
+            { what: `${cls.name} is an srcu_struct: use srcu_read_lock and synchronize_srcu` },
+            `${pointer}/lock`,
+          );
           return;
         }
-        if (s.read && !lockKind(cls.kind).readSide) ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
+        if (s.read && !lockKind(cls.kind).readSide)
+          ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
         let nest: Ev | undefined;
         let nestReads: readonly number[] = [];
         if (s.nest_lock !== undefined) {
@@ -710,7 +878,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (ref.skip) return;
         const text = `${s.read ? 'read_lock' : 'lock'} ${s.lock}${s.subclass ? ` (subclass ${s.subclass})` : ''}${s.nest_lock ? ` (nest_lock ${s.nest_lock})` : ''}`;
-        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base }, { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] });
+        emit(
+          { op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base },
+          { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] },
+        );
       } else if ('trylock' in s) {
         const ref = lockRef(frame, s.trylock, `${pointer}/trylock`);
         if (!ref || !plainLockOrError(ref.cls, frame, `${pointer}/trylock`)) return;
@@ -718,13 +889,21 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (s.into !== undefined) {
           const b = frame.scope.get(s.into);
           if (!b || b.kind !== 'local' || b.array) {
-            ctx.error('notAssignable', ctx.pos(frame.doc, `${pointer}/into`), { name: s.into, what: b ? 'not a scalar local' : 'not a declared local' }, `${pointer}/into`);
+            ctx.error(
+              'notAssignable',
+              ctx.pos(frame.doc, `${pointer}/into`),
+              { name: s.into, what: b ? 'not a scalar local' : 'not a declared local' },
+              `${pointer}/into`,
+            );
             return;
           }
           into = b.offset;
         }
         if (ref.skip) return;
-        emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
+        emit(
+          { op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base },
+          { reads: ref.reads, locks: [ref.cls] },
+        );
       } else if ('unlock' in s) {
         const ref = lockRef(frame, s.unlock, `${pointer}/unlock`);
         if (!ref || !plainLockOrError(ref.cls, frame, `${pointer}/unlock`) || ref.skip) return;
@@ -735,7 +914,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const { lv } = lvalue(frame, s.assign, `${pointer}/assign`);
         const v = expr(frame, s.value, `${pointer}/value`);
         if (!lv) return;
-        emit({ op: 'assign', target: lv, value: v.ev, text: `${s.assign} = ${s.value}`, ...base }, { reads: unionSlots(lv.indexReads, v.reads), writes: lvSlots(lv) });
+        emit(
+          { op: 'assign', target: lv, value: v.ev, text: `${s.assign} = ${s.value}`, ...base },
+          { reads: unionSlots(lv.indexReads, v.reads), writes: lvSlots(lv) },
+        );
       } else if ('if' in s) {
         const c = expr(frame, s.if, `${pointer}/if`);
         const br = emit({ op: 'branch', cond: c.ev, elseTarget: -1, text: `if ${s.if}`, ...base }, { reads: c.reads });
@@ -759,7 +941,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const { lv } = lvalue(frame, s.pick, `${pointer}/pick`);
         const set = expr(frame, s.from, `${pointer}/from`);
         if (!lv) return;
-        emit({ op: 'pick', target: lv, set: set.ev, text: `pick ${s.pick} from ${s.from}`, ...base }, { reads: unionSlots(lv.indexReads, set.reads), writes: lvSlots(lv) });
+        emit(
+          { op: 'pick', target: lv, set: set.ev, text: `pick ${s.pick} from ${s.from}`, ...base },
+          { reads: unionSlots(lv.indexReads, set.reads), writes: lvSlots(lv) },
+        );
       } else if ('for' in s) {
         const { lv } = lvalue(frame, s.for, `${pointer}/for`);
         const from = expr(frame, s.from, `${pointer}/from`);
@@ -772,12 +957,18 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         // i = from; end = to; while (i < end) { body; i++ }: the loop variable may be shared (or reach a shared
         // var through a by_ref parameter), and so may the bound
         const readsLv = unionSlots(lv.indexReads, lvSlots(lv));
-        emit({ op: 'assign', target: lv, value: from.ev, text: `${s.for} = ${s.from}`, ...base }, { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) });
+        emit(
+          { op: 'assign', target: lv, value: from.ev, text: `${s.for} = ${s.from}`, ...base },
+          { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) },
+        );
         pendingReads = toLooksUp;
         emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, text: `loop to ${s.to}`, ...base }, { reads: to.reads });
         const read = readLv(lv);
         alsoReads(lv, endSlot);
-        const top = emit({ op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base }, { reads: readsLv });
+        const top = emit(
+          { op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base },
+          { reads: readsLv },
+        );
         lowerBody(frame, s.do, `${pointer}/do`);
         alsoReads(lv);
         emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, text: `${s.for}++`, ...base }, { reads: readsLv, writes: lvSlots(lv) });
@@ -793,7 +984,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         alsoReads(undefined, rest);
         const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, text: `foreach ${s.foreach}`, ...base });
         alsoReads(undefined, rest);
-        emit({ op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), text: `${s.foreach} = next of ${s.in}`, ...base }, { reads: lv.indexReads, writes: lvSlots(lv) });
+        emit(
+          { op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), text: `${s.foreach} = next of ${s.in}`, ...base },
+          { reads: lv.indexReads, writes: lvSlots(lv) },
+        );
         alsoReads(undefined, rest);
         emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), text: 'next', ...base });
         lowerBody(frame, s.do, `${pointer}/do`);
@@ -808,7 +1002,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (s.return !== null && frame.returnTarget) {
           const v = expr(frame, s.return, `${pointer}/return`);
-          emit({ op: 'assign', target: frame.returnTarget, value: v.ev, text: `return ${s.return}`, ...base }, { reads: unionSlots(frame.returnTarget.indexReads, v.reads), writes: lvSlots(frame.returnTarget) });
+          emit(
+            { op: 'assign', target: frame.returnTarget, value: v.ev, text: `return ${s.return}`, ...base },
+            { reads: unionSlots(frame.returnTarget.indexReads, v.reads), writes: lvSlots(frame.returnTarget) },
+          );
         } else if (s.return !== null) expr(frame, s.return, `${pointer}/return`); // still checked
         frame.returnJumps.push(emit({ op: 'jump', target: -1, text: 'return', ...base }));
       } else if ('assert' in s) {
@@ -828,13 +1025,23 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const ref = lockRef(frame, refText, `${pointer}/${key}`);
         if (!ref) return;
         if (classes[ref.cls].kind !== 'srcu') {
-          ctx.error('srcuMisuse', ctx.pos(frame.doc, `${pointer}/${key}`), { what: `${key}() needs an srcu_struct, and ${classes[ref.cls].name} is a ${classes[ref.cls].kind}` }, `${pointer}/${key}`);
+          ctx.error(
+            'srcuMisuse',
+            ctx.pos(frame.doc, `${pointer}/${key}`),
+            { what: `${key}() needs an srcu_struct, and ${classes[ref.cls].name} is a ${classes[ref.cls].kind}` },
+            `${pointer}/${key}`,
+          );
           return;
         }
         if (ref.skip) return;
         const access = { reads: ref.reads, locks: [ref.cls] };
-        if (key === 'srcu_read_lock') emit({ op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base }, access);
-        else if (key === 'srcu_read_unlock') emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `srcu_read_unlock(${refText})`, ...base }, access);
+        if (key === 'srcu_read_lock')
+          emit(
+            { op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base },
+            access,
+          );
+        else if (key === 'srcu_read_unlock')
+          emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `srcu_read_unlock(${refText})`, ...base }, access);
         else {
           usesSync = true;
           emit({ op: 'sync_begin', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base }, access);
@@ -846,7 +1053,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       } else if ('call_notifiers' in s) {
         const chain = notifierDecls.get(s.call_notifiers);
         if (!chain) {
-          ctx.error('unknownNotifier', ctx.pos(frame.doc, `${pointer}/call_notifiers`), { name: s.call_notifiers, suggest: suggest(s.call_notifiers, notifierDecls.keys()) }, `${pointer}/call_notifiers`);
+          ctx.error(
+            'unknownNotifier',
+            ctx.pos(frame.doc, `${pointer}/call_notifiers`),
+            { name: s.call_notifiers, suggest: suggest(s.call_notifiers, notifierDecls.keys()) },
+            `${pointer}/call_notifiers`,
+          );
           return;
         }
         const args = s.args ?? [];
@@ -867,11 +1079,21 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         const w = works.get(r.lock);
         if (!w) {
-          ctx.error('unknownWork', ctx.posIn(frame.doc, `${pointer}/queue_work`, 0), { name: r.lock, suggest: suggest(r.lock, works.keys()) }, `${pointer}/queue_work`);
+          ctx.error(
+            'unknownWork',
+            ctx.posIn(frame.doc, `${pointer}/queue_work`, 0),
+            { name: r.lock, suggest: suggest(r.lock, works.keys()) },
+            `${pointer}/queue_work`,
+          );
           return;
         }
         if (!!w.cls !== !!r.index) {
-          ctx.error('unknownWork', ctx.posIn(frame.doc, `${pointer}/queue_work`, 0), { name: s.queue_work, suggest: w.cls ? `; it is one work item per ${w.cls.name}: write ${r.lock}[INSTANCE]` : `; ${r.lock} is a single work item` }, `${pointer}/queue_work`);
+          ctx.error(
+            'unknownWork',
+            ctx.posIn(frame.doc, `${pointer}/queue_work`, 0),
+            { name: s.queue_work, suggest: w.cls ? `; it is one work item per ${w.cls.name}: write ${r.lock}[INSTANCE]` : `; ${r.lock} is a single work item` },
+            `${pointer}/queue_work`,
+          );
           return;
         }
         let index: Ev | undefined;
@@ -889,7 +1111,15 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
             return k;
           };
         }
-        const target: LValue = { global: true, offset: w.pending, size: w.cls ? w.cls.instances.length : 1, index, indexReads: ixReads, name: `${r.lock} pending`, guard: -1 };
+        const target: LValue = {
+          global: true,
+          offset: w.pending,
+          size: w.cls ? w.cls.instances.length : 1,
+          index,
+          indexReads: ixReads,
+          name: `${r.lock} pending`,
+          guard: -1,
+        };
         emit({ op: 'assign', target, value: () => 1, text: `queue_work(${s.queue_work})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
       } else if ('assert_held' in s) {
         const ref = lockRef(frame, s.assert_held, `${pointer}/assert_held`);
@@ -907,7 +1137,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       const args = s.args ?? [];
       const params = p.value.params ?? [];
       if (args.length !== params.length) {
-        ctx.error('argumentCount', ctx.pos(frame.doc, `${pointer}/${s.args ? 'args' : 'call'}`), { name: s.call, expected: params.length, actual: args.length }, pointer);
+        ctx.error(
+          'argumentCount',
+          ctx.pos(frame.doc, `${pointer}/${s.args ? 'args' : 'call'}`),
+          { name: s.call, expected: params.length, actual: args.length },
+          pointer,
+        );
         return;
       }
       if (recursive.has(s.call) || frame.frames.includes(s.call)) return; // reported once by findRecursion
@@ -935,7 +1170,17 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (byRef.has(name)) {
           // An out-parameter (e.g. rtnl_nets->len): the callee's writes go to the caller's variable.
           if (!b || b.kind === 'const') {
-            ctx.error('notAssignable', ctx.pos(frame.doc, argPtr), { name: String(a), what: b ? 'constant, but parameter "' + name + '" of ' + s.call + ' is passed by reference' : 'expression, but parameter "' + name + '" of ' + s.call + ' is passed by reference' }, argPtr);
+            ctx.error(
+              'notAssignable',
+              ctx.pos(frame.doc, argPtr),
+              {
+                name: String(a),
+                what: b
+                  ? 'constant, but parameter "' + name + '" of ' + s.call + ' is passed by reference'
+                  : 'expression, but parameter "' + name + '" of ' + s.call + ' is passed by reference',
+              },
+              argPtr,
+            );
             return;
           }
           callee.scope.set(name, b);
@@ -944,13 +1189,27 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const v = expr(frame, a, argPtr);
         const offset = alloc(`${s.call}.${name}`, 1);
         callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
-        emit({ op: 'assign', target: localLv(offset, name), value: v.ev, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite }, { reads: v.reads });
+        emit(
+          { op: 'assign', target: localLv(offset, name), value: v.ev, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite },
+          { reads: v.reads },
+        );
       });
       // Procedure locals start from their declared value at every call (a call may sit in a loop).
       for (const sl of declareLocals(callee, p.value.locals, `${p.pointer}/locals`)) {
         const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, reads: [] };
         for (let k = 0; k < sl.size; k++)
-          emit({ op: 'assign', target: localLv(sl.offset + k, sl.name), value: v.ev, text: `${sl.name} = ${sl.init?.src ?? 0}`, src, frames: callee.frames, callSite: callee.callSite }, { reads: v.reads });
+          emit(
+            {
+              op: 'assign',
+              target: localLv(sl.offset + k, sl.name),
+              value: v.ev,
+              text: `${sl.name} = ${sl.init?.src ?? 0}`,
+              src,
+              frames: callee.frames,
+              callSite: callee.callSite,
+            },
+            { reads: v.reads },
+          );
       }
       lowerBody(callee, p.value.body, `${p.pointer}/body`);
       for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();

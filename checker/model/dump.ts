@@ -8,11 +8,16 @@ export function renderIr(m: CompiledModel): string {
   for (const g of m.globals) for (let k = 0; k < g.size; k++) slotName.set(g.offset + k, g.size > 1 ? `${g.name}[${k}]` : g.name);
   const slots = (xs: readonly number[]) => ranges(xs, slotName).join(' ') || '-';
   const access = (a: Access) =>
-    [`reads ${slots(a.reads)}`, `writes ${slots(a.writes)}`, `locks ${a.locks.map((c) => m.classes[c].name).join(' ') || '-'}`, ...(a.rcu ? ['rcu'] : [])].join('; ');
+    [`reads ${slots(a.reads)}`, `writes ${slots(a.writes)}`, `locks ${a.locks.map((c) => m.classes[c].name).join(' ') || '-'}`, ...(a.rcu ? ['rcu'] : [])].join(
+      '; ',
+    );
   const out: string[] = [];
   out.push(`model ${JSON.stringify(m.name)} (${m.file}): ${m.width} state slots, lock table at ${m.locksBase}, ${m.threads.length} threads`);
   out.push('shared vars:');
-  for (const g of m.globals) out.push(`  ${g.name}: slots ${g.offset}..${g.offset + g.size - 1}${g.guard >= 0 ? `, guard ${m.instances[g.guard].name}` : g.guard === -2 ? ', guard rcu' : ''}`);
+  for (const g of m.globals)
+    out.push(
+      `  ${g.name}: slots ${g.offset}..${g.offset + g.size - 1}${g.guard >= 0 ? `, guard ${m.instances[g.guard].name}` : g.guard === -2 ? ', guard rcu' : ''}`,
+    );
   out.push('lock classes:');
   for (const c of m.classes) out.push(`  ${c.name}: ${c.kind}${c.hasInstances ? `, instances ${c.instances.map((i) => m.instances[i].short).join(' ')}` : ''}`);
   const printed = new Map<Instr[], string>();
@@ -73,7 +78,7 @@ function target(i: Instr): string {
 /** Consecutive slots of one array as name[a..b]. */
 function ranges(xs: readonly number[], names: Map<number, string>): string[] {
   const out: string[] = [];
-  for (let k = 0; k < xs.length; ) {
+  for (let k = 0; k < xs.length;) {
     let j = k;
     const base = (n: string | undefined) => n?.replace(/\[\d+\]$/, '');
     while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1 && base(names.get(xs[j + 1])) === base(names.get(xs[k])) && names.get(xs[k])?.endsWith(']')) j++;

@@ -17,7 +17,12 @@ export interface ExprEnv {
   classByName: Map<string, LockClass>;
   knownAttrs: Set<string>;
   /** report a name error at an offset of the expression string */
-  error(at: number, kind: 'unknownName' | 'unknownFunction' | 'unknownAttribute' | 'arity' | 'notArray' | 'isArray' | 'setTooBig', name: string, extra?: string): void;
+  error(
+    at: number,
+    kind: 'unknownName' | 'unknownFunction' | 'unknownAttribute' | 'arity' | 'notArray' | 'isArray' | 'setTooBig',
+    name: string,
+    extra?: string,
+  ): void;
 }
 
 export interface CompiledExpr {

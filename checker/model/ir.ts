@@ -174,5 +174,4 @@ export interface CompiledModel {
   anyAttrs: { lock: string; attr: string; instances: string[] }[];
 }
 
-export const threadWidth = (m: CompiledModel, t: number) =>
-  (t + 1 < m.threads.length ? m.threads[t + 1].base : m.width) - m.threads[t].base;
+export const threadWidth = (m: CompiledModel, t: number) => (t + 1 < m.threads.length ? m.threads[t + 1].base : m.width) - m.threads[t].base;

@@ -15,7 +15,10 @@ export type Expr =
 export type BinOp = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | '|' | '&';
 
 export class ExprSyntaxError extends Error {
-  constructor(message: string, public at: number) {
+  constructor(
+    message: string,
+    public at: number,
+  ) {
     super(message);
   }
 }

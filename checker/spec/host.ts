@@ -18,7 +18,7 @@ export const nodeHost: Host = {
       return { bytes: fs.readFileSync(file) };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      return { error: err.code === 'ENOENT' ? 'no such file' : err.code ?? String(err.message) };
+      return { error: err.code === 'ENOENT' ? 'no such file' : (err.code ?? String(err.message)) };
     }
   },
   resolve(from, rel) {

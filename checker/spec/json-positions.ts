@@ -17,7 +17,11 @@ export interface PositionedJson {
 }
 
 export class JsonSyntaxError extends Error {
-  constructor(message: string, public line: number, public col: number) {
+  constructor(
+    message: string,
+    public line: number,
+    public col: number,
+  ) {
     super(message);
   }
 }
@@ -167,7 +171,11 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       i += m[0].length;
       return Number(m[0]);
     }
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [lit, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(lit, i)) {
         i += lit.length;
         return v;

@@ -77,7 +77,8 @@ export function load(host: Host, file: string): { loaded?: Loaded; diagnostics: 
       if (!m) {
         const first = sub[0];
         // An unreadable import is reported where it is imported; a broken one where it is broken.
-        if (first.code === 'LC1001' || first.code === 'LC1005') diagnostics.push(diag('importMissing', at, { path: rel, reason: first.message }, `/imports/${k}`));
+        if (first.code === 'LC1001' || first.code === 'LC1005')
+          diagnostics.push(diag('importMissing', at, { path: rel, reason: first.message }, `/imports/${k}`));
         else diagnostics.push(...sub);
         done.add(target);
         return;

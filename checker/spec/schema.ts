@@ -85,7 +85,10 @@ interface Problem {
 }
 
 function memberName(pointer: string): string {
-  const last = pointer.slice(pointer.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const last = pointer
+    .slice(pointer.lastIndexOf('/') + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
   return /^[0-9]+$/.test(last) ? `item ${last}` : `"${last}"`;
 }
 
@@ -108,7 +111,10 @@ const ALTERNATIVE_NAMES = new Map<unknown, string>([
 function resolveRef(ref: string): unknown {
   // Every $ref in the two schemas points into lockcheck.schema.json ("#/$defs/x" or "lockcheck.schema.json#/$defs/x").
   let v: unknown = specSchema;
-  for (const raw of ref.slice(ref.indexOf('#') + 1).split('/').filter((t) => t !== '')) {
+  for (const raw of ref
+    .slice(ref.indexOf('#') + 1)
+    .split('/')
+    .filter((t) => t !== '')) {
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
@@ -198,8 +204,14 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
       }
       case 'type': {
         const want = (e.params as { type: string | string[] }).type;
-        const wants = (Array.isArray(want) ? want : String(want).split(',')).map((w) => (w === 'integer' ? 'an integer' : w === 'object' ? 'an object' : w === 'array' ? 'an array' : `a ${w}`));
-        problems.push({ pointer, message: `${memberName(pointer)} must be ${wants.join(' or ')}, got ${typeName(value)}`, hint: 'see specs/schema/lockcheck.schema.json' });
+        const wants = (Array.isArray(want) ? want : String(want).split(',')).map((w) =>
+          w === 'integer' ? 'an integer' : w === 'object' ? 'an object' : w === 'array' ? 'an array' : `a ${w}`,
+        );
+        problems.push({
+          pointer,
+          message: `${memberName(pointer)} must be ${wants.join(' or ')}, got ${typeName(value)}`,
+          hint: 'see specs/schema/lockcheck.schema.json',
+        });
         continue;
       }
       case 'enum': {
@@ -207,12 +219,22 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
         problems.push({
           pointer,
           message: `${memberName(pointer)} must be one of ${allowed.join(', ')}, got ${typeName(value)}`,
-          hint: typeof value === 'string' ? `allowed: ${allowed.join(', ')}${suggest(value, allowed.map((a) => JSON.parse(a) as string))}` : `allowed: ${allowed.join(', ')}`,
+          hint:
+            typeof value === 'string'
+              ? `allowed: ${allowed.join(', ')}${suggest(
+                  value,
+                  allowed.map((a) => JSON.parse(a) as string),
+                )}`
+              : `allowed: ${allowed.join(', ')}`,
         });
         continue;
       }
       case 'pattern':
-        problems.push({ pointer, message: `${typeName(value)} is not a valid name`, hint: 'names are identifiers: letters, digits and _, not starting with a digit' });
+        problems.push({
+          pointer,
+          message: `${typeName(value)} is not a valid name`,
+          hint: 'names are identifiers: letters, digits and _, not starting with a digit',
+        });
         continue;
       case 'propertyNames':
         continue; // reported by the nested 'pattern' error with the name itself
@@ -240,7 +262,12 @@ export function validateSchema(src: SourceDoc): Diagnostic[] {
       });
     }
   }
-  explain((v.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined)), src.doc.value, '', problems);
+  explain(
+    (v.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined)),
+    src.doc.value,
+    '',
+    problems,
+  );
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const p of problems) {

@@ -16,7 +16,10 @@ export interface ShortStep {
 }
 
 export class ShorthandError extends Error {
-  constructor(message: string, public at: number) {
+  constructor(
+    message: string,
+    public at: number,
+  ) {
     super(message);
   }
 }

@@ -13,7 +13,9 @@ export type Layout = (dot: string) => string;
 export async function graphvizLayout(): Promise<Layout> {
   // require(), not import: the package is ESM with a CommonJS build under "require", which TypeScript's
   // node16 resolution would not let a CommonJS module import.
-  const viz = await (require('@viz-js/viz') as { instance: () => Promise<{ renderString: (dot: string, o: { format: string; engine: string }) => string }> }).instance();
+  const viz = await (
+    require('@viz-js/viz') as { instance: () => Promise<{ renderString: (dot: string, o: { format: string; engine: string }) => string }> }
+  ).instance();
   return (dot) => viz.renderString(dot, { format: 'svg', engine: 'dot' });
 }
 
@@ -21,7 +23,8 @@ const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 const CYCLE = 'color="#c1121f", fontcolor="#c1121f", penwidth=2.6, class="cycle"';
 const PLAIN = 'color="#5c6670", fontcolor="#28313b"';
-const GRAPH = 'graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica", nodesep=0.35, ranksep=0.6, pad=0.1];\n  node [fontname="Helvetica", fontsize=12, style=filled, fillcolor="#ffffff"];\n  edge [fontname="Helvetica", fontsize=10, arrowsize=0.8];';
+const GRAPH =
+  'graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica", nodesep=0.35, ranksep=0.6, pad=0.1];\n  node [fontname="Helvetica", fontsize=12, style=filled, fillcolor="#ffffff"];\n  edge [fontname="Helvetica", fontsize=10, arrowsize=0.8];';
 
 /** The class edges of a cycle: consecutive classes, closing back to the first. */
 function cycleEdges(classes: string[]): [string, string][] {
@@ -49,7 +52,8 @@ export function lockGraphDot(r: SpecResult): string | undefined {
     }
   }
   const lines = [`digraph lockorder {`, `  ${GRAPH}`];
-  for (const n of g.nodes) lines.push(`  ${q(n)} [shape=box, style="rounded,filled", ${hotNodes.has(n) ? `${CYCLE}, fillcolor="#fde8e8"` : PLAIN}, id=${q(`class:${n}`)}];`);
+  for (const n of g.nodes)
+    lines.push(`  ${q(n)} [shape=box, style="rounded,filled", ${hotNodes.has(n) ? `${CYCLE}, fillcolor="#fde8e8"` : PLAIN}, id=${q(`class:${n}`)}];`);
   for (const e of g.edges) {
     const isHot = hot.has(`${e.from}\u0000${e.to}`);
     lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.type)}, ${isHot ? CYCLE : PLAIN}, id=${q(`dep:${e.from}->${e.to}:${e.type}`)}];`);
@@ -95,10 +99,13 @@ export function waitForDot(f: Finding): string | undefined {
     const style = inCycle.has(t) ? `${CYCLE}, fillcolor="#fde8e8"` : blockedHere ? `color="#b5651d", fontcolor="#28313b", fillcolor="#fff4e5"` : PLAIN;
     lines.push(`  ${q(`thread:${t}`)} [label=${q(t)}, shape=box, style="rounded,filled,bold", ${style}, id=${q(`thread:${t}`)}];`);
   }
-  for (const l of locks) lines.push(`  ${q(`lock:${l}`)} [label=${q(l)}, shape=ellipse, ${hotLocks.has(l) ? `${CYCLE}, fillcolor="#fde8e8"` : PLAIN}, id=${q(`lock:${l}`)}];`);
+  for (const l of locks)
+    lines.push(`  ${q(`lock:${l}`)} [label=${q(l)}, shape=ellipse, ${hotLocks.has(l) ? `${CYCLE}, fillcolor="#fde8e8"` : PLAIN}, id=${q(`lock:${l}`)}];`);
   for (const b of blocked) {
     const hot = hotLocks.has(lockOf(b)) && inCycle.has(b.thread) && b.heldBy.some((h) => inCycle.has(h));
-    lines.push(`  ${q(`thread:${b.thread}`)} -> ${q(`lock:${lockOf(b)}`)} [label=${q(`waits for${readOf(b)}`)}, style=dashed, ${hot ? CYCLE : PLAIN}, id=${q(`wait:${b.thread}->${lockOf(b)}`)}];`);
+    lines.push(
+      `  ${q(`thread:${b.thread}`)} -> ${q(`lock:${lockOf(b)}`)} [label=${q(`waits for${readOf(b)}`)}, style=dashed, ${hot ? CYCLE : PLAIN}, id=${q(`wait:${b.thread}->${lockOf(b)}`)}];`,
+    );
   }
   const heldEdges = new Set<string>();
   for (const b of blocked) {
@@ -107,13 +114,17 @@ export function waitForDot(f: Finding): string | undefined {
       if (heldEdges.has(key)) continue;
       heldEdges.add(key);
       const hot = hotLocks.has(lockOf(b)) && inCycle.has(h);
-      lines.push(`  ${q(`lock:${lockOf(b)}`)} -> ${q(`thread:${h}`)} [label=${q(b.readers ? 'read by' : 'held by')}, ${hot ? CYCLE : PLAIN}, id=${q(`held:${lockOf(b)}->${h}`)}];`);
+      lines.push(
+        `  ${q(`lock:${lockOf(b)}`)} -> ${q(`thread:${h}`)} [label=${q(b.readers ? 'read by' : 'held by')}, ${hot ? CYCLE : PLAIN}, id=${q(`held:${lockOf(b)}->${h}`)}];`,
+      );
     }
   }
   for (const b of blocked) {
     for (const w of b.queuedBehind ?? []) {
       const hot = inCycle.has(b.thread) && inCycle.has(w);
-      lines.push(`  ${q(`thread:${b.thread}`)} -> ${q(`thread:${w}`)} [label="queued behind", style=dotted, ${hot ? CYCLE : PLAIN}, id=${q(`queue:${b.thread}->${w}`)}];`);
+      lines.push(
+        `  ${q(`thread:${b.thread}`)} -> ${q(`thread:${w}`)} [label="queued behind", style=dotted, ${hot ? CYCLE : PLAIN}, id=${q(`queue:${b.thread}->${w}`)}];`,
+      );
     }
   }
   lines.push('}');

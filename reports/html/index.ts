@@ -56,7 +56,10 @@ function summary(result: CheckResult): string {
   const n = (p: (r: SpecResult) => boolean) => rs.filter(p).length;
   const line = `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${n((r) => r.verdict !== 'error' && r.verdict !== 'incomplete' && r.matches)} as expected, ${n((r) => r.verdict !== 'error' && !r.matches)} not as expected, ${n((r) => r.verdict === 'incomplete')} incomplete, ${n((r) => r.verdict === 'error')} with errors; ${rs.reduce((a, r) => a + r.findings.length, 0)} findings`;
   const findingRows = rs.flatMap((r, i) =>
-    r.findings.map((f, j) => `<tr><td><a href="#${specId(i)}">${esc(r.file)}</a></td><td><a href="#${findingId(i, j)}">${kindBadge(r, f)}</a></td><td>${r.unexpected.includes(f.kind) ? '<span class="badge expect-bad">unexpected</span>' : '<span class="badge expect-ok">expected</span>'}</td><td><a href="#${findingId(i, j)}">${esc(f.message)}</a></td></tr>`),
+    r.findings.map(
+      (f, j) =>
+        `<tr><td><a href="#${specId(i)}">${esc(r.file)}</a></td><td><a href="#${findingId(i, j)}">${kindBadge(r, f)}</a></td><td>${r.unexpected.includes(f.kind) ? '<span class="badge expect-bad">unexpected</span>' : '<span class="badge expect-ok">expected</span>'}</td><td><a href="#${findingId(i, j)}">${esc(f.message)}</a></td></tr>`,
+    ),
   );
   const findingsTable = findingRows.length
     ? `<table class="summary findings"><thead><tr><th>spec</th><th>finding</th><th></th><th>what</th></tr></thead><tbody>${findingRows.join('')}</tbody></table>`
@@ -82,11 +85,20 @@ function renderFindingHtml(r: SpecResult, f: Finding, i: number, j: number, opts
   const calledFrom = f.calledFrom ? `<p>called from the spec at:</p>${sourceContext(sources, f.calledFrom, 1)}` : '';
   const order = typeof f.details?.order === 'string' ? `<p>with the attribute order ${esc(f.details.order)}</p>` : '';
   const cycle = cycleThreads(f);
-  const wait = f.kind === 'deadlock' ? graph(waitForDot(f), opts.layout, `${id}-waitfor`, 'Who waits for whom at the end (the wait-for cycle in red)', 'wait-for') : '';
+  const wait =
+    f.kind === 'deadlock' ? graph(waitForDot(f), opts.layout, `${id}-waitfor`, 'Who waits for whom at the end (the wait-for cycle in red)', 'wait-for') : '';
   const window = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
-  const main = f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)
-    ? renderTraceView(f.trace, { id: `${id}-trace`, title: f.kind === 'deadlock' ? 'The schedule that deadlocks (shortest)' : 'Trace', sources, window, cycle, endLabel: f.kind })
-    : '';
+  const main =
+    f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)
+      ? renderTraceView(f.trace, {
+          id: `${id}-trace`,
+          title: f.kind === 'deadlock' ? 'The schedule that deadlocks (shortest)' : 'Trace',
+          sources,
+          window,
+          cycle,
+          endLabel: f.kind,
+        })
+      : '';
   const chains = (f.chains ?? [])
     .map((c, k) => renderTraceView(c.trace, { id: `${id}-chain-${k + 1}`, title: `How the edge ${c.label} arises`, sources }))
     .join('');
@@ -108,11 +120,19 @@ function renderSpec(r: SpecResult, i: number, opts: HtmlOptions, sources: Source
     return `<section class="spec" data-file="${esc(r.file)}">${head}<ul class="diags">${r.diagnostics.map((d) => `<li class="diag"><pre>${esc(formatDiagnostic(d))}</pre>${sourceContext(sources, d.pos, 1)}</li>`).join('')}</ul></section>`;
   }
   const s = r.stats;
-  const stats = s ? `<p class="pos">${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}${r.incomplete ? `; incomplete: ${esc(r.incomplete)}` : ''}</p>` : '';
+  const stats = s
+    ? `<p class="pos">${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}${r.incomplete ? `; incomplete: ${esc(r.incomplete)}` : ''}</p>`
+    : '';
   const variants = r.variants
     ? `<details><summary>${r.variants.length} orders of the "any" attributes tried; ${r.variants.filter((v) => v.findings.length).length} give findings</summary><ul>${r.variants.map((v) => `<li>${esc(v.order)}: ${esc(v.findings.join(', ') || 'none')}</li>`).join('')}</ul></details>`
     : '';
-  const lg = graph(lockGraphDot(r), opts.layout, `${id}-lockgraph`, "Lock-order graph: lockdep's class dependencies, held → acquired (cycles and classes nested in themselves in red)", 'lock-order');
+  const lg = graph(
+    lockGraphDot(r),
+    opts.layout,
+    `${id}-lockgraph`,
+    "Lock-order graph: lockdep's class dependencies, held → acquired (cycles and classes nested in themselves in red)",
+    'lock-order',
+  );
   const findings = r.findings.map((f, j) => renderFindingHtml(r, f, i, j, opts, sources)).join('');
   return `<section class="spec" data-file="${esc(r.file)}">${head}${stats}${variants}${lg}${findings || '<p>No finding.</p>'}</section>`;
 }

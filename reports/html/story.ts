@@ -72,7 +72,10 @@ interface EdgeFact {
 
 function cycleStory(f: Finding): string {
   const edges = (f.details?.edges as EdgeFact[] | undefined) ?? [];
-  const items = edges.map((e) => `<li>${threadName(e.thread)} takes ${lockChip(e.acquired)} while holding ${lockChip(e.held)}: class ${esc(e.from)} before ${esc(e.to)} (<span class="pos">${esc(posText(e.at))}</span>)</li>`);
+  const items = edges.map(
+    (e) =>
+      `<li>${threadName(e.thread)} takes ${lockChip(e.acquired)} while holding ${lockChip(e.held)}: class ${esc(e.from)} before ${esc(e.to)} (<span class="pos">${esc(posText(e.at))}</span>)</li>`,
+  );
   const reached = f.details?.reached === true;
   const gates = (f.details?.gates as string[] | undefined) ?? [];
   const why = reached
@@ -89,7 +92,9 @@ function toctouStory(f: Finding): string {
   const at = (n?: number) => (n ? t.steps[n - 1] : undefined);
   const row = (label: string, n?: number) => {
     const s = at(n);
-    return s ? `<li><a class="step-link" href="#" data-step="${s.step}">step ${s.step}</a> <span class="badge win">${label}</span>: ${threadName(s.thread)} ${esc(s.action)}${s.detail ? ` → ${esc(s.detail)}` : ''}${s.note ? ` (${esc(s.note)})` : ''}</li>` : '';
+    return s
+      ? `<li><a class="step-link" href="#" data-step="${s.step}">step ${s.step}</a> <span class="badge win">${label}</span>: ${threadName(s.thread)} ${esc(s.action)}${s.detail ? ` → ${esc(s.detail)}` : ''}${s.note ? ` (${esc(s.note)})` : ''}</li>`
+      : '';
   };
   return `<ol class="story">${row('① check', w?.check)}${row('② write', w?.write)}${row('③ use', w?.use)}</ol><p class="why">The value checked at step ${w?.check ?? '?'} is no longer true when step ${w?.use ?? '?'} acts on it: another thread changed it in between.</p>`;
 }

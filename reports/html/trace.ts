@@ -87,13 +87,23 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
     const cells = threads.map((th) => {
       const held = heldCell(s.held[th] ?? [], before[th] ?? []);
       if (th !== s.thread) return `<td class="cell${(s.held[th] ?? []).length ? '' : ' idle'}" data-thread="${esc(th)}">${held}</td>`;
-      const badge = mark ? mark.split(' ').map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`).join(' ') : '';
+      const badge = mark
+        ? mark
+            .split(' ')
+            .map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`)
+            .join(' ')
+        : '';
       const frames = s.frames.length ? `<div class="frames">in ${s.frames.map(esc).join(' › ')}</div>` : '';
       const note = s.note ? `<div class="note">${esc(s.note)}</div>` : '';
       return `<td class="cell act" data-thread="${esc(th)}">${badge}<div class="action">${actionText(s)}</div><div class="where">${sourceRef(opts.sources, s.src)}</div>${frames}${note}${held}</td>`;
     });
     rows.push(`<tr class="${cls}" data-pos="${pos}" data-step="${s.step}"><td class="n">${s.step}</td>${cells.join('')}</tr>`);
-    const markLine = mark ? `<p class="win-line">${mark.split(' ').map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`).join(' ')} of the TOCTOU window</p>` : '';
+    const markLine = mark
+      ? `<p class="win-line">${mark
+          .split(' ')
+          .map((m) => `<span class="badge win">${esc(WINDOW_LABEL[m] ?? m)}</span>`)
+          .join(' ')} of the TOCTOU window</p>`
+      : '';
     panels.push(
       `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +
         `<h5>Step ${s.step} of ${t.steps.length}: ${threadName(s.thread)}</h5>${markLine}` +
@@ -112,14 +122,19 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
       const b = blocked.find((x) => x.thread === th);
       const held = heldCell(lastHeld[th] ?? [], lastHeld[th] ?? []);
       if (!b) return `<td class="cell idle" data-thread="${esc(th)}">${held}</td>`;
-      const by = b.heldBy.length ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h, cycle.has(h) ? 'in-cycle' : '')).join(', ')}` : '';
+      const by = b.heldBy.length
+        ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h, cycle.has(h) ? 'in-cycle' : '')).join(', ')}`
+        : '';
       const behind = b.queuedBehind?.length ? `, queued behind ${b.queuedBehind.map((w) => threadName(w)).join(', ')}` : '';
       const cyc = cycle.has(th) ? ' <span class="badge cycle-badge">in the wait-for cycle</span>' : '';
       return `<td class="cell blocked${cycle.has(th) ? ' in-cycle' : ''}" data-thread="${esc(th)}"><div class="action"><span class="badge blocked-badge">blocked</span> waits for ${lockChip(b.waitsFor, 'wanted')}${by}${behind}${cyc}</div><div class="where">${sourceRef(opts.sources, b.src)}</div>${held}</td>`;
     });
     rows.push(`<tr class="step end" data-pos="${pos}"><td class="n">end</td>${cells.join('')}</tr>`);
     const list = blocked
-      .map((b) => `<li class="${cycle.has(b.thread) ? 'in-cycle' : ''}">${threadName(b.thread)} waits for ${lockChip(b.waitsFor, 'wanted')}${b.heldBy.length ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h)).join(', ')}` : ''}${b.queuedBehind?.length ? `, queued behind ${b.queuedBehind.map((w) => threadName(w)).join(', ')}` : ''}${cycle.has(b.thread) ? ' <span class="badge cycle-badge">in the wait-for cycle</span>' : ''}</li>`)
+      .map(
+        (b) =>
+          `<li class="${cycle.has(b.thread) ? 'in-cycle' : ''}">${threadName(b.thread)} waits for ${lockChip(b.waitsFor, 'wanted')}${b.heldBy.length ? `, ${b.readers ? 'for the readers' : 'held by'} ${b.heldBy.map((h) => threadName(h)).join(', ')}` : ''}${b.queuedBehind?.length ? `, queued behind ${b.queuedBehind.map((w) => threadName(w)).join(', ')}` : ''}${cycle.has(b.thread) ? ' <span class="badge cycle-badge">in the wait-for cycle</span>' : ''}</li>`,
+      )
       .join('');
     panels.push(
       `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +

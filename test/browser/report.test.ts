@@ -20,12 +20,24 @@ import { fixture, fixtureSources } from '../reports/fixtures';
 
 // LOCKCHECK_CHROMIUM points elsewhere (e.g. to try the skip path); CI and .ci/run use Debian's.
 const CHROMIUM = process.env.LOCKCHECK_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const haveChromium = fs.existsSync(CHROMIUM);
-const SPECS = ['specs/rtnl/exit-batch-dying-first.json', 'specs/conformance/p07-abcabc-mutex.json', 'specs/rtnl/nets-addr-any.json', 'specs/kernel/macvlan-unregister-broken.json'].filter((f) =>
-  fs.existsSync(path.join(ROOT, f)),
-);
+const SPECS = [
+  'specs/rtnl/exit-batch-dying-first.json',
+  'specs/conformance/p07-abcabc-mutex.json',
+  'specs/rtnl/nets-addr-any.json',
+  'specs/kernel/macvlan-unregister-broken.json',
+].filter((f) => fs.existsSync(path.join(ROOT, f)));
 const RED = 'rgb(193, 18, 31)';
 
 const browserTest = haveChromium || inCi ? test.serial : test.skip;
@@ -66,7 +78,12 @@ test.before(async () => {
   toctouUrl = `file://${toctou}`;
   if (!haveChromium && !inCi) return;
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
 });
 
 test.after.always(async () => {
@@ -90,24 +107,27 @@ interface Shown {
 
 /** What the trace viewer of a finding shows now. */
 async function shown(page: Page, sel: string): Promise<Shown> {
-  return page.locator(`${sel} section.trace`).first().evaluate((tr) => {
-    const panels = [...tr.querySelectorAll<HTMLElement>('.step-detail')].filter((p) => !p.hidden && p.offsetParent !== null);
-    const panel = panels[0];
-    const held: Record<string, string[]> = {};
-    for (const row of panel?.querySelectorAll('table.held-now tr') ?? []) {
-      held[row.getAttribute('data-thread') ?? ''] = [...row.querySelectorAll('.lock')].map((l) => l.textContent ?? '');
-    }
-    return {
-      pos: Number(tr.getAttribute('data-current')),
-      selectedRows: [...tr.querySelectorAll('tr.selected')].map((r) => Number(r.getAttribute('data-pos'))),
-      visiblePanels: panels.length,
-      title: panel?.querySelector('h5')?.textContent ?? '',
-      caption: panel?.querySelector('figure.source figcaption')?.textContent ?? '',
-      hereLine: (panel?.querySelector('.ln.here')?.textContent ?? '').replace(/^\s*\d+ > /, ''),
-      held,
-      blocked: [...(panel?.querySelectorAll('ul.blocked-list li') ?? [])].map((li) => li.textContent ?? ''),
-    };
-  });
+  return page
+    .locator(`${sel} section.trace`)
+    .first()
+    .evaluate((tr) => {
+      const panels = [...tr.querySelectorAll<HTMLElement>('.step-detail')].filter((p) => !p.hidden && p.offsetParent !== null);
+      const panel = panels[0];
+      const held: Record<string, string[]> = {};
+      for (const row of panel?.querySelectorAll('table.held-now tr') ?? []) {
+        held[row.getAttribute('data-thread') ?? ''] = [...row.querySelectorAll('.lock')].map((l) => l.textContent ?? '');
+      }
+      return {
+        pos: Number(tr.getAttribute('data-current')),
+        selectedRows: [...tr.querySelectorAll('tr.selected')].map((r) => Number(r.getAttribute('data-pos'))),
+        visiblePanels: panels.length,
+        title: panel?.querySelector('h5')?.textContent ?? '',
+        caption: panel?.querySelector('figure.source figcaption')?.textContent ?? '',
+        hereLine: (panel?.querySelector('.ln.here')?.textContent ?? '').replace(/^\s*\d+ > /, ''),
+        held,
+        blocked: [...(panel?.querySelectorAll('ul.blocked-list li') ?? [])].map((li) => li.textContent ?? ''),
+      };
+    });
 }
 
 function specLine(file: string, line: number): string {
@@ -195,7 +215,11 @@ browserTest('the deadlocks of the showcase specs (and of the macvlan spec) can b
   const summaryRows = await page.locator('table.summary.specs tbody tr').count();
   t.is(summaryRows, result.results.length, 'a summary row per spec');
   const findingRows = await page.locator('table.summary.findings tbody tr').count();
-  t.is(findingRows, result.results.reduce((n, r) => n + r.findings.length, 0), 'and one per finding');
+  t.is(
+    findingRows,
+    result.results.reduce((n, r) => n + r.findings.length, 0),
+    'and one per finding',
+  );
   for (const r of result.results) if (r.findings.some((f) => f.kind === 'deadlock')) await followDeadlock(t, page, r);
   await page.close();
   t.deepEqual(problems, []);
@@ -207,7 +231,9 @@ browserTest('the lock-order graph highlights the cycle of the 3-lock spec', asyn
   const cyc = r.findings.find((f) => f.kind === 'lock-order-cycle')!;
   const classes = cyc.details!.classes as string[];
   const g = page.locator(`section.spec[data-file="${r.file}"] figure.lock-order svg`);
-  const hot = await g.locator('g.edge.cycle').evaluateAll((gs) => gs.map((e) => ({ title: e.querySelector('title')?.textContent ?? '', stroke: getComputedStyle(e.querySelector('path')!).stroke })));
+  const hot = await g
+    .locator('g.edge.cycle')
+    .evaluateAll((gs) => gs.map((e) => ({ title: e.querySelector('title')?.textContent ?? '', stroke: getComputedStyle(e.querySelector('path')!).stroke })));
   const want = classes.map((c, i) => `${c}->${classes[(i + 1) % classes.length]}`).sort();
   t.deepEqual(hot.map((e) => e.title).sort(), want);
   for (const e of hot) t.is(e.stroke, RED);

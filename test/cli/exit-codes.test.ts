@@ -14,7 +14,10 @@ function tmpSpec(spec: object): string {
 const abba = (expect?: string[]) => ({
   name: 'abba',
   locks: { A: { kind: 'mutex' }, B: { kind: 'mutex' } },
-  threads: [{ name: 'cpu0', seq: 'L(A) L(B) U(B) U(A)' }, { name: 'cpu1', seq: 'L(B) L(A) U(A) U(B)' }],
+  threads: [
+    { name: 'cpu0', seq: 'L(A) L(B) U(B) U(A)' },
+    { name: 'cpu1', seq: 'L(B) L(A) U(A) U(B)' },
+  ],
   ...(expect ? { expect: { findings: expect } } : {}),
 });
 
@@ -76,12 +79,18 @@ test('globs expand, and --param reaches the model', (t) => {
   const p = lockcheck(['check', '--format', 'json', '--param', 'P=1', 'specs/rtnl/nets-unsorted-after.json']);
   const res = JSON.parse(p.stdout).results[0];
   t.is(res.stats.threads, 1);
-  t.deepEqual(res.findings.map((f: { kind: string }) => f.kind), ['recursive-locking'], 'one writer cannot deadlock with itself');
+  t.deepEqual(
+    res.findings.map((f: { kind: string }) => f.kind),
+    ['recursive-locking'],
+    'one writer cannot deadlock with itself',
+  );
 });
 
 test('--without rtnl_mutex: what breaks when rtnl_lock() is removed', (t) => {
   const r = lockcheck(['check', '--format', 'json', '--without', 'rtnl_mutex', 'specs/rtnl/nets-unsorted-during.json']);
-  const kinds = JSON.parse(r.stdout).results[0].findings.map((f: { kind: string }) => f.kind).sort();
+  const kinds = JSON.parse(r.stdout)
+    .results[0].findings.map((f: { kind: string }) => f.kind)
+    .sort();
   t.true(kinds.includes('deadlock'));
   t.is(r.code, 1);
 });

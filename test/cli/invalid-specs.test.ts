@@ -19,7 +19,10 @@ const lockcheck = (args: string[], cwd = ROOT) => run(args, { cwd, timeoutMs: 60
 function expectBadSpec(t: ExecutionContext, r: ReturnType<typeof lockcheck>, code: string): string[] {
   t.is(r.error, undefined);
   t.is(r.code, 2, `exit code\n--- stderr:\n${r.stderr}\n--- stdout:\n${r.stdout}`);
-  for (const [name, s] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+  for (const [name, s] of [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ] as const) {
     t.notRegex(s, STACK_FRAME, `${name} has a stack trace:\n${s}`);
     t.notRegex(s, ERROR_AT_LINE_START, `${name} has an exception message:\n${s}`);
     t.false(s.includes('LC9001'), `${name} reports an internal error:\n${s}`);

@@ -36,7 +36,11 @@ for (const mode of MODES) {
 
 // Incomplete modes may miss a finding but never report a kind the spec does not have (a toctou where the
 // truth is an assertion, say), whatever walk or collision they happen to meet.
-for (const mode of [['--simulate', '40', '--seed', '1'], ['--simulate', '40', '--seed', '7'], ['--bitstate', '12']]) {
+for (const mode of [
+  ['--simulate', '40', '--seed', '1'],
+  ['--simulate', '40', '--seed', '7'],
+  ['--bitstate', '12'],
+]) {
   test(`regression specs report no kind they do not have with ${mode.join(' ')}`, (t) => {
     const r = lockcheck(['check', '--format', 'json', '--no-traces', ...mode, ...specs]);
     const doc = JSON.parse(r.stdout) as { results: JsonResult[] };

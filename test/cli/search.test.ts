@@ -41,7 +41,10 @@ test('--max-seconds stops the search on time, keeping the coverage and the findi
   t.true(res.stats.states > 1000, String(res.stats.states));
   t.is(res.stats.complete, false);
   // the unsorted writers nest netns against the cmp order within a few steps: found before the clock ran out
-  t.true(res.findings.some((f: { kind: string }) => f.kind === 'recursive-locking'), JSON.stringify(res.findings.map((f: { kind: string }) => f.kind)));
+  t.true(
+    res.findings.some((f: { kind: string }) => f.kind === 'recursive-locking'),
+    JSON.stringify(res.findings.map((f: { kind: string }) => f.kind)),
+  );
   t.true(wall < 15, `${wall} s`);
 });
 

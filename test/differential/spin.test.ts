@@ -39,7 +39,15 @@ const HAND_MADE: [object, 'deadlock' | 'ok'][] = [
   // the ninth lock is a run-time error that ends t0 where it stands (holding eight): t1 waits for A forever
   [spec('ninth-lock-ends-the-thread', { A: 'rwlock' }, ['R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A)', 'L(A) U(A)']), 'deadlock'],
   // with room for nine, the ninth read is taken and all nine are released: no deadlock
-  [spec('max-held-raised', { A: 'rwlock', B: 'mutex' }, ['R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A)', 'L(A) U(A)'], { options: { max_held: 9 } }), 'ok'],
+  [
+    spec(
+      'max-held-raised',
+      { A: 'rwlock', B: 'mutex' },
+      ['R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A) R(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A) U(A)', 'L(A) U(A)'],
+      { options: { max_held: 9 } },
+    ),
+    'ok',
+  ],
 ];
 
 const have = spinAvailable();
@@ -69,7 +77,11 @@ const cases = [
   // rwsems too: a reader queues behind a waiting writer (bench/differential.ts --kinds ... agreed on 200 of 200)
   ...Array.from({ length: Math.ceil(COUNT / 2) }, (_, i) => {
     const seed = specSeed(SEED + 1000, i);
-    return { title: `random spec with rwsems ${i} (seed ${seed})`, spec: randomShorthandSpec(seed, { kinds: ['mutex', 'spinlock', 'rwlock', 'rwsem'] }) as object, want: undefined };
+    return {
+      title: `random spec with rwsems ${i} (seed ${seed})`,
+      spec: randomShorthandSpec(seed, { kinds: ['mutex', 'spinlock', 'rwlock', 'rwsem'] }) as object,
+      want: undefined,
+    };
   }),
 ];
 const comparisons = new Map<string, Promise<Comparison>>();
@@ -114,7 +126,10 @@ test('the twin expands classes and replicated threads, and ends every process at
   const tw = toPromela({
     params: { P: 3 },
     locks: { net: { kind: 'mutex', instances: ['init_net', 'net1'] }, B: { kind: 'rwsem' } },
-    threads: [{ name: 'w', count: 'P', seq: 'L(net[net1]) U(net[net1]) R(B) U(B)' }, { name: 'u', seq: 'L(B) U(B)' }],
+    threads: [
+      { name: 'w', count: 'P', seq: 'L(net[net1]) U(net[net1]) R(B) U(B)' },
+      { name: 'u', seq: 'L(B) U(B)' },
+    ],
   });
   t.deepEqual(tw.instances, ['net[init_net]', 'net[net1]', 'B']);
   t.deepEqual(tw.processes, ['w[0]', 'w[1]', 'w[2]', 'u']);

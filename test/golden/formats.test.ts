@@ -36,7 +36,15 @@ test('every reporter gives the same bytes for the same result, and leaves the re
   for (const name of FIXTURES) {
     const r = fixture(name);
     const before = JSON.stringify(r);
-    const render = () => [renderText(r), renderText(r, { color: true }), renderJson(r), renderSarif(r), renderJunit(r), renderItf(r), renderHtml(r, { layout, sources: fixtureSources() })];
+    const render = () => [
+      renderText(r),
+      renderText(r, { color: true }),
+      renderJson(r),
+      renderSarif(r),
+      renderJunit(r),
+      renderItf(r),
+      renderHtml(r, { layout, sources: fixtureSources() }),
+    ];
     t.deepEqual(render(), render(), name);
     t.is(JSON.stringify(r), before, `${name} was not mutated`);
   }

@@ -5,13 +5,27 @@ import test from 'ava';
 import { lockcheck } from '../helpers/cli';
 import { golden } from './golden';
 
-const SPECS = ['specs/regress/por-by-ref-write.json', 'specs/regress/por-array-param-write.json', 'specs/regress/por-for-bound-shared.json', 'specs/regress/por-assert-held-shared-index.json', 'specs/regress/trylock-held-skip-unlock.json', 'specs/regress/work-held-at-exit.json'];
+const SPECS = [
+  'specs/regress/por-by-ref-write.json',
+  'specs/regress/por-array-param-write.json',
+  'specs/regress/por-for-bound-shared.json',
+  'specs/regress/por-assert-held-shared-index.json',
+  'specs/regress/trylock-held-skip-unlock.json',
+  'specs/regress/work-held-at-exit.json',
+];
 
 for (const spec of SPECS) {
   test(`--dump ir of ${spec}`, (t) => {
     const r = lockcheck(['check', '--dump', 'ir', spec]);
     t.is(r.code, 0, r.stderr);
-    golden(t, `ir/${spec.replace(/^specs\//, '').replace(/\//g, '-').replace(/\.json$/, '.txt')}`, r.stdout);
+    golden(
+      t,
+      `ir/${spec
+        .replace(/^specs\//, '')
+        .replace(/\//g, '-')
+        .replace(/\.json$/, '.txt')}`,
+      r.stdout,
+    );
   });
 }
 

@@ -2,7 +2,11 @@
 import seedrandom from 'seedrandom';
 
 type Rng = () => number;
-interface LockInfo { name: string; kind: string; insts: string[] | null }
+interface LockInfo {
+  name: string;
+  kind: string;
+  insts: string[] | null;
+}
 
 export function generateSpec(seed: string | number): any {
   const rng: Rng = seedrandom(String(seed));
@@ -41,7 +45,10 @@ export function generateSpec(seed: string | number): any {
     cls = { name: 'q', kind, insts };
   }
   let srcu: string | null = null;
-  if (chance(0.2)) { srcu = 'ss'; locks.ss = { kind: 'srcu' }; }
+  if (chance(0.2)) {
+    srcu = 'ss';
+    locks.ss = { kind: 'srcu' };
+  }
   const plainLocks = infos;
   const exclLocks = infos;
   const guardable = infos.filter((l) => l.kind === 'mutex' || l.kind === 'spinlock');
@@ -55,9 +62,13 @@ export function generateSpec(seed: string | number): any {
     const r = rng();
     let guard: string | null = null;
     const def: any = {};
-    if (r < 0.5 && guardable.length) { guard = pick(guardable).name; def.guard = guard; }
-    else if (r < 0.65) { guard = 'rcu'; def.guard = 'rcu'; }
-    else if (r < 0.8) def.guard = 'none';
+    if (r < 0.5 && guardable.length) {
+      guard = pick(guardable).name;
+      def.guard = guard;
+    } else if (r < 0.65) {
+      guard = 'rcu';
+      def.guard = 'rcu';
+    } else if (r < 0.8) def.guard = 'none';
     if (chance(0.6)) def.init = int(3);
     vars[name] = def;
     scalars.push({ name, guard: guard });
@@ -67,7 +78,10 @@ export function generateSpec(seed: string | number): any {
     const len = 2;
     const def: any = { array: len };
     let guard: string | null = null;
-    if (chance(0.5) && guardable.length) { guard = pick(guardable).name; def.guard = guard; }
+    if (chance(0.5) && guardable.length) {
+      guard = pick(guardable).name;
+      def.guard = guard;
+    }
     if (chance(0.5)) def.init = [int(2), int(2)];
     vars.arr = def;
     arr = { name: 'arr', len, guard };
@@ -80,7 +94,15 @@ export function generateSpec(seed: string | number): any {
   const works: Record<string, any> = {};
 
   // ---- statements
-  interface Env { locals: string[]; self: boolean; inProc: boolean; depth: number; budget: { n: number }; params: string[]; arrays: string[] }
+  interface Env {
+    locals: string[];
+    self: boolean;
+    inProc: boolean;
+    depth: number;
+    budget: { n: number };
+    params: string[];
+    arrays: string[];
+  }
   const lockRef = (env: Env): { ref: string; info: LockInfo } => {
     if (cls && chance(0.35)) {
       const locIdx = env.locals.filter((l) => l.startsWith('n'));
@@ -94,7 +116,10 @@ export function generateSpec(seed: string | number): any {
     const atoms: string[] = [String(int(3))];
     for (const l of env.locals) if (!l.startsWith('n')) atoms.push(l);
     for (const p of env.params) atoms.push(p);
-    if (allowShared) { for (const v of scalars) atoms.push(v.name); if (arr) atoms.push(`${arr.name}[${int(arr.len)}]`); }
+    if (allowShared) {
+      for (const v of scalars) atoms.push(v.name);
+      if (arr) atoms.push(`${arr.name}[${int(arr.len)}]`);
+    }
     for (const a of env.arrays) atoms.push(`${a}[${int(2)}]`);
     if (params.K !== undefined) atoms.push('K');
     if (env.self) atoms.push('self');
@@ -128,10 +153,14 @@ export function generateSpec(seed: string | number): any {
     const leaf = env.depth >= 2 || env.budget.n <= 0;
     const r = int(leaf ? 12 : 24);
     switch (r) {
-      case 0: case 1: { // lock block
+      case 0:
+      case 1: {
+        // lock block
         const { ref, info } = lockRef(env);
         const st: any = { lock: ref };
-        if (info.kind === 'rwlock' || info.kind === 'rwsem') { if (chance(0.5)) st.read = true; }
+        if (info.kind === 'rwlock' || info.kind === 'rwsem') {
+          if (chance(0.5)) st.read = true;
+        }
         if (info === cls && chance(0.3) && !st.read) st.subclass = 1;
         if (info === cls && chance(0.25) && !st.subclass) st.nest_lock = pick(plainLocks).name;
         const inner = leaf ? [] : body(env, 1);
@@ -140,19 +169,28 @@ export function generateSpec(seed: string | number): any {
         if (chance(0.05)) out.push({ unlock: ref });
         return out;
       }
-      case 2: return seqStmt(env);
-      case 3: { // trylock into
+      case 2:
+        return seqStmt(env);
+      case 3: {
+        // trylock into
         const { ref } = lockRef(env);
         const ok = env.locals.find((l) => l === 'ok');
-        if (ok) return [{ trylock: ref, into: 'ok' }, { if: 'ok', then: [...(leaf ? [] : body(env, 1)), { unlock: ref }] }];
+        if (ok)
+          return [
+            { trylock: ref, into: 'ok' },
+            { if: 'ok', then: [...(leaf ? [] : body(env, 1)), { unlock: ref }] },
+          ];
         return [{ trylock: ref }];
       }
-      case 4: case 5: { // assign
+      case 4:
+      case 5: {
+        // assign
         const t = target(env);
         if (!t.t) return [];
         return wrapGuard(t.guard, [{ assign: t.t, value: expr(env) }]);
       }
-      case 6: { // check then use (TOCTOU shape)
+      case 6: {
+        // check then use (TOCTOU shape)
         const v = scalars.find((s) => s.guard) || null;
         const loc = env.locals.find((l) => !l.startsWith('n') && l !== 'ok');
         if (!v || !loc) return [{ assert: expr(env), message: 'm' }];
@@ -161,36 +199,58 @@ export function generateSpec(seed: string | number): any {
         // the use after the guard was dropped and retaken, or never retaken
         return [...read, ...(v.guard !== 'rcu' && chance(0.5) ? [{ lock: v.guard! }, use, { unlock: v.guard! }] : [use])];
       }
-      case 7: return [{ assert: expr(env), message: 'a' }];
-      case 8: { const { ref } = lockRef(env); return [{ assert_held: ref }]; }
-      case 9: { // rcu
+      case 7:
+        return [{ assert: expr(env), message: 'a' }];
+      case 8: {
+        const { ref } = lockRef(env);
+        return [{ assert_held: ref }];
+      }
+      case 9: {
+        // rcu
         const inner: any[] = [];
         const k = rng();
         if (k < 0.25) inner.push({ synchronize_rcu: {} });
-        else if (k < 0.6) { const { ref } = lockRef(env); inner.push({ lock: ref }, { unlock: ref }); }
-        else if (scalars.length) { const v = pick(scalars); const loc = env.locals.find((l) => !l.startsWith('n') && l !== 'ok'); if (loc) inner.push({ assign: loc, value: v.name }); }
+        else if (k < 0.6) {
+          const { ref } = lockRef(env);
+          inner.push({ lock: ref }, { unlock: ref });
+        } else if (scalars.length) {
+          const v = pick(scalars);
+          const loc = env.locals.find((l) => !l.startsWith('n') && l !== 'ok');
+          if (loc) inner.push({ assign: loc, value: v.name });
+        }
         const out: any[] = [{ rcu_read_lock: {} }, ...inner];
         if (chance(0.92)) out.push({ rcu_read_unlock: {} });
         return out;
       }
-      case 10: { // srcu
+      case 10: {
+        // srcu
         if (!srcu) return [{ synchronize_rcu: {} }];
         const k = rng();
-        if (k < 0.4) { const { ref } = lockRef(env); return [{ lock: ref }, { synchronize_srcu: srcu }, { unlock: ref }]; }
+        if (k < 0.4) {
+          const { ref } = lockRef(env);
+          return [{ lock: ref }, { synchronize_srcu: srcu }, { unlock: ref }];
+        }
         const inner: any[] = [];
-        if (chance(0.5)) { const { ref } = lockRef(env); inner.push({ lock: ref }, { unlock: ref }); }
+        if (chance(0.5)) {
+          const { ref } = lockRef(env);
+          inner.push({ lock: ref }, { unlock: ref });
+        }
         if (chance(0.15)) inner.push({ synchronize_srcu: srcu });
         const out: any[] = [{ srcu_read_lock: srcu }, ...inner];
         if (chance(0.92)) out.push({ srcu_read_unlock: srcu });
         return out;
       }
-      case 11: { // wait_until
+      case 11: {
+        // wait_until
         if (!scalars.length) return [{ assert: expr(env) }];
         const v = pick(scalars);
         return [{ wait_until: `${v.name} ${pick(['==', '!=', '>='])} ${int(2)}` }];
       }
-      case 12: case 13: return [{ if: expr(env), then: body(env, 1), ...(chance(0.5) ? { else: body(env, 1) } : {}) }];
-      case 14: return [{ choose: [body(env, 1), body(env, 1)] }];
+      case 12:
+      case 13:
+        return [{ if: expr(env), then: body(env, 1), ...(chance(0.5) ? { else: body(env, 1) } : {}) }];
+      case 14:
+        return [{ choose: [body(env, 1), body(env, 1)] }];
       case 15: {
         if (!cls) return [{ choose: [body(env, 1), []] }];
         const nloc = env.locals.find((l) => l.startsWith('n'));
@@ -212,9 +272,14 @@ export function generateSpec(seed: string | number): any {
         if (!nloc) return [];
         const set = chance(0.5) ? 'all(q)' : `{${[...cls.insts!].reverse().slice(0, 2).join(', ')}}`;
         const e2: Env = { ...env, locals: env.locals.filter((l) => l !== nloc) };
-        return [{ foreach: nloc, in: set, do: [{ lock: `q[${nloc}]` }, ...(leaf ? [] : body(e2, 1))] }, { foreach: nloc, in: set, do: [{ unlock: `q[${nloc}]` }] }];
+        return [
+          { foreach: nloc, in: set, do: [{ lock: `q[${nloc}]` }, ...(leaf ? [] : body(e2, 1))] },
+          { foreach: nloc, in: set, do: [{ unlock: `q[${nloc}]` }] },
+        ];
       }
-      case 18: case 19: { // call
+      case 18:
+      case 19: {
+        // call
         if (env.inProc) return [{ assert: expr(env) }];
         const p = makeProc(env);
         return [p];
@@ -223,33 +288,38 @@ export function generateSpec(seed: string | number): any {
         if (env.inProc) return [];
         return [makeNotify(env)];
       }
-      case 21: case 22: {
+      case 21:
+      case 22: {
         if (env.inProc) return [];
         return [makeQueue(env)];
       }
-      default: return [{ assert: expr(env), message: 'b' }];
+      default:
+        return [{ assert: expr(env), message: 'b' }];
     }
   }
   function seqStmt(env0: Env): any[] {
     const env: Env = { ...env0, locals: [] };
-        const n = 1 + int(3);
-        const held: string[] = [];
-        const steps: string[] = [];
-        for (let i = 0; i < n; i++) {
-          const { ref, info } = lockRef(env);
-          const sref = ref;
-          const k = rng();
-          if (k < 0.5) steps.push(`L(${sref})`);
-          else if (k < 0.62 && (info.kind === 'rwlock' || info.kind === 'rwsem')) steps.push(`R(${sref})`);
-          else if (k < 0.78) steps.push(`T(${sref})`);
-          else if (k < 0.88 && info === cls) steps.push(`S(${sref},${1 + int(2)})`);
-          else if (info === cls) steps.push(`N(${sref},${pick(plainLocks).name})`);
-          else steps.push(`L(${sref})`);
-          held.push(sref);
-        }
-        while (held.length) { const x = chance(0.8) ? held.pop()! : held.shift()!; if (chance(0.93)) steps.push(`U(${x})`); }
-        return [{ seq: steps.join(' ') }];
-        }
+    const n = 1 + int(3);
+    const held: string[] = [];
+    const steps: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { ref, info } = lockRef(env);
+      const sref = ref;
+      const k = rng();
+      if (k < 0.5) steps.push(`L(${sref})`);
+      else if (k < 0.62 && (info.kind === 'rwlock' || info.kind === 'rwsem')) steps.push(`R(${sref})`);
+      else if (k < 0.78) steps.push(`T(${sref})`);
+      else if (k < 0.88 && info === cls) steps.push(`S(${sref},${1 + int(2)})`);
+      else if (info === cls) steps.push(`N(${sref},${pick(plainLocks).name})`);
+      else steps.push(`L(${sref})`);
+      held.push(sref);
+    }
+    while (held.length) {
+      const x = chance(0.8) ? held.pop()! : held.shift()!;
+      if (chance(0.93)) steps.push(`U(${x})`);
+    }
+    return [{ seq: steps.join(' ') }];
+  }
   function body(env: Env, n: number): any[] {
     const out: any[] = [];
     const e2 = { ...env, depth: env.depth + 1 };
@@ -262,7 +332,15 @@ export function generateSpec(seed: string | number): any {
     const locals: any = { t: 0 };
     if (chance(0.3) && scalars.length) locals.t = pick(scalars).name; // initialiser reading a shared var
     // 'm' holds a lock instance: its integer value is not part of the language's contract, so it is never used as a number
-    const env: Env = { locals: ['t', ...(cls ? ['n'] : [])], self: false, inProc: true, depth: 1, budget: { n: 3 }, params: params.filter((p) => !arrays.includes(p) && p !== 'm'), arrays };
+    const env: Env = {
+      locals: ['t', ...(cls ? ['n'] : [])],
+      self: false,
+      inProc: true,
+      depth: 1,
+      budget: { n: 3 },
+      params: params.filter((p) => !arrays.includes(p) && p !== 'm'),
+      arrays,
+    };
     if (cls) locals.n = pick(cls.insts!);
     const b: any[] = [];
     for (const br of byRef) if (chance(0.8)) b.push({ assign: br, value: `${br} + 1` });
@@ -277,32 +355,44 @@ export function generateSpec(seed: string | number): any {
     const byRef: string[] = [];
     const arrays: string[] = [];
     const args: any[] = [];
-    const byRefCands = [...scalars.map((s) => ({ name: s.name, guard: s.guard })), ...env.locals.filter((l) => !l.startsWith('n') && l !== 'ok').map((l) => ({ name: l, guard: null }))];
+    const byRefCands = [
+      ...scalars.map((s) => ({ name: s.name, guard: s.guard })),
+      ...env.locals.filter((l) => !l.startsWith('n') && l !== 'ok').map((l) => ({ name: l, guard: null })),
+    ];
     for (let i = 0; i < nparams; i++) {
       const pn = 'a' + i;
       const r = rng();
       if (r < 0.3 && byRefCands.length) {
         const c = pick(byRefCands);
         // a by_ref write to a guarded shared var is made under its guard
-        ps.push(pn); byRef.push(pn); args.push(c.name);
+        ps.push(pn);
+        byRef.push(pn);
+        args.push(c.name);
       } else if (r < 0.45 && (arr || env.arrays.length || env.locals.includes('la'))) {
         const cand = [...(arr ? [arr.name] : []), ...env.arrays, ...(env.locals.includes('la') ? ['la'] : [])];
-        ps.push(pn); arrays.push(pn); args.push(pick(cand));
-      } else { ps.push(pn); args.push(chance(0.5) ? expr(env) : int(3)); }
+        ps.push(pn);
+        arrays.push(pn);
+        args.push(pick(cand));
+      } else {
+        ps.push(pn);
+        args.push(chance(0.5) ? expr(env) : int(3));
+      }
     }
     const pb = procBody(ps, byRef, arrays);
     // guard by_ref / array writes where the actual is guarded
     const guards = new Set<string>();
     args.forEach((a, i) => {
       if (!byRef.includes(ps[i]) && !arrays.includes(ps[i])) return;
-      const s = scalars.find((x) => x.name === a); if (s && s.guard && s.guard !== 'rcu') guards.add(s.guard);
+      const s = scalars.find((x) => x.name === a);
+      if (s && s.guard && s.guard !== 'rcu') guards.add(s.guard);
       if (arr && a === arr.name && arr.guard) guards.add(arr.guard);
     });
     let b = pb.body;
     for (const g of guards) if (chance(0.85)) b = [{ lock: g }, ...b, { unlock: g }];
     const into = env.locals.find((l) => l === 'r');
     const ret = chance(0.6) && into;
-    if (ret) b.push({ return: chance(0.5) ? 't' : expr({ ...env, self: false, locals: ['t'], params: ps.filter((p) => !arrays.includes(p)), arrays, inProc: true }) });
+    if (ret)
+      b.push({ return: chance(0.5) ? 't' : expr({ ...env, self: false, locals: ['t'], params: ps.filter((p) => !arrays.includes(p)), arrays, inProc: true }) });
     procedures[name] = { params: ps, ...(byRef.length ? { by_ref: byRef } : {}), locals: pb.locals, body: b };
     const call: any = { call: name, args };
     if (ret) call.into = 'r';
@@ -351,8 +441,10 @@ export function generateSpec(seed: string | number): any {
       const parts: string[] = [];
       if (chance(0.5)) {
         // a nested pair, the lock-order shape of lockdep's selftests
-        const x = lockRef(env), y = lockRef(env);
-        const acq = (l: { ref: string; info: LockInfo }) => ((l.info.kind === 'rwlock' || l.info.kind === 'rwsem') && chance(0.5) ? 'R' : chance(0.15) ? 'T' : 'L') + `(${l.ref})`;
+        const x = lockRef(env),
+          y = lockRef(env);
+        const acq = (l: { ref: string; info: LockInfo }) =>
+          ((l.info.kind === 'rwlock' || l.info.kind === 'rwsem') && chance(0.5) ? 'R' : chance(0.15) ? 'T' : 'L') + `(${l.ref})`;
         parts.push(`${acq(x)} ${acq(y)} U(${y.ref}) U(${x.ref})`);
       } else parts.push(seqStmt(env)[0].seq);
       if (chance(0.4)) parts.push(seqStmt(env)[0].seq);
@@ -364,8 +456,19 @@ export function generateSpec(seed: string | number): any {
     const locals: any = { v: int(2), ok: 0, r: 0, i: 0 };
     if (cls) locals.n = pick(cls.insts!);
     const arrays: string[] = [];
-    if (chance(0.25)) { locals.la = { array: 2 }; arrays.push('la'); }
-    const env: Env = { locals: Object.keys(locals).filter((l) => l !== 'la'), self: replicated, inProc: false, depth: 0, budget: { n: 3 + int(3) }, params: [], arrays };
+    if (chance(0.25)) {
+      locals.la = { array: 2 };
+      arrays.push('la');
+    }
+    const env: Env = {
+      locals: Object.keys(locals).filter((l) => l !== 'la'),
+      self: replicated,
+      inProc: false,
+      depth: 0,
+      budget: { n: 3 + int(3) },
+      params: [],
+      arrays,
+    };
     const b: any[] = [];
     const n = 1 + int(3);
     for (let i = 0; i < n && env.budget.n > 0; i++) b.push(...stmt(env));

@@ -12,8 +12,18 @@ const CLI = path.join(ROOT, 'bin', 'lockcheck.js');
 export const REPRO_DIR = path.join(__dirname, 'disagreements');
 export const saveDir = () => process.env.ORACLE_SAVE_DIR || path.join(os.tmpdir(), 'lockcheck-oracle-disagreements');
 
-export interface LcResult { verdict: string; kinds: Record<string, number>; maybeLonger: Set<string> }
-export interface Mode { name: string; args: string[]; complete: boolean; shards?: number; limit?: number }
+export interface LcResult {
+  verdict: string;
+  kinds: Record<string, number>;
+  maybeLonger: Set<string>;
+}
+export interface Mode {
+  name: string;
+  args: string[];
+  complete: boolean;
+  shards?: number;
+  limit?: number;
+}
 export const MODES: Mode[] = [
   { name: 'default', args: [], complete: true },
   { name: 'no-por', args: ['--no-por'], complete: true },
@@ -60,7 +70,14 @@ export function parseLc(json: string): Map<string, LcResult> {
 async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
   const res: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < tasks.length) { const i = next++; res[i] = await tasks[i](); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        res[i] = await tasks[i]();
+      }
+    }),
+  );
   return res;
 }
 
@@ -74,7 +91,9 @@ export async function runMode(mode: Mode, dir: string, files: string[], batch = 
       const parts: string[] = [];
       for (let s = 0; s < mode.shards; s++) {
         const out = await run(['check', '--format', 'json', '--no-timings', '--shard', `${s}/${mode.shards}`, ...b], dir);
-        const p = path.join(dir, `shard-${s}.json`); fs.writeFileSync(p, out); parts.push(p);
+        const p = path.join(dir, `shard-${s}.json`);
+        fs.writeFileSync(p, out);
+        parts.push(p);
       }
       json = await run(['merge', '--format', 'json', ...parts], dir);
     } else json = await run(['check', '--format', 'json', '--no-timings', ...mode.args, ...b], dir);
@@ -83,7 +102,14 @@ export async function runMode(mode: Mode, dir: string, files: string[], batch = 
   return all;
 }
 
-export interface Disagreement { file: string; spec: any; mode: string; oracle: Record<string, number>; lockcheck: LcResult | undefined; why: string }
+export interface Disagreement {
+  file: string;
+  spec: any;
+  mode: string;
+  oracle: Record<string, number>;
+  lockcheck: LcResult | undefined;
+  why: string;
+}
 
 export function compare(mode: Mode, o: OracleResult, lc: LcResult | undefined): string | null {
   if (!lc) return 'no result from lockcheck';
@@ -106,9 +132,25 @@ export function compare(mode: Mode, o: OracleResult, lc: LcResult | undefined): 
   return null;
 }
 
-export interface Summary { invalid: number; generated: number; compared: number; skipped: number; perMode: Record<string, { compared: number; agree: number; disagree: number }>; disagreements: Disagreement[]; seconds: number; kindsSeen: Record<string, number> }
+export interface Summary {
+  invalid: number;
+  generated: number;
+  compared: number;
+  skipped: number;
+  perMode: Record<string, { compared: number; agree: number; disagree: number }>;
+  disagreements: Disagreement[];
+  seconds: number;
+  kindsSeen: Record<string, number>;
+}
 
-export async function runComparison(opts: { count: number; seed: string; batch?: number; save?: number; log?: (s: string) => void; modes?: Mode[] }): Promise<Summary> {
+export async function runComparison(opts: {
+  count: number;
+  seed: string;
+  batch?: number;
+  save?: number;
+  log?: (s: string) => void;
+  modes?: Mode[];
+}): Promise<Summary> {
   const t0 = Date.now();
   const modes = opts.modes || MODES;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-oracle-'));
@@ -118,10 +160,14 @@ export async function runComparison(opts: { count: number; seed: string; batch?:
     const spec = generateSpec(`${opts.seed}-${i}`);
     const f = `s${i}.json`;
     fs.writeFileSync(path.join(dir, f), JSON.stringify(spec, null, 1));
-    files.push(f); specs.set(f, spec);
+    files.push(f);
+    specs.set(f, spec);
   }
   // lockcheck modes run two at a time (2 cores) while the oracle runs in this process
-  const lcRuns = pool(modes.map((m) => () => runMode(m, dir, m.limit !== undefined ? files.slice(0, m.limit) : files, opts.batch || 500)), 2);
+  const lcRuns = pool(
+    modes.map((m) => () => runMode(m, dir, m.limit !== undefined ? files.slice(0, m.limit) : files, opts.batch || 500)),
+    2,
+  );
   const oracle = new Map<string, OracleResult>();
   const kindsSeen: Record<string, number> = {};
   for (const f of files) {
@@ -133,7 +179,10 @@ export async function runComparison(opts: { count: number; seed: string; batch?:
   const perMode: Summary['perMode'] = {};
   const disagreements: Disagreement[] = [];
   let skipped = 0;
-  for (const f of files) { const o = oracle.get(f)!; if (o.error || !o.complete) skipped++; }
+  for (const f of files) {
+    const o = oracle.get(f)!;
+    if (o.error || !o.complete) skipped++;
+  }
   modes.forEach((m, mi) => {
     const st = (perMode[m.name] = { compared: 0, agree: 0, disagree: 0 });
     for (const f of m.limit !== undefined ? files.slice(0, m.limit) : files) {
@@ -141,7 +190,10 @@ export async function runComparison(opts: { count: number; seed: string; batch?:
       if (o.error || !o.complete) continue;
       st.compared++;
       const why = compare(m, o, lcAll[mi].get(f));
-      if (!why) { st.agree++; continue; }
+      if (!why) {
+        st.agree++;
+        continue;
+      }
       st.disagree++;
       disagreements.push({ file: path.join(dir, f), spec: specs.get(f), mode: m.name, oracle: o.kinds, lockcheck: lcAll[mi].get(f), why });
     }
@@ -159,12 +211,24 @@ export async function runComparison(opts: { count: number; seed: string; batch?:
       const base = `auto-${opts.seed}-${d.mode}-${path.basename(d.file, '.json')}`;
       const spec = specs.get(path.basename(d.file));
       fs.writeFileSync(path.join(saveDir(), base + '.json'), JSON.stringify({ ...spec, name: base }, null, 1) + '\n');
-      fs.writeFileSync(path.join(saveDir(), base + '.note.txt'), `mode ${d.mode}: ${d.why}\noracle ${JSON.stringify(d.oracle)}\nlockcheck ${JSON.stringify(d.lockcheck ? { verdict: d.lockcheck.verdict, kinds: d.lockcheck.kinds } : null)}\n`);
+      fs.writeFileSync(
+        path.join(saveDir(), base + '.note.txt'),
+        `mode ${d.mode}: ${d.why}\noracle ${JSON.stringify(d.oracle)}\nlockcheck ${JSON.stringify(d.lockcheck ? { verdict: d.lockcheck.verdict, kinds: d.lockcheck.kinds } : null)}\n`,
+      );
     }
   }
   let invalid = 0;
   for (const f of files) if (lcAll.some((m) => m.get(f)?.verdict === 'error')) invalid++;
-  const summary = { invalid, generated: files.length, compared: files.length - skipped, skipped, perMode, disagreements, seconds: (Date.now() - t0) / 1000, kindsSeen };
+  const summary = {
+    invalid,
+    generated: files.length,
+    compared: files.length - skipped,
+    skipped,
+    perMode,
+    disagreements,
+    seconds: (Date.now() - t0) / 1000,
+    kindsSeen,
+  };
   fs.rmSync(dir, { recursive: true, force: true });
   return summary;
 }

@@ -20,7 +20,17 @@ test('lockcheck agrees with the brute-force oracle in every mode', async (t) => 
     t.log(describe(d));
   }
   t.is(s.invalid, 0, 'the generator produced specs lockcheck rejects');
-  for (const k of ['deadlock', 'lock-order-cycle', 'recursive-locking', 'cmp-invalid', 'toctou', 'assertion', 'unlock-not-held', 'held-at-exit', 'sleep-in-rcu']) {
+  for (const k of [
+    'deadlock',
+    'lock-order-cycle',
+    'recursive-locking',
+    'cmp-invalid',
+    'toctou',
+    'assertion',
+    'unlock-not-held',
+    'held-at-exit',
+    'sleep-in-rcu',
+  ]) {
     t.true((s.kindsSeen[k] || 0) > 0, `no generated spec gives ${k}`);
   }
   t.is(s.disagreements.length, 0, `${s.disagreements.length} disagreements (saved under ${saveDir()})`);

@@ -21,20 +21,38 @@ function tokenize(s: string): Tok[] {
   const ops = ['||', '&&', '==', '!=', '<=', '>=', '<<', '>>', '->'];
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (/[0-9]/.test(c)) {
       let j = i;
-      if (s.startsWith('0x', i) || s.startsWith('0X', i)) { j = i + 2; while (j < s.length && /[0-9a-fA-F]/.test(s[j])) j++; }
-      else while (j < s.length && /[0-9]/.test(s[j])) j++;
-      out.push({ t: 'num', v: s.slice(i, j), p: i }); i = j; continue;
+      if (s.startsWith('0x', i) || s.startsWith('0X', i)) {
+        j = i + 2;
+        while (j < s.length && /[0-9a-fA-F]/.test(s[j])) j++;
+      } else while (j < s.length && /[0-9]/.test(s[j])) j++;
+      out.push({ t: 'num', v: s.slice(i, j), p: i });
+      i = j;
+      continue;
     }
     if (/[A-Za-z_]/.test(c)) {
-      let j = i; while (j < s.length && /[A-Za-z0-9_]/.test(s[j])) j++;
-      out.push({ t: 'id', v: s.slice(i, j), p: i }); i = j; continue;
+      let j = i;
+      while (j < s.length && /[A-Za-z0-9_]/.test(s[j])) j++;
+      out.push({ t: 'id', v: s.slice(i, j), p: i });
+      i = j;
+      continue;
     }
     const two = s.slice(i, i + 2);
-    if (ops.includes(two)) { out.push({ t: 'op', v: two, p: i }); i += 2; continue; }
-    if ('!~+-*/%<>&|^?:()[]{},.'.includes(c)) { out.push({ t: 'op', v: c, p: i }); i++; continue; }
+    if (ops.includes(two)) {
+      out.push({ t: 'op', v: two, p: i });
+      i += 2;
+      continue;
+    }
+    if ('!~+-*/%<>&|^?:()[]{},.'.includes(c)) {
+      out.push({ t: 'op', v: c, p: i });
+      i++;
+      continue;
+    }
     throw new Error(`bad character '${c}' in expression "${s}"`);
   }
   out.push({ t: 'eof', v: '', p: s.length });
@@ -62,32 +80,51 @@ export function parseExpr(src: string | number): Ast {
   const eat = (v?: string) => {
     const t = toks[p];
     if (v !== undefined && t.v !== v) throw new Error(`expected '${v}' at ${t.p} in "${src}"`);
-    p++; return t;
+    p++;
+    return t;
   };
   function ternary(): Ast {
     const c = bin(0);
-    if (peek().v === '?') { eat('?'); const a = ternary(); eat(':'); const b = ternary(); return { k: 'tern', c, a, b }; }
+    if (peek().v === '?') {
+      eat('?');
+      const a = ternary();
+      eat(':');
+      const b = ternary();
+      return { k: 'tern', c, a, b };
+    }
     return c;
   }
   function bin(level: number): Ast {
     if (level >= BIN_LEVELS.length) return unary();
     let a = bin(level + 1);
     while (peek().t === 'op' && BIN_LEVELS[level].includes(peek().v)) {
-      const op = eat().v; const b = bin(level + 1); a = { k: 'bin', op, a, b };
+      const op = eat().v;
+      const b = bin(level + 1);
+      a = { k: 'bin', op, a, b };
     }
     return a;
   }
   function unary(): Ast {
     const t = peek();
-    if (t.t === 'op' && (t.v === '!' || t.v === '-' || t.v === '~' || t.v === '+')) { eat(); return { k: 'un', op: t.v, a: unary() }; }
+    if (t.t === 'op' && (t.v === '!' || t.v === '-' || t.v === '~' || t.v === '+')) {
+      eat();
+      return { k: 'un', op: t.v, a: unary() };
+    }
     return postfix();
   }
   function postfix(): Ast {
     let a = primary();
     for (;;) {
-      if (peek().v === '[') { eat('['); const i = ternary(); eat(']'); a = { k: 'idx', a, i }; }
-      else if (peek().v === '.' || peek().v === '->') { eat(); const n = eat().v; a = { k: 'mem', a, n }; }
-      else return a;
+      if (peek().v === '[') {
+        eat('[');
+        const i = ternary();
+        eat(']');
+        a = { k: 'idx', a, i };
+      } else if (peek().v === '.' || peek().v === '->') {
+        eat();
+        const n = eat().v;
+        a = { k: 'mem', a, n };
+      } else return a;
     }
   }
   function primary(): Ast {
@@ -95,17 +132,36 @@ export function parseExpr(src: string | number): Ast {
     if (t.t === 'num') return { k: 'num', v: Number(t.v) };
     if (t.t === 'id') {
       if (peek().v === '(') {
-        eat('('); const args: Ast[] = [];
-        if (peek().v !== ')') { args.push(ternary()); while (peek().v === ',') { eat(','); args.push(ternary()); } }
-        eat(')'); return { k: 'call', f: t.v, args };
+        eat('(');
+        const args: Ast[] = [];
+        if (peek().v !== ')') {
+          args.push(ternary());
+          while (peek().v === ',') {
+            eat(',');
+            args.push(ternary());
+          }
+        }
+        eat(')');
+        return { k: 'call', f: t.v, args };
       }
       return { k: 'id', n: t.v };
     }
-    if (t.v === '(') { const a = ternary(); eat(')'); return a; }
+    if (t.v === '(') {
+      const a = ternary();
+      eat(')');
+      return a;
+    }
     if (t.v === '{') {
       const items: Ast[] = [];
-      if (peek().v !== '}') { items.push(ternary()); while (peek().v === ',') { eat(','); items.push(ternary()); } }
-      eat('}'); return { k: 'set', items };
+      if (peek().v !== '}') {
+        items.push(ternary());
+        while (peek().v === ',') {
+          eat(',');
+          items.push(ternary());
+        }
+      }
+      eat('}');
+      return { k: 'set', items };
     }
     throw new Error(`unexpected '${t.v}' at ${t.p} in "${src}"`);
   }
@@ -116,8 +172,12 @@ export function parseExpr(src: string | number): Ast {
 
 // ---------------------------------------------------------------- model
 interface LockClass {
-  name: string; kind: string; insts: string[]; attrs: Record<string, Record<string, number>>;
-  cmp?: any[]; base: number; // global lock id of instance 0
+  name: string;
+  kind: string;
+  insts: string[];
+  attrs: Record<string, Record<string, number>>;
+  cmp?: any[];
+  base: number; // global lock id of instance 0
 }
 type Binding =
   | { b: 'local'; slot: number }
@@ -129,10 +189,23 @@ type Scope = Map<string, Binding>;
 
 class RtErr extends Error {}
 
-interface Ctx { st: State; a: number; rec: boolean; reads: number[]; lreads?: number[] }
+interface Ctx {
+  st: State;
+  a: number;
+  rec: boolean;
+  reads: number[];
+  lreads?: number[];
+}
 type Ev = (c: Ctx) => number;
-interface CExpr { ev: Ev; shared: boolean }
-interface LockRefC { cls: LockClass; idx: CExpr | null; fixed: number }
+interface CExpr {
+  ev: Ev;
+  shared: boolean;
+}
+interface LockRefC {
+  cls: LockClass;
+  idx: CExpr | null;
+  fixed: number;
+}
 
 type Instr =
   | { op: 'lock'; ref: LockRefC; read: boolean; sub: number; nest: LockRefC | null; vis: true }
@@ -153,15 +226,35 @@ type Instr =
   | { op: 'ret'; e: CExpr | null; place: Place | null; t: number; vis: boolean }
   | { op: 'end'; vis: false };
 
-interface Place { shared: boolean; slot: (c: Ctx) => number; ev: CExpr | null }
+interface Place {
+  shared: boolean;
+  slot: (c: Ctx) => number;
+  ev: CExpr | null;
+}
 
-interface Agent { name: string; prog: Instr[]; nloc: number; work?: number; init: number[]; enc: number[][] }
+interface Agent {
+  name: string;
+  prog: Instr[];
+  nloc: number;
+  work?: number;
+  init: number[];
+  enc: number[][];
+}
 
 interface Model {
-  classes: LockClass[]; lockClassOf: LockClass[]; lockName: string[]; nlocks: number;
-  sharedInit: number[]; sharedGuard: (number | 'rcu' | null)[]; nshared: number;
-  agents: Agent[]; nthreads: number; works: { name: string; per: LockClass | null; items: number[] }[];
-  final: CExpr[]; instValue: Map<string, { cls: LockClass; v: number }>; params: Map<string, number>;
+  classes: LockClass[];
+  lockClassOf: LockClass[];
+  lockName: string[];
+  nlocks: number;
+  sharedInit: number[];
+  sharedGuard: (number | 'rcu' | null)[];
+  nshared: number;
+  agents: Agent[];
+  nthreads: number;
+  works: { name: string; per: LockClass | null; items: number[] }[];
+  final: CExpr[];
+  instValue: Map<string, { cls: LockClass; v: number }>;
+  params: Map<string, number>;
   cmpInvalid: boolean;
 }
 
@@ -184,21 +277,40 @@ interface State {
 
 function cloneState(s: State): State {
   return {
-    pc: s.pc.slice(), loc: s.loc.map((x) => x.slice()), sh: s.sh.slice(), lw: s.lw.slice(),
-    lr: s.lr.map((x) => x.slice()), held: s.held.map((h) => h.map((e) => e.slice())), rcu: s.rcu.slice(),
-    gpDom: s.gpDom.slice(), gpSet: s.gpSet.slice(), skip: s.skip.map((x) => x.slice()), pend: s.pend.slice(),
-    tt: s.tt.map((x) => x.slice()), taint: s.taint.map((x) => x.slice()), brDep: s.brDep.map((x) => x.slice()),
+    pc: s.pc.slice(),
+    loc: s.loc.map((x) => x.slice()),
+    sh: s.sh.slice(),
+    lw: s.lw.slice(),
+    lr: s.lr.map((x) => x.slice()),
+    held: s.held.map((h) => h.map((e) => e.slice())),
+    rcu: s.rcu.slice(),
+    gpDom: s.gpDom.slice(),
+    gpSet: s.gpSet.slice(),
+    skip: s.skip.map((x) => x.slice()),
+    pend: s.pend.slice(),
+    tt: s.tt.map((x) => x.slice()),
+    taint: s.taint.map((x) => x.slice()),
+    brDep: s.brDep.map((x) => x.slice()),
   };
 }
 function keyOf(s: State): string {
   return JSON.stringify([s.pc, s.loc, s.sh, s.lw, s.lr, s.held, s.rcu, s.gpDom, s.gpSet, s.skip, s.pend, s.tt, s.taint, s.brDep]);
 }
 
-function popcount(x: number) { let n = 0; x >>>= 0; while (x) { n += x & 1; x >>>= 1; } return n; }
+function popcount(x: number) {
+  let n = 0;
+  x >>>= 0;
+  while (x) {
+    n += x & 1;
+    x >>>= 1;
+  }
+  return n;
+}
 
 export function cmpInst(cls: LockClass, a: number, b: number): number {
   if (!cls.cmp) return 0;
-  const na = cls.insts[a], nb = cls.insts[b];
+  const na = cls.insts[a],
+    nb = cls.insts[b];
   for (const r of cls.cmp) {
     if (r.first !== undefined) {
       if (na === r.first && nb !== r.first) return -1;
@@ -206,7 +318,8 @@ export function cmpInst(cls: LockClass, a: number, b: number): number {
       continue;
     }
     const at = cls.attrs[r.by] || {};
-    const va = at[na], vb = at[nb];
+    const va = at[na],
+      vb = at[nb];
     if (va === undefined || vb === undefined || va === vb) continue;
     const c = va < vb ? -1 : 1;
     return r.order === 'desc' ? -c : c;
@@ -251,9 +364,14 @@ export function compile(spec: any): Model {
   for (const [name, l] of Object.entries<any>(spec.locks || {})) {
     let insts: string[] = [];
     let isClass = false;
-    if (Array.isArray(l.instances)) { insts = l.instances; isClass = true; }
-    else if (l.instances) { const n = intOrParam(l.instances.count); for (let i = 0; i < n; i++) insts.push(l.instances.prefix + i); isClass = true; }
-    else insts = [name];
+    if (Array.isArray(l.instances)) {
+      insts = l.instances;
+      isClass = true;
+    } else if (l.instances) {
+      const n = intOrParam(l.instances.count);
+      for (let i = 0; i < n; i++) insts.push(l.instances.prefix + i);
+      isClass = true;
+    } else insts = [name];
     const attrs: Record<string, Record<string, number>> = {};
     for (const [an, av] of Object.entries<any>(l.attrs || {})) {
       if (typeof av === 'object') attrs[an] = av;
@@ -263,7 +381,8 @@ export function compile(spec: any): Model {
     (cls as any).isClass = isClass;
     classes.push(cls);
     insts.forEach((iname, i) => {
-      lockClassOf.push(cls); lockName.push(isClass ? `${name}[${iname}]` : name);
+      lockClassOf.push(cls);
+      lockName.push(isClass ? `${name}[${iname}]` : name);
       if (isClass) instValue.set(iname, { cls, v: i });
       nlocks++;
     });
@@ -298,7 +417,8 @@ export function compile(spec: any): Model {
       const base = sharedInit.length;
       for (let i = 0; i < len; i++) {
         const init = Array.isArray(v.init) ? (v.init[i] !== undefined ? constEval(v.init[i]) : 0) : v.init !== undefined ? constEval(v.init) : 0;
-        sharedInit.push(init); sharedGuard.push(guard);
+        sharedInit.push(init);
+        sharedGuard.push(guard);
       }
       global.set(name, { b: 'sharedArr', base, len });
     } else {
@@ -322,13 +442,37 @@ export function compile(spec: any): Model {
   function compileExpr(ast: Ast, sc: Scope): CExpr {
     const sub = (x: Ast) => compileExpr(x, sc);
     switch (ast.k) {
-      case 'num': { const v = ast.v; return { ev: () => v, shared: false }; }
+      case 'num': {
+        const v = ast.v;
+        return { ev: () => v, shared: false };
+      }
       case 'id': {
         const b = sc.get(ast.n);
         if (!b) throw new Error('unknown name ' + ast.n);
-        if (b.b === 'const') { const v = b.v; return { ev: () => v, shared: false }; }
-        if (b.b === 'local') { const s = b.slot; return { ev: (c) => { if (c.lreads) c.lreads.push(s); return c.st.loc[c.a][s]; }, shared: false }; }
-        if (b.b === 'shared') { const s = b.slot; return { ev: (c) => { if (c.rec) c.reads.push(s); return c.st.sh[s]; }, shared: true }; }
+        if (b.b === 'const') {
+          const v = b.v;
+          return { ev: () => v, shared: false };
+        }
+        if (b.b === 'local') {
+          const s = b.slot;
+          return {
+            ev: (c) => {
+              if (c.lreads) c.lreads.push(s);
+              return c.st.loc[c.a][s];
+            },
+            shared: false,
+          };
+        }
+        if (b.b === 'shared') {
+          const s = b.slot;
+          return {
+            ev: (c) => {
+              if (c.rec) c.reads.push(s);
+              return c.st.sh[s];
+            },
+            shared: true,
+          };
+        }
         throw new Error('array used as value: ' + ast.n);
       }
       case 'idx': {
@@ -338,18 +482,43 @@ export function compile(spec: any): Model {
         if (!b) throw new Error('unknown name ' + ast.a.n);
         if (b.b === 'localArr') {
           const { base, len } = b;
-          return { ev: (c) => { const k = i.ev(c); if (k < 0 || k >= len) throw new RtErr('bad index'); if (c.lreads) c.lreads.push(base + k); return c.st.loc[c.a][base + k]; }, shared: i.shared };
+          return {
+            ev: (c) => {
+              const k = i.ev(c);
+              if (k < 0 || k >= len) throw new RtErr('bad index');
+              if (c.lreads) c.lreads.push(base + k);
+              return c.st.loc[c.a][base + k];
+            },
+            shared: i.shared,
+          };
         }
         if (b.b === 'sharedArr') {
           const { base, len } = b;
-          return { ev: (c) => { const k = i.ev(c); if (k < 0 || k >= len) throw new RtErr('bad index'); if (c.rec) c.reads.push(base + k); return c.st.sh[base + k]; }, shared: true };
+          return {
+            ev: (c) => {
+              const k = i.ev(c);
+              if (k < 0 || k >= len) throw new RtErr('bad index');
+              if (c.rec) c.reads.push(base + k);
+              return c.st.sh[base + k];
+            },
+            shared: true,
+          };
         }
         throw new Error('not an array: ' + ast.a.n);
       }
       case 'mem': {
         const cls = classForAttr(ast.n);
-        const a = sub(ast.a); const at = cls.attrs[ast.n];
-        return { ev: (c) => { const v = a.ev(c); const nm = cls.insts[v]; if (nm === undefined) throw new RtErr('bad instance'); return at[nm] ?? 0; }, shared: a.shared };
+        const a = sub(ast.a);
+        const at = cls.attrs[ast.n];
+        return {
+          ev: (c) => {
+            const v = a.ev(c);
+            const nm = cls.insts[v];
+            if (nm === undefined) throw new RtErr('bad instance');
+            return at[nm] ?? 0;
+          },
+          shared: a.shared,
+        };
       }
       case 'un': {
         const a = sub(ast.a);
@@ -357,55 +526,162 @@ export function compile(spec: any): Model {
         return { ev: (c) => f(a.ev(c)), shared: a.shared };
       }
       case 'bin': {
-        const a = sub(ast.a), b = sub(ast.b); const sh = a.shared || b.shared;
+        const a = sub(ast.a),
+          b = sub(ast.b);
+        const sh = a.shared || b.shared;
         switch (ast.op) {
-          case '&&': return { ev: (c) => (a.ev(c) ? (b.ev(c) ? 1 : 0) : 0), shared: sh };
-          case '||': return { ev: (c) => (a.ev(c) ? 1 : b.ev(c) ? 1 : 0), shared: sh };
-          case '+': return { ev: (c) => (a.ev(c) + b.ev(c)) | 0, shared: sh };
-          case '-': return { ev: (c) => (a.ev(c) - b.ev(c)) | 0, shared: sh };
-          case '*': return { ev: (c) => Math.imul(a.ev(c), b.ev(c)), shared: sh };
-          case '/': return { ev: (c) => { const x = a.ev(c), y = b.ev(c); if (y === 0) throw new RtErr('division by zero'); return (x / y) | 0; }, shared: sh };
-          case '%': return { ev: (c) => { const x = a.ev(c), y = b.ev(c); if (y === 0) throw new RtErr('division by zero'); return x % y | 0; }, shared: sh };
-          case '==': return { ev: (c) => (a.ev(c) === b.ev(c) ? 1 : 0), shared: sh };
-          case '!=': return { ev: (c) => (a.ev(c) !== b.ev(c) ? 1 : 0), shared: sh };
-          case '<': return { ev: (c) => (a.ev(c) < b.ev(c) ? 1 : 0), shared: sh };
-          case '<=': return { ev: (c) => (a.ev(c) <= b.ev(c) ? 1 : 0), shared: sh };
-          case '>': return { ev: (c) => (a.ev(c) > b.ev(c) ? 1 : 0), shared: sh };
-          case '>=': return { ev: (c) => (a.ev(c) >= b.ev(c) ? 1 : 0), shared: sh };
-          case '&': return { ev: (c) => a.ev(c) & b.ev(c), shared: sh };
-          case '|': return { ev: (c) => a.ev(c) | b.ev(c), shared: sh };
-          case '^': return { ev: (c) => a.ev(c) ^ b.ev(c), shared: sh };
-          case '<<': return { ev: (c) => a.ev(c) << b.ev(c), shared: sh };
-          case '>>': return { ev: (c) => a.ev(c) >> b.ev(c), shared: sh };
+          case '&&':
+            return { ev: (c) => (a.ev(c) ? (b.ev(c) ? 1 : 0) : 0), shared: sh };
+          case '||':
+            return { ev: (c) => (a.ev(c) ? 1 : b.ev(c) ? 1 : 0), shared: sh };
+          case '+':
+            return { ev: (c) => (a.ev(c) + b.ev(c)) | 0, shared: sh };
+          case '-':
+            return { ev: (c) => (a.ev(c) - b.ev(c)) | 0, shared: sh };
+          case '*':
+            return { ev: (c) => Math.imul(a.ev(c), b.ev(c)), shared: sh };
+          case '/':
+            return {
+              ev: (c) => {
+                const x = a.ev(c),
+                  y = b.ev(c);
+                if (y === 0) throw new RtErr('division by zero');
+                return (x / y) | 0;
+              },
+              shared: sh,
+            };
+          case '%':
+            return {
+              ev: (c) => {
+                const x = a.ev(c),
+                  y = b.ev(c);
+                if (y === 0) throw new RtErr('division by zero');
+                return (x % y) | 0;
+              },
+              shared: sh,
+            };
+          case '==':
+            return { ev: (c) => (a.ev(c) === b.ev(c) ? 1 : 0), shared: sh };
+          case '!=':
+            return { ev: (c) => (a.ev(c) !== b.ev(c) ? 1 : 0), shared: sh };
+          case '<':
+            return { ev: (c) => (a.ev(c) < b.ev(c) ? 1 : 0), shared: sh };
+          case '<=':
+            return { ev: (c) => (a.ev(c) <= b.ev(c) ? 1 : 0), shared: sh };
+          case '>':
+            return { ev: (c) => (a.ev(c) > b.ev(c) ? 1 : 0), shared: sh };
+          case '>=':
+            return { ev: (c) => (a.ev(c) >= b.ev(c) ? 1 : 0), shared: sh };
+          case '&':
+            return { ev: (c) => a.ev(c) & b.ev(c), shared: sh };
+          case '|':
+            return { ev: (c) => a.ev(c) | b.ev(c), shared: sh };
+          case '^':
+            return { ev: (c) => a.ev(c) ^ b.ev(c), shared: sh };
+          case '<<':
+            return { ev: (c) => a.ev(c) << b.ev(c), shared: sh };
+          case '>>':
+            return { ev: (c) => a.ev(c) >> b.ev(c), shared: sh };
         }
         throw new Error('bad op ' + ast.op);
       }
       case 'tern': {
-        const cc = sub(ast.c), a = sub(ast.a), b = sub(ast.b);
+        const cc = sub(ast.c),
+          a = sub(ast.a),
+          b = sub(ast.b);
         return { ev: (c) => (cc.ev(c) ? a.ev(c) : b.ev(c)), shared: cc.shared || a.shared || b.shared };
       }
       case 'set': {
         const items = ast.items.map(sub);
-        return { ev: (c) => { let m = 0; for (const it of items) { const v = it.ev(c); if (v < 0 || v > 30) throw new RtErr('bad set member'); m |= 1 << v; } return m; }, shared: items.some((x) => x.shared) };
+        return {
+          ev: (c) => {
+            let m = 0;
+            for (const it of items) {
+              const v = it.ev(c);
+              if (v < 0 || v > 30) throw new RtErr('bad set member');
+              m |= 1 << v;
+            }
+            return m;
+          },
+          shared: items.some((x) => x.shared),
+        };
       }
       case 'call': {
         if (ast.f === 'all') {
-          const an = ast.args[0]; if (!an || an.k !== 'id') throw new Error('all(CLASS)');
-          const cls = classByName.get(an.n)!; const m = (1 << cls.insts.length) - 1;
+          const an = ast.args[0];
+          if (!an || an.k !== 'id') throw new Error('all(CLASS)');
+          const cls = classByName.get(an.n)!;
+          const m = (1 << cls.insts.length) - 1;
           return { ev: () => m, shared: false };
         }
-        const args = ast.args.map(sub); const sh = args.some((x) => x.shared);
+        const args = ast.args.map(sub);
+        const sh = args.some((x) => x.shared);
         const A = (c: Ctx) => args.map((x) => x.ev(c));
         switch (ast.f) {
-          case 'size': return { ev: (c) => popcount(args[0].ev(c)), shared: sh };
-          case 'has': return { ev: (c) => { const [s, x] = A(c); return x >= 0 && x <= 30 && s & (1 << x) ? 1 : 0; }, shared: sh };
-          case 'add': return { ev: (c) => { const [s, x] = A(c); if (x < 0 || x > 30) throw new RtErr('bad set member'); return s | (1 << x); }, shared: sh };
-          case 'del': return { ev: (c) => { const [s, x] = A(c); if (x < 0 || x > 30) return s; return s & ~(1 << x); }, shared: sh };
-          case 'min': return { ev: (c) => { const v = A(c); if (v.length >= 2) return Math.min(...v); const s = v[0] >>> 0; if (!s) throw new RtErr('min of empty set'); let i = 0; while (!(s & (1 << i))) i++; return i; }, shared: sh };
-          case 'max': return { ev: (c) => { const v = A(c); if (v.length >= 2) return Math.max(...v); const s = v[0] >>> 0; if (!s) throw new RtErr('max of empty set'); let i = 30; while (!(s & (1 << i))) i--; return i; }, shared: sh };
+          case 'size':
+            return { ev: (c) => popcount(args[0].ev(c)), shared: sh };
+          case 'has':
+            return {
+              ev: (c) => {
+                const [s, x] = A(c);
+                return x >= 0 && x <= 30 && s & (1 << x) ? 1 : 0;
+              },
+              shared: sh,
+            };
+          case 'add':
+            return {
+              ev: (c) => {
+                const [s, x] = A(c);
+                if (x < 0 || x > 30) throw new RtErr('bad set member');
+                return s | (1 << x);
+              },
+              shared: sh,
+            };
+          case 'del':
+            return {
+              ev: (c) => {
+                const [s, x] = A(c);
+                if (x < 0 || x > 30) return s;
+                return s & ~(1 << x);
+              },
+              shared: sh,
+            };
+          case 'min':
+            return {
+              ev: (c) => {
+                const v = A(c);
+                if (v.length >= 2) return Math.min(...v);
+                const s = v[0] >>> 0;
+                if (!s) throw new RtErr('min of empty set');
+                let i = 0;
+                while (!(s & (1 << i))) i++;
+                return i;
+              },
+              shared: sh,
+            };
+          case 'max':
+            return {
+              ev: (c) => {
+                const v = A(c);
+                if (v.length >= 2) return Math.max(...v);
+                const s = v[0] >>> 0;
+                if (!s) throw new RtErr('max of empty set');
+                let i = 30;
+                while (!(s & (1 << i))) i--;
+                return i;
+              },
+              shared: sh,
+            };
           case 'cmp': {
             const cls = cmpClass();
-            return { ev: (c) => { const [x, y] = A(c); if (cls.insts[x] === undefined || cls.insts[y] === undefined) throw new RtErr('bad instance'); return cmpInst(cls, x, y); }, shared: sh };
+            return {
+              ev: (c) => {
+                const [x, y] = A(c);
+                if (cls.insts[x] === undefined || cls.insts[y] === undefined) throw new RtErr('bad instance');
+                return cmpInst(cls, x, y);
+              },
+              shared: sh,
+            };
           }
         }
         throw new Error('unknown function ' + ast.f);
@@ -418,15 +694,30 @@ export function compile(spec: any): Model {
     if (ast.k === 'id') {
       const b = sc.get(ast.n);
       if (!b) throw new Error('unknown var ' + ast.n);
-      if (b.b === 'local') { const s = b.slot; return { shared: false, slot: () => s, ev: null }; }
-      if (b.b === 'shared') { const s = b.slot; return { shared: true, slot: () => s, ev: null }; }
+      if (b.b === 'local') {
+        const s = b.slot;
+        return { shared: false, slot: () => s, ev: null };
+      }
+      if (b.b === 'shared') {
+        const s = b.slot;
+        return { shared: true, slot: () => s, ev: null };
+      }
       throw new Error('not assignable ' + ast.n);
     }
     if (ast.k === 'idx' && ast.a.k === 'id') {
-      const b = sc.get(ast.a.n); const i = compileExpr(ast.i, sc);
+      const b = sc.get(ast.a.n);
+      const i = compileExpr(ast.i, sc);
       if (b && (b.b === 'localArr' || b.b === 'sharedArr')) {
         const { base, len } = b;
-        return { shared: b.b === 'sharedArr', slot: (c) => { const k = i.ev(c); if (k < 0 || k >= len) throw new RtErr('bad index'); return base + k; }, ev: i };
+        return {
+          shared: b.b === 'sharedArr',
+          slot: (c) => {
+            const k = i.ev(c);
+            if (k < 0 || k >= len) throw new RtErr('bad index');
+            return base + k;
+          },
+          ev: i,
+        };
       }
     }
     throw new Error('not assignable: ' + src);
@@ -445,7 +736,9 @@ export function compile(spec: any): Model {
     const direct = cls.insts.indexOf(inner);
     if (direct >= 0 && !sc.has(inner)) return { cls, idx: null, fixed: cls.base + direct };
     const isc: Scope = new Map(sc);
-    cls.insts.forEach((n, i) => { if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: i }); });
+    cls.insts.forEach((n, i) => {
+      if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: i });
+    });
     return { cls, idx: compileExpr(parseExpr(inner), isc), fixed: -1 };
   }
 
@@ -457,16 +750,34 @@ export function compile(spec: any): Model {
   }
 
   // per agent compilation
-  function compileAgent(name: string, body: any[] | null, seq: string | null, locals: any, selfV: number | null, workProc?: { proc: string; inst: number | null }): Agent {
+  function compileAgent(
+    name: string,
+    body: any[] | null,
+    seq: string | null,
+    locals: any,
+    selfV: number | null,
+    workProc?: { proc: string; inst: number | null },
+  ): Agent {
     const prog: Instr[] = [];
     let nloc = 0;
     const init: number[] = [];
-    const alloc = (n: number, v = 0) => { const s = nloc; for (let i = 0; i < n; i++) init.push(v); nloc += n; return s; };
+    const alloc = (n: number, v = 0) => {
+      const s = nloc;
+      for (let i = 0; i < n; i++) init.push(v);
+      nloc += n;
+      return s;
+    };
     const sc: Scope = new Map(global);
-    if (selfV !== null) { sc.set('self', { b: 'local', slot: alloc(1, selfV) }); }
+    if (selfV !== null) {
+      sc.set('self', { b: 'local', slot: alloc(1, selfV) });
+    }
     const enc: number[][] = [];
     const brStack: number[] = [];
-    const emit = (i: Instr) => { prog.push(i); enc.push(brStack.slice()); return prog.length - 1; };
+    const emit = (i: Instr) => {
+      prog.push(i);
+      enc.push(brStack.slice());
+      return prog.length - 1;
+    };
     // local slots (static places) assigned by the instructions emitted since `from`: an implicit flow target
     const assignedSince = (from: number): number[] => {
       const out = new Set<number>();
@@ -475,7 +786,9 @@ export function compile(spec: any): Model {
         const pl: Place | null = ins.op === 'assign' || ins.op === 'pick' ? ins.place : ins.op === 'ret' || ins.op === 'try' ? ins.place || ins.into : null;
         if (pl && !pl.shared && !pl.ev) out.add(pl.slot(null as any));
         if (ins.op === 'arrinit') for (let j = 0; j < ins.len; j++) out.add(ins.base + j);
-        if (pl && !pl.shared && pl.ev) { /* an element of a local array: its index is dynamic */ }
+        if (pl && !pl.shared && pl.ev) {
+          /* an element of a local array: its index is dynamic */
+        }
       }
       return [...out].sort((x, y) => x - y);
     };
@@ -485,7 +798,8 @@ export function compile(spec: any): Model {
         if (lv.array !== undefined) {
           const len = intOrParam(lv.array);
           const iv = lv.init !== undefined ? compileExpr(parseExpr(lv.init), sc).ev(lctx) : 0;
-          const base = alloc(len, iv); sc.set(ln, { b: 'localArr', base, len });
+          const base = alloc(len, iv);
+          sc.set(ln, { b: 'localArr', base, len });
         } else {
           const iv = lv.init !== undefined ? compileExpr(parseExpr(lv.init), sc).ev(lctx) : 0;
           sc.set(ln, { b: 'local', slot: alloc(1, iv) });
@@ -495,18 +809,30 @@ export function compile(spec: any): Model {
         sc.set(ln, { b: 'local', slot: alloc(1, iv) });
       }
     }
-    interface ProcCtx { retPatches: number[]; into: Place | null }
+    interface ProcCtx {
+      retPatches: number[];
+      into: Place | null;
+    }
 
     function compileSeq(s: string, sc: Scope) {
-      const steps = s.trim().split(/\s+/).filter((x) => x.length);
+      const steps = s
+        .trim()
+        .split(/\s+/)
+        .filter((x) => x.length);
       const parsed = steps.map((st) => {
         const m = /^([LRTUNS])\((.*)\)$/.exec(st);
         if (!m) throw new Error('bad shorthand step ' + st);
         let args: string[];
         if (m[1] === 'N' || m[1] === 'S') {
           // split at the last top-level comma
-          const inner = m[2]; let depth = 0, cut = -1;
-          for (let i = 0; i < inner.length; i++) { if (inner[i] === '[') depth++; else if (inner[i] === ']') depth--; else if (inner[i] === ',' && depth === 0) cut = i; }
+          const inner = m[2];
+          let depth = 0,
+            cut = -1;
+          for (let i = 0; i < inner.length; i++) {
+            if (inner[i] === '[') depth++;
+            else if (inner[i] === ']') depth--;
+            else if (inner[i] === ',' && depth === 0) cut = i;
+          }
           if (cut < 0) throw new Error('bad shorthand step ' + st);
           args = [inner.slice(0, cut), inner.slice(cut + 1)];
         } else args = [m[2]];
@@ -527,10 +853,18 @@ export function compile(spec: any): Model {
         idxs.push(emit(ins));
         if (p.op === 'T') {
           // matching U(X): the first later U(X) with as many acquisitions as releases of X in between
-          const x = norm(p.args[0]); let depth = 0; let j = -1;
+          const x = norm(p.args[0]);
+          let depth = 0;
+          let j = -1;
           for (let q = k + 1; q < parsed.length; q++) {
             if (norm(parsed[q].args[0]) !== x) continue;
-            if (parsed[q].op === 'U') { if (depth === 0) { j = q; break; } depth--; } else depth++;
+            if (parsed[q].op === 'U') {
+              if (depth === 0) {
+                j = q;
+                break;
+              }
+              depth--;
+            } else depth++;
           }
           if (j >= 0) tryFix.push({ at: k, j });
         }
@@ -550,10 +884,15 @@ export function compile(spec: any): Model {
       (proc.params || []).forEach((pn: string, i: number) => {
         const a = argsSrc[i];
         const ast = parseExpr(a);
-        if (ast.k === 'id' && sc.get(ast.n) && (sc.get(ast.n)!.b === 'localArr' || sc.get(ast.n)!.b === 'sharedArr')) { psc.set(pn, sc.get(ast.n)!); return; }
+        if (ast.k === 'id' && sc.get(ast.n) && (sc.get(ast.n)!.b === 'localArr' || sc.get(ast.n)!.b === 'sharedArr')) {
+          psc.set(pn, sc.get(ast.n)!);
+          return;
+        }
         if (byRef.has(pn)) {
           if (ast.k !== 'id') throw new Error('by_ref argument must be a variable');
-          const b = sc.get(ast.n)!; psc.set(pn, b); return;
+          const b = sc.get(ast.n)!;
+          psc.set(pn, b);
+          return;
         }
         const e = compileExpr(ast, sc);
         const slot = alloc(1);
@@ -563,17 +902,20 @@ export function compile(spec: any): Model {
       for (const [ln, lv] of Object.entries<any>(proc.locals || {})) {
         if (lv !== null && typeof lv === 'object' && !Array.isArray(lv)) {
           if (lv.array !== undefined) {
-            const len = intOrParam(lv.array); const base = alloc(len);
+            const len = intOrParam(lv.array);
+            const base = alloc(len);
             const e = compileExpr(parseExpr(lv.init ?? 0), psc);
             psc.set(ln, { b: 'localArr', base, len });
             emit({ op: 'arrinit', base, len, e, vis: e.shared });
           } else {
-            const e = compileExpr(parseExpr(lv.init ?? 0), psc); const slot = alloc(1);
+            const e = compileExpr(parseExpr(lv.init ?? 0), psc);
+            const slot = alloc(1);
             psc.set(ln, { b: 'local', slot });
             emit({ op: 'assign', place: { shared: false, slot: () => slot, ev: null }, e, vis: e.shared });
           }
         } else {
-          const e = compileExpr(parseExpr(lv), psc); const slot = alloc(1);
+          const e = compileExpr(parseExpr(lv), psc);
+          const slot = alloc(1);
           psc.set(ln, { b: 'local', slot });
           emit({ op: 'assign', place: { shared: false, slot: () => slot, ev: null }, e, vis: e.shared });
         }
@@ -592,7 +934,8 @@ export function compile(spec: any): Model {
       } else if ('unlock' in st) emit({ op: 'unlock', ref: compileLockRef(st.unlock, sc), vis: true });
       else if ('seq' in st) compileSeq(st.seq, sc);
       else if ('assign' in st) {
-        const place = compilePlace(st.assign, sc); const e = compileExpr(parseExpr(st.value), sc);
+        const place = compilePlace(st.assign, sc);
+        const e = compileExpr(parseExpr(st.value), sc);
         emit({ op: 'assign', place, e, vis: place.shared || e.shared || !!place.ev?.shared });
       } else if ('if' in st) {
         const c = compileExpr(parseExpr(st.if), sc);
@@ -620,14 +963,22 @@ export function compile(spec: any): Model {
         emit({ op: 'pick', place: compilePlace(st.pick, sc), e: compileExpr(parseExpr(st.from), sc), vis: true });
       } else if ('for' in st) {
         const place = compilePlace(st.for, sc);
-        const a = compileExpr(parseExpr(st.from), sc), b = compileExpr(parseExpr(st.to), sc);
+        const a = compileExpr(parseExpr(st.from), sc),
+          b = compileExpr(parseExpr(st.to), sc);
         const endSlot = alloc(1);
         const endPlace: Place = { shared: false, slot: () => endSlot, ev: null };
         emit({ op: 'assign', place, e: a, vis: a.shared || place.shared });
         emit({ op: 'assign', place: endPlace, e: b, vis: b.shared });
-        const isc: Scope = new Map(sc); isc.set('$end', { b: 'local', slot: endSlot });
+        const isc: Scope = new Map(sc);
+        isc.set('$end', { b: 'local', slot: endSlot });
         const iv = compileExpr(parseExpr(st.for), sc);
-        const cond: CExpr = { ev: (c) => { if (c.lreads) c.lreads.push(endSlot); return iv.ev(c) < c.st.loc[c.a][endSlot] ? 1 : 0; }, shared: iv.shared };
+        const cond: CExpr = {
+          ev: (c) => {
+            if (c.lreads) c.lreads.push(endSlot);
+            return iv.ev(c) < c.st.loc[c.a][endSlot] ? 1 : 0;
+          },
+          shared: iv.shared,
+        };
         const top = emit({ op: 'br', c: cond, f: -1, vis: cond.shared });
         brStack.push(top);
         compileBody(st.do, sc, pctx, depth);
@@ -643,12 +994,44 @@ export function compile(spec: any): Model {
         const rest = alloc(1);
         const restPlace: Place = { shared: false, slot: () => rest, ev: null };
         emit({ op: 'assign', place: restPlace, e: S, vis: S.shared });
-        const top = emit({ op: 'br', c: { ev: (c) => { if (c.lreads) c.lreads.push(rest); return c.st.loc[c.a][rest] !== 0 ? 1 : 0; }, shared: false }, f: -1, vis: false });
+        const top = emit({
+          op: 'br',
+          c: {
+            ev: (c) => {
+              if (c.lreads) c.lreads.push(rest);
+              return c.st.loc[c.a][rest] !== 0 ? 1 : 0;
+            },
+            shared: false,
+          },
+          f: -1,
+          vis: false,
+        });
         brStack.push(top);
-        const minE: CExpr = { ev: (c) => { if (c.lreads) c.lreads.push(rest); const s = c.st.loc[c.a][rest] >>> 0; let i = 0; while (!(s & (1 << i))) i++; return i; }, shared: false };
+        const minE: CExpr = {
+          ev: (c) => {
+            if (c.lreads) c.lreads.push(rest);
+            const s = c.st.loc[c.a][rest] >>> 0;
+            let i = 0;
+            while (!(s & (1 << i))) i++;
+            return i;
+          },
+          shared: false,
+        };
         emit({ op: 'assign', place, e: minE, vis: place.shared });
         const xv = compileExpr(parseExpr(st.foreach), sc);
-        emit({ op: 'assign', place: restPlace, e: { ev: (c) => { const x = xv.ev(c); if (c.lreads) c.lreads.push(rest); return x >= 0 && x <= 30 ? c.st.loc[c.a][rest] & ~(1 << x) : c.st.loc[c.a][rest]; }, shared: xv.shared }, vis: xv.shared });
+        emit({
+          op: 'assign',
+          place: restPlace,
+          e: {
+            ev: (c) => {
+              const x = xv.ev(c);
+              if (c.lreads) c.lreads.push(rest);
+              return x >= 0 && x <= 30 ? c.st.loc[c.a][rest] & ~(1 << x) : c.st.loc[c.a][rest];
+            },
+            shared: xv.shared,
+          },
+          vis: xv.shared,
+        });
         compileBody(st.do, sc, pctx, depth);
         brStack.pop();
         (prog[top] as any).assigned = assignedSince(top + 1);
@@ -666,22 +1049,32 @@ export function compile(spec: any): Model {
         const place = e ? pctx.into : null;
         pctx.retPatches.push(emit({ op: 'ret', e, place, t: -1, vis: !!(e && e.shared) || !!(place && (place.shared || place.ev?.shared)) }));
       } else if ('assert' in st) {
-        const e = compileExpr(parseExpr(st.assert), sc); emit({ op: 'assert', e, vis: e.shared });
+        const e = compileExpr(parseExpr(st.assert), sc);
+        emit({ op: 'assert', e, vis: e.shared });
       } else if ('assert_held' in st) emit({ op: 'held', ref: compileLockRef(st.assert_held, sc), vis: false });
       else if ('rcu_read_lock' in st) emit({ op: 'rcu_lock', vis: true });
       else if ('rcu_read_unlock' in st) emit({ op: 'rcu_unlock', vis: true });
-      else if ('synchronize_rcu' in st) { emit({ op: 'sync_rcu', vis: true }); emit({ op: 'sync_rcu_wait', vis: true }); }
-      else if ('srcu_read_lock' in st) emit({ op: 'srcu_lock', ref: compileLockRef(st.srcu_read_lock, sc), vis: true });
+      else if ('synchronize_rcu' in st) {
+        emit({ op: 'sync_rcu', vis: true });
+        emit({ op: 'sync_rcu_wait', vis: true });
+      } else if ('srcu_read_lock' in st) emit({ op: 'srcu_lock', ref: compileLockRef(st.srcu_read_lock, sc), vis: true });
       else if ('srcu_read_unlock' in st) emit({ op: 'srcu_unlock', ref: compileLockRef(st.srcu_read_unlock, sc), vis: true });
-      else if ('synchronize_srcu' in st) { const ref = compileLockRef(st.synchronize_srcu, sc); emit({ op: 'sync_srcu', ref, vis: true }); emit({ op: 'sync_srcu_wait', ref, vis: true }); }
-      else if ('wait_until' in st) emit({ op: 'wait', e: compileExpr(parseExpr(st.wait_until), sc), vis: true });
+      else if ('synchronize_srcu' in st) {
+        const ref = compileLockRef(st.synchronize_srcu, sc);
+        emit({ op: 'sync_srcu', ref, vis: true });
+        emit({ op: 'sync_srcu_wait', ref, vis: true });
+      } else if ('wait_until' in st) emit({ op: 'wait', e: compileExpr(parseExpr(st.wait_until), sc), vis: true });
       else if ('queue_work' in st) {
         const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[(.*)\])?\s*$/.exec(st.queue_work)!;
-        const w = workIdx.get(m[1]); if (w === undefined) throw new Error('unknown work ' + m[1]);
+        const w = workIdx.get(m[1]);
+        if (w === undefined) throw new Error('unknown work ' + m[1]);
         let inst: CExpr | null = null;
         if (m[2] !== undefined) {
-          const cls = works[w].per!; const isc: Scope = new Map(sc);
-          cls.insts.forEach((n, i) => { if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: i }); });
+          const cls = works[w].per!;
+          const isc: Scope = new Map(sc);
+          cls.insts.forEach((n, i) => {
+            if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: i });
+          });
           inst = compileExpr(parseExpr(m[2]), isc);
         }
         emit({ op: 'queue', work: w, inst, vis: true });
@@ -707,26 +1100,49 @@ export function compile(spec: any): Model {
     const insts = w.per ? w.per.insts.map((_, i) => i) : [null];
     for (const inst of insts) {
       const ag = compileAgent(w.per ? `${w.name}[${w.per.insts[inst!]}]` : w.name, null, null, null, null, { proc: wdef.proc, inst });
-      ag.work = wi; w.items.push(agents.length); agents.push(ag);
+      ag.work = wi;
+      w.items.push(agents.length);
+      agents.push(ag);
     }
   });
   const final = (spec.final || []).map((f: any) => compileExpr(parseExpr(f.assert), global));
-  return { classes, lockClassOf, lockName, nlocks, sharedInit, sharedGuard, nshared: sharedInit.length, agents, nthreads, works, final, instValue, params, cmpInvalid };
+  return {
+    classes,
+    lockClassOf,
+    lockName,
+    nlocks,
+    sharedInit,
+    sharedGuard,
+    nshared: sharedInit.length,
+    agents,
+    nthreads,
+    works,
+    final,
+    instValue,
+    params,
+    cmpInvalid,
+  };
 }
 
 // ---------------------------------------------------------------- semantics
-interface Out { st: State; found: Map<Kind, number> }
+interface Out {
+  st: State;
+  found: Map<Kind, number>;
+}
 
 export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: boolean } = {}): OracleResult {
   const A = m.agents.length;
   const kinds: Record<Kind, number> = {};
-  const note = (k: Kind, d: number) => { if (kinds[k] === undefined || kinds[k] > d) kinds[k] = d; };
+  const note = (k: Kind, d: number) => {
+    if (kinds[k] === undefined || kinds[k] > d) kinds[k] = d;
+  };
   if (m.cmpInvalid) note('cmp-invalid', 0);
   // lock-order graph: node = lockclass name + '/' + subclass; edge types bitmask 1 EN, 2 ER, 4 SN, 8 SR
   const edges = new Map<string, Map<string, number>>();
   const addEdge = (u: string, v: string, t: number) => {
     if (u === v) return;
-    let mm = edges.get(u); if (!mm) edges.set(u, (mm = new Map()));
+    let mm = edges.get(u);
+    if (!mm) edges.set(u, (mm = new Map()));
     mm.set(v, (mm.get(v) || 0) | t);
   };
 
@@ -750,7 +1166,11 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       if (b === me || s.pc[b] < 0) continue;
       const ins = m.agents[b].prog[s.pc[b]];
       if (ins.op !== 'lock' || ins.read) continue;
-      try { if (lockOf(ins.ref, { st: s, a: b, rec: false, reads: [] }) === l && exclBlocked(s, l)) return true; } catch { /* ignore */ }
+      try {
+        if (lockOf(ins.ref, { st: s, a: b, rec: false, reads: [] }) === l && exclBlocked(s, l)) return true;
+      } catch {
+        /* ignore */
+      }
     }
     return false;
   }
@@ -769,38 +1189,75 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           if (m.lockClassOf[l].kind === 'rwsem' && writerWaiting(s, l, a)) return false;
           return true;
         }
-        case 'sync_rcu_wait': case 'sync_srcu_wait': return s.gpSet[a] === 0;
-        case 'wait': return !!ins.e.ev(c);
-        case 'pick': return ins.e.ev(c) !== 0;
-        default: return true;
+        case 'sync_rcu_wait':
+        case 'sync_srcu_wait':
+          return s.gpSet[a] === 0;
+        case 'wait':
+          return !!ins.e.ev(c);
+        case 'pick':
+          return ins.e.ev(c) !== 0;
+        default:
+          return true;
       }
-    } catch (e) { if (e instanceof RtErr) return true; throw e; }
+    } catch (e) {
+      if (e instanceof RtErr) return true;
+      throw e;
+    }
   }
 
   // validator and entry checks for the statement an agent is about to run (lockdep runs at lock_acquire,
   // might_sleep() at the entry of a sleeping call: before the wait, so also for an attempt that blocks)
   function attemptChecks(s: State, a: number, depth: number) {
-    const pc = s.pc[a]; if (pc < 0) return;
+    const pc = s.pc[a];
+    if (pc < 0) return;
     const ins = m.agents[a].prog[pc];
     const c: Ctx = { st: s, a, rec: false, reads: [] };
-    let l = -1, rd = 0, sub = 0, nest = -1, isLock = false, sleeps = false;
+    let l = -1,
+      rd = 0,
+      sub = 0,
+      nest = -1,
+      isLock = false,
+      sleeps = false;
     try {
       if (ins.op === 'lock') {
-        l = lockOf(ins.ref, c); isLock = true; const kind = m.lockClassOf[l].kind;
-        rd = rdType(kind, ins.read); sub = ins.sub; sleeps = sleeping(kind);
+        l = lockOf(ins.ref, c);
+        isLock = true;
+        const kind = m.lockClassOf[l].kind;
+        rd = rdType(kind, ins.read);
+        sub = ins.sub;
+        sleeps = sleeping(kind);
         if (ins.nest) nest = lockOf(ins.nest, c);
-      } else if (ins.op === 'sync_srcu') { l = lockOf(ins.ref, c); isLock = true; rd = 0; sleeps = true; }
-      else if (ins.op === 'srcu_lock') { l = lockOf(ins.ref, c); isLock = true; rd = 2; }
-      else if (ins.op === 'sync_rcu' || ins.op === 'wait') sleeps = true;
+      } else if (ins.op === 'sync_srcu') {
+        l = lockOf(ins.ref, c);
+        isLock = true;
+        rd = 0;
+        sleeps = true;
+      } else if (ins.op === 'srcu_lock') {
+        l = lockOf(ins.ref, c);
+        isLock = true;
+        rd = 2;
+      } else if (ins.op === 'sync_rcu' || ins.op === 'wait') sleeps = true;
       else return;
-    } catch (e) { if (e instanceof RtErr) return; throw e; }
+    } catch (e) {
+      if (e instanceof RtErr) return;
+      throw e;
+    }
     if (sleeps && s.rcu[a] > 0) note('sleep-in-rcu', depth);
-    if (sleeps && opts.sleepInAtomic && s.held[a].some((h) => { const k = m.lockClassOf[h[0]].kind; return k === 'spinlock' || k === 'rwlock'; })) note('sleep-in-atomic', depth);
+    if (
+      sleeps &&
+      opts.sleepInAtomic &&
+      s.held[a].some((h) => {
+        const k = m.lockClassOf[h[0]].kind;
+        return k === 'spinlock' || k === 'rwlock';
+      })
+    )
+      note('sleep-in-atomic', depth);
     if (!isLock) return;
     if (nest >= 0 && !holds(s, a, nest)) note('assertion', depth); // lockdep: "Nested lock was not taken"
     const cls = m.lockClassOf[l];
     const node = cls.name + '/' + sub;
-    let nestH = false, excused = false;
+    let nestH = false,
+      excused = false;
     for (const h of s.held[a]) {
       if (h[0] === nest) nestH = true;
       const hc = m.lockClassOf[h[0]];
@@ -808,7 +1265,10 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       if (rd === 2 && h[1] > 0) continue;
       if (cls.cmp && cmpInst(cls, h[0] - cls.base, l - cls.base) < 0) continue;
       // a nest lock excuses another instance of the class, never the held instance itself (contract: at least lockdep)
-      if (nestH && h[0] !== l) { excused = true; break; }
+      if (nestH && h[0] !== l) {
+        excused = true;
+        break;
+      }
       note('recursive-locking', depth);
       return; // lockdep's check_deadlock() returned 0: validate_chain() adds no dependency
     }
@@ -824,13 +1284,25 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     // agent a left its read section of dom (0 rcu, 1+l srcu): grace periods stop waiting for it
     for (let b = 0; b < A; b++) if (s.gpDom[b] === dom) s.gpSet[b] &= ~(1 << a);
   }
-  function srcuDepth(s: State, a: number, l: number) { let n = 0; for (const h of s.held[a]) if (h[0] === l) n++; return n; }
+  function srcuDepth(s: State, a: number, l: number) {
+    let n = 0;
+    for (const h of s.held[a]) if (h[0] === l) n++;
+    return n;
+  }
   function dropHeld(s: State, a: number, l: number) {
     const h = s.held[a];
-    for (let i = h.length - 1; i >= 0; i--) if (h[i][0] === l) { h.splice(i, 1); return; }
+    for (let i = h.length - 1; i >= 0; i--)
+      if (h[i][0] === l) {
+        h.splice(i, 1);
+        return;
+      }
   }
   function guardDropped(s: State, a: number, g: number | 'rcu') {
-    for (let k = 0; k < m.nshared; k++) if (m.sharedGuard[k] === g) { if (s.tt[a][k] === 1) s.tt[a][k] = 2; else if (s.tt[a][k] === 4) s.tt[a][k] = 3; }
+    for (let k = 0; k < m.nshared; k++)
+      if (m.sharedGuard[k] === g) {
+        if (s.tt[a][k] === 1) s.tt[a][k] = 2;
+        else if (s.tt[a][k] === 4) s.tt[a][k] = 3;
+      }
   }
   function recordReads(s: State, a: number, reads: number[]) {
     for (const k of reads) {
@@ -843,22 +1315,36 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
   function taintOf(s: State, a: number, c: Ctx): number {
     let t = 0;
     for (const l of c.lreads || []) t |= s.taint[a][l];
-    for (const k of c.reads) { const g = m.sharedGuard[k]; if (g !== null && k < 30 && (g === 'rcu' ? s.rcu[a] > 0 : holds(s, a, g))) t |= 1 << k; }
+    for (const k of c.reads) {
+      const g = m.sharedGuard[k];
+      if (g !== null && k < 30 && (g === 'rcu' ? s.rcu[a] > 0 : holds(s, a, g))) t |= 1 << k;
+    }
     return t;
   }
   function writeShared(s: State, a: number, k: number, v: number, found: Map<Kind, number>, d: number) {
     const g = m.sharedGuard[k];
     if (typeof g === 'number' && !holds(s, a, g)) add(found, 'assertion', d);
     s.sh[k] = v;
-    for (let b = 0; b < A; b++) if (b !== a) { if (s.tt[b][k] === 2) s.tt[b][k] = 3; else if (s.tt[b][k] === 1) s.tt[b][k] = 4; }
+    for (let b = 0; b < A; b++)
+      if (b !== a) {
+        if (s.tt[b][k] === 2) s.tt[b][k] = 3;
+        else if (s.tt[b][k] === 1) s.tt[b][k] = 4;
+      }
   }
-  function add(found: Map<Kind, number>, k: Kind, d: number) { if (!found.has(k) || found.get(k)! > d) found.set(k, d); }
-  function depMask(s: State, a: number, c: Ctx): number { return taintOf(s, a, c); }
+  function add(found: Map<Kind, number>, k: Kind, d: number) {
+    if (!found.has(k) || found.get(k)! > d) found.set(k, d);
+  }
+  function depMask(s: State, a: number, c: Ctx): number {
+    return taintOf(s, a, c);
+  }
   // a failing use is a TOCTOU when it depends (through a local copy, a direct re-read, or an enclosing
   // branch condition) on a shared slot this agent read under its guard, the guard then dropped and another
   // agent writing the slot
   function failKind(s: State, a: number, c: Ctx): Kind {
-    let stale = 0; s.tt[a].forEach((x, k) => { if ((x === 3 || x === 5) && k < 30) stale |= 1 << k; });
+    let stale = 0;
+    s.tt[a].forEach((x, k) => {
+      if ((x === 3 || x === 5) && k < 30) stale |= 1 << k;
+    });
     let dep = depMask(s, a, c);
     if (m.agents[a].prog[s.pc[a]].op === 'held') for (const h of s.held[a]) dep |= h[4] || 0; // the lock set built from the checked values
     const enc = m.agents[a].enc[s.pc[a]] || [];
@@ -871,119 +1357,239 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
   function execOne(s: State, a: number, found: Map<Kind, number>, d: number): State[] {
     const ag = m.agents[a];
     const pc = s.pc[a];
-    if (pc === -2) { // worker starts a queued item
-      s.pend[a] = 0; s.pc[a] = 0; s.loc[a] = ag.init.slice(); s.taint[a] = new Array(ag.nloc).fill(0); s.brDep[a] = []; return [s];
+    if (pc === -2) {
+      // worker starts a queued item
+      s.pend[a] = 0;
+      s.pc[a] = 0;
+      s.loc[a] = ag.init.slice();
+      s.taint[a] = new Array(ag.nloc).fill(0);
+      s.brDep[a] = [];
+      return [s];
     }
     const ins = ag.prog[pc];
     const c: Ctx = { st: s, a, rec: true, reads: [], lreads: [] };
-    const next = () => { s.pc[a] = pc + 1; };
+    const next = () => {
+      s.pc[a] = pc + 1;
+    };
     try {
       switch (ins.op) {
         case 'lock': {
           const l = lockOf(ins.ref, c);
           const kind = m.lockClassOf[l].kind;
-          if (ins.read) s.lr[l][a]++; else s.lw[l] = a;
+          if (ins.read) s.lr[l][a]++;
+          else s.lw[l] = a;
           s.held[a].push([l, rdType(kind, ins.read), 0, ins.sub, taintOf(s, a, c)]);
-          next(); break;
+          next();
+          break;
         }
         case 'try': {
           const l = lockOf(ins.ref, c);
           const ok = !exclBlocked(s, l);
-          if (ok) { s.lw[l] = a; s.held[a].push([l, 0, 1, 0, taintOf(s, a, c)]); }
-          else if (ins.skip >= 0) { s.skip[a].push(ins.skip); s.skip[a].sort((x, y) => x - y); }
-          if (ins.into) { const k = ins.into.slot(c); if (ins.into.shared) writeShared(s, a, k, ok ? 1 : 0, found, d); else s.loc[a][k] = ok ? 1 : 0; }
-          next(); break;
+          if (ok) {
+            s.lw[l] = a;
+            s.held[a].push([l, 0, 1, 0, taintOf(s, a, c)]);
+          } else if (ins.skip >= 0) {
+            s.skip[a].push(ins.skip);
+            s.skip[a].sort((x, y) => x - y);
+          }
+          if (ins.into) {
+            const k = ins.into.slot(c);
+            if (ins.into.shared) writeShared(s, a, k, ok ? 1 : 0, found, d);
+            else s.loc[a][k] = ok ? 1 : 0;
+          }
+          next();
+          break;
         }
         case 'unlock': {
           const si = s.skip[a].indexOf(pc);
-          if (si >= 0) { s.skip[a].splice(si, 1); next(); break; }
+          if (si >= 0) {
+            s.skip[a].splice(si, 1);
+            next();
+            break;
+          }
           const l = lockOf(ins.ref, c);
-          if (s.lw[l] === a) { s.lw[l] = -1; dropHeld(s, a, l); }
-          else if (s.lr[l][a] > 0) { s.lr[l][a]--; dropHeld(s, a, l); }
-          else add(found, 'unlock-not-held', d);
+          if (s.lw[l] === a) {
+            s.lw[l] = -1;
+            dropHeld(s, a, l);
+          } else if (s.lr[l][a] > 0) {
+            s.lr[l][a]--;
+            dropHeld(s, a, l);
+          } else add(found, 'unlock-not-held', d);
           if (!holds(s, a, l)) guardDropped(s, a, l);
-          next(); break;
+          next();
+          break;
         }
         case 'assign': {
-          const v = ins.e.ev(c); const t = taintOf(s, a, c); const k = ins.place.slot(c);
+          const v = ins.e.ev(c);
+          const t = taintOf(s, a, c);
+          const k = ins.place.slot(c);
           recordReads(s, a, c.reads);
-          if (ins.place.shared) writeShared(s, a, k, v, found, d); else { s.loc[a][k] = v; s.taint[a][k] = t; }
-          next(); break;
+          if (ins.place.shared) writeShared(s, a, k, v, found, d);
+          else {
+            s.loc[a][k] = v;
+            s.taint[a][k] = t;
+          }
+          next();
+          break;
         }
-        case 'arrinit': { const v = ins.e.ev(c); recordReads(s, a, c.reads); for (let i = 0; i < ins.len; i++) { s.loc[a][ins.base + i] = v; s.taint[a][ins.base + i] = 0; } next(); break; }
+        case 'arrinit': {
+          const v = ins.e.ev(c);
+          recordReads(s, a, c.reads);
+          for (let i = 0; i < ins.len; i++) {
+            s.loc[a][ins.base + i] = v;
+            s.taint[a][ins.base + i] = 0;
+          }
+          next();
+          break;
+        }
         case 'br': {
-          const v = ins.c.ev(c); const dm = depMask(s, a, c); recordReads(s, a, c.reads);
-          const bd = s.brDep[a]; const i = bd.findIndex((x) => x[0] === pc);
-          if (dm) { if (i >= 0) bd[i] = [pc, dm]; else { bd.push([pc, dm]); bd.sort((x, y) => x[0] - y[0]); } } else if (i >= 0) bd.splice(i, 1);
+          const v = ins.c.ev(c);
+          const dm = depMask(s, a, c);
+          recordReads(s, a, c.reads);
+          const bd = s.brDep[a];
+          const i = bd.findIndex((x) => x[0] === pc);
+          if (dm) {
+            if (i >= 0) bd[i] = [pc, dm];
+            else {
+              bd.push([pc, dm]);
+              bd.sort((x, y) => x[0] - y[0]);
+            }
+          } else if (i >= 0) bd.splice(i, 1);
           if (dm && ins.assigned) for (const k of ins.assigned) s.taint[a][k] |= dm; // implicit flow, taken or not
-          s.pc[a] = v ? pc + 1 : ins.f; break;
+          s.pc[a] = v ? pc + 1 : ins.f;
+          break;
         }
-        case 'jmp': s.pc[a] = ins.t; break;
+        case 'jmp':
+          s.pc[a] = ins.t;
+          break;
         case 'choose': {
           const outs: State[] = [];
-          ins.ts.forEach((t, i) => { const n = i === ins.ts.length - 1 ? s : cloneState(s); n.pc[a] = t; outs.push(n); });
+          ins.ts.forEach((t, i) => {
+            const n = i === ins.ts.length - 1 ? s : cloneState(s);
+            n.pc[a] = t;
+            outs.push(n);
+          });
           return outs;
         }
         case 'pick': {
-          const set = ins.e.ev(c) >>> 0; recordReads(s, a, c.reads);
+          const set = ins.e.ev(c) >>> 0;
+          recordReads(s, a, c.reads);
           const outs: State[] = [];
-          for (let i = 0; i <= 30; i++) if (set & (1 << i)) {
-            const n = cloneState(s); const cc: Ctx = { st: n, a, rec: false, reads: [] };
-            const k = ins.place.slot(cc);
-            if (ins.place.shared) writeShared(n, a, k, i, found, d); else n.loc[a][k] = i;
-            n.pc[a] = pc + 1; outs.push(n);
-          }
+          for (let i = 0; i <= 30; i++)
+            if (set & (1 << i)) {
+              const n = cloneState(s);
+              const cc: Ctx = { st: n, a, rec: false, reads: [] };
+              const k = ins.place.slot(cc);
+              if (ins.place.shared) writeShared(n, a, k, i, found, d);
+              else n.loc[a][k] = i;
+              n.pc[a] = pc + 1;
+              outs.push(n);
+            }
           return outs;
         }
         case 'assert': {
           const v = ins.e.ev(c);
           if (!v) add(found, failKind(s, a, c), d); // classified before this read refreshes anything
           recordReads(s, a, c.reads);
-          next(); break;
+          next();
+          break;
         }
         case 'held': {
           const cc: Ctx = { st: s, a, rec: true, reads: [], lreads: [] };
           const l = lockOf(ins.ref, cc);
           if (!holds(s, a, l)) add(found, failKind(s, a, cc), d);
-          next(); break;
+          next();
+          break;
         }
-        case 'rcu_lock': s.rcu[a]++; next(); break;
+        case 'rcu_lock':
+          s.rcu[a]++;
+          next();
+          break;
         case 'rcu_unlock':
-          if (s.rcu[a] > 0) { s.rcu[a]--; if (s.rcu[a] === 0) { releaseReadSection(s, a, 0); guardDropped(s, a, 'rcu'); } }
-          else add(found, 'unlock-not-held', d);
-          next(); break;
-        case 'sync_rcu': case 'sync_srcu': {
-          let dom = 0, mask = 0;
-          if (ins.op === 'sync_srcu') { const l = lockOf(ins.ref, c); dom = 1 + l; for (let b = 0; b < A; b++) if (srcuDepth(s, b, l) > 0) mask |= 1 << b; }
-          else for (let b = 0; b < A; b++) if (s.rcu[b] > 0) mask |= 1 << b;
-          s.gpDom[a] = dom; s.gpSet[a] = mask; next(); break;
+          if (s.rcu[a] > 0) {
+            s.rcu[a]--;
+            if (s.rcu[a] === 0) {
+              releaseReadSection(s, a, 0);
+              guardDropped(s, a, 'rcu');
+            }
+          } else add(found, 'unlock-not-held', d);
+          next();
+          break;
+        case 'sync_rcu':
+        case 'sync_srcu': {
+          let dom = 0,
+            mask = 0;
+          if (ins.op === 'sync_srcu') {
+            const l = lockOf(ins.ref, c);
+            dom = 1 + l;
+            for (let b = 0; b < A; b++) if (srcuDepth(s, b, l) > 0) mask |= 1 << b;
+          } else for (let b = 0; b < A; b++) if (s.rcu[b] > 0) mask |= 1 << b;
+          s.gpDom[a] = dom;
+          s.gpSet[a] = mask;
+          next();
+          break;
         }
-        case 'sync_rcu_wait': case 'sync_srcu_wait': s.gpDom[a] = -1; s.gpSet[a] = 0; next(); break;
-        case 'srcu_lock': { const l = lockOf(ins.ref, c); s.held[a].push([l, 2, 0, 0, 0]); next(); break; }
+        case 'sync_rcu_wait':
+        case 'sync_srcu_wait':
+          s.gpDom[a] = -1;
+          s.gpSet[a] = 0;
+          next();
+          break;
+        case 'srcu_lock': {
+          const l = lockOf(ins.ref, c);
+          s.held[a].push([l, 2, 0, 0, 0]);
+          next();
+          break;
+        }
         case 'srcu_unlock': {
           const l = lockOf(ins.ref, c);
-          if (srcuDepth(s, a, l) > 0) { dropHeld(s, a, l); if (srcuDepth(s, a, l) === 0) releaseReadSection(s, a, 1 + l); }
-          else add(found, 'unlock-not-held', d);
-          next(); break;
+          if (srcuDepth(s, a, l) > 0) {
+            dropHeld(s, a, l);
+            if (srcuDepth(s, a, l) === 0) releaseReadSection(s, a, 1 + l);
+          } else add(found, 'unlock-not-held', d);
+          next();
+          break;
         }
-        case 'wait': { ins.e.ev(c); recordReads(s, a, c.reads); next(); break; }
+        case 'wait': {
+          ins.e.ev(c);
+          recordReads(s, a, c.reads);
+          next();
+          break;
+        }
         case 'queue': {
           const w = m.works[ins.work];
           let item = w.items[0];
-          if (ins.inst) { const v = ins.inst.ev(c); if (v < 0 || v >= w.items.length) throw new RtErr('bad work instance'); item = w.items[v]; }
+          if (ins.inst) {
+            const v = ins.inst.ev(c);
+            if (v < 0 || v >= w.items.length) throw new RtErr('bad work instance');
+            item = w.items[v];
+          }
           recordReads(s, a, c.reads);
-          s.pend[item] = 1; next(); break;
+          s.pend[item] = 1;
+          next();
+          break;
         }
         case 'ret': {
           if (ins.e) {
-            const v = ins.e.ev(c); const t = taintOf(s, a, c); recordReads(s, a, c.reads);
-            if (ins.place) { const k = ins.place.slot(c); if (ins.place.shared) writeShared(s, a, k, v, found, d); else { s.loc[a][k] = v; s.taint[a][k] = t; } }
+            const v = ins.e.ev(c);
+            const t = taintOf(s, a, c);
+            recordReads(s, a, c.reads);
+            if (ins.place) {
+              const k = ins.place.slot(c);
+              if (ins.place.shared) writeShared(s, a, k, v, found, d);
+              else {
+                s.loc[a][k] = v;
+                s.taint[a][k] = t;
+              }
+            }
           }
-          s.pc[a] = ins.t; break;
+          s.pc[a] = ins.t;
+          break;
         }
         case 'end': {
           if (s.held[a].length > 0 || s.rcu[a] > 0) add(found, 'held-at-exit', d);
-          s.pc[a] = ag.work !== undefined ? -2 : -1; break;
+          s.pc[a] = ag.work !== undefined ? -2 : -1;
+          break;
         }
       }
     } catch (e) {
@@ -994,13 +1600,17 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     return [s];
   }
   function isLocalAt(s: State, a: number): boolean {
-    const pc = s.pc[a]; if (pc < 0) return false;
+    const pc = s.pc[a];
+    if (pc < 0) return false;
     const ins = m.agents[a].prog[pc];
     return !ins.vis; // a skipped U(X) is still a shorthand step, hence visible
   }
   function runTail(s: State, a: number, found: Map<Kind, number>, d: number) {
     let guard = 0;
-    while (isLocalAt(s, a)) { execOne(s, a, found, d); if (++guard > 100000) throw new Error('local loop does not end'); }
+    while (isLocalAt(s, a)) {
+      execOne(s, a, found, d);
+      if (++guard > 100000) throw new Error('local loop does not end');
+    }
   }
   function step(s0: State, a: number, d: number): Out[] {
     const found = new Map<Kind, number>();
@@ -1012,11 +1622,20 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
 
   // initial state
   const s0: State = {
-    pc: m.agents.map((g) => (g.work !== undefined ? -2 : 0)), loc: m.agents.map((g) => g.init.slice()), sh: m.sharedInit.slice(),
-    lw: new Array(m.nlocks).fill(-1), lr: Array.from({ length: m.nlocks }, () => new Array(A).fill(0)),
-    held: m.agents.map(() => []), rcu: new Array(A).fill(0), gpDom: new Array(A).fill(-1), gpSet: new Array(A).fill(0),
-    skip: m.agents.map(() => []), pend: new Array(A).fill(0), tt: m.agents.map(() => new Array(m.nshared).fill(0)),
-    taint: m.agents.map((g) => new Array(g.nloc).fill(0)), brDep: m.agents.map(() => []),
+    pc: m.agents.map((g) => (g.work !== undefined ? -2 : 0)),
+    loc: m.agents.map((g) => g.init.slice()),
+    sh: m.sharedInit.slice(),
+    lw: new Array(m.nlocks).fill(-1),
+    lr: Array.from({ length: m.nlocks }, () => new Array(A).fill(0)),
+    held: m.agents.map(() => []),
+    rcu: new Array(A).fill(0),
+    gpDom: new Array(A).fill(-1),
+    gpSet: new Array(A).fill(0),
+    skip: m.agents.map(() => []),
+    pend: new Array(A).fill(0),
+    tt: m.agents.map(() => new Array(m.nshared).fill(0)),
+    taint: m.agents.map((g) => new Array(g.nloc).fill(0)),
+    brDep: m.agents.map(() => []),
   };
   const f0 = new Map<Kind, number>();
   for (let a = 0; a < A; a++) if (s0.pc[a] >= 0) runTail(s0, a, f0, 0);
@@ -1038,7 +1657,8 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           for (const [k, d] of o.found) note(k, d);
           const key = keyOf(o.st);
           if (seen.has(key)) continue;
-          seen.add(key); count++;
+          seen.add(key);
+          count++;
           nextF.push(o.st);
         }
       }
@@ -1046,12 +1666,21 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       if (!any && live) note('deadlock', depth);
       if (!live && m.final.length) {
         for (const f of m.final) {
-          try { if (!f.ev({ st: s, a: -1, rec: false, reads: [] })) note('assertion', depth); } catch (e) { if (e instanceof RtErr) note('assertion', depth); else throw e; }
+          try {
+            if (!f.ev({ st: s, a: -1, rec: false, reads: [] })) note('assertion', depth);
+          } catch (e) {
+            if (e instanceof RtErr) note('assertion', depth);
+            else throw e;
+          }
         }
       }
     }
-    if (count > maxStates) { complete = false; break; }
-    frontier = nextF; depth++;
+    if (count > maxStates) {
+      complete = false;
+      break;
+    }
+    frontier = nextF;
+    depth++;
   }
   if (hasStrongCycle(edges)) note('lock-order-cycle', 0);
   return { kinds, states: count, complete };
@@ -1060,7 +1689,10 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
 // a closed walk over >= 2 classes with no edge that acquires as a recursive reader followed by an edge
 // from that class held as a reader (lockdep's strong dependency path)
 export function hasStrongCycle(edges: Map<string, Map<string, number>>): boolean {
-  const R = (t: number) => t & 10, N = (t: number) => t & 5, S = (t: number) => t & 12, E = (t: number) => t & 3;
+  const R = (t: number) => t & 10,
+    N = (t: number) => t & 5,
+    S = (t: number) => t & 12,
+    E = (t: number) => t & 3;
   for (const [s, out] of edges) {
     for (const [v0, t0] of out) {
       for (const firstS of [false, true]) {
@@ -1076,14 +1708,21 @@ export function hasStrongCycle(edges: Map<string, Map<string, number>>): boolean
           seen.add(v0 + '|' + firstR);
           while (q.length) {
             const [u, lastR] = q.shift()!;
-            if (u === s) { if (!(lastR && firstS)) return true; continue; }
-            const o = edges.get(u); if (!o) continue;
+            if (u === s) {
+              if (!(lastR && firstS)) return true;
+              continue;
+            }
+            const o = edges.get(u);
+            if (!o) continue;
             for (const [w, t] of o) {
               const allowed = lastR ? E(t) : t; // after an R acquisition the next edge must start from an E hold
               if (!allowed) continue;
               for (const nr of [false, true]) {
                 if (!(nr ? R(allowed) : N(allowed))) continue;
-                const k = w + '|' + nr; if (seen.has(k)) continue; seen.add(k); q.push([w, nr]);
+                const k = w + '|' + nr;
+                if (seen.has(k)) continue;
+                seen.add(k);
+                q.push([w, nr]);
               }
             }
           }

@@ -20,15 +20,25 @@ function verdictOf(spec: any): string | null {
   let out: string;
   try {
     const cli = (args: string[]): string => {
-      try { return execFileSync('node', [path.join(ROOT, 'bin/lockcheck.js'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'ignore'] }).toString(); }
-      catch (e: any) { if (e.status === 1 || e.status === 3) return e.stdout.toString(); throw e; }
+      try {
+        return execFileSync('node', [path.join(ROOT, 'bin/lockcheck.js'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      } catch (e: any) {
+        if (e.status === 1 || e.status === 3) return e.stdout.toString();
+        throw e;
+      }
     };
     if (mode.shards) {
       const parts: string[] = [];
-      for (let i = 0; i < mode.shards; i++) { const pf = path.join(tmp, `shard-${i}.json`); fs.writeFileSync(pf, cli(['check', '--format', 'json', '--no-timings', '--shard', `${i}/${mode.shards}`, 'c.json'])); parts.push(pf); }
+      for (let i = 0; i < mode.shards; i++) {
+        const pf = path.join(tmp, `shard-${i}.json`);
+        fs.writeFileSync(pf, cli(['check', '--format', 'json', '--no-timings', '--shard', `${i}/${mode.shards}`, 'c.json']));
+        parts.push(pf);
+      }
       out = cli(['merge', '--format', 'json', ...parts]);
     } else out = cli(['check', '--format', 'json', '--no-timings', ...mode.args, 'c.json']);
-  } catch { return null; }
+  } catch {
+    return null;
+  }
   const lc = parseLc(out).get('c.json');
   if (!lc || lc.verdict === 'error') return null;
   const why = compare(mode, o, lc);
@@ -41,28 +51,56 @@ function candidates(spec: any): any[] {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const c = JSON.parse(JSON.stringify(spec));
-        let p: any = c; for (const k of pathTo) p = p[k];
-        p.splice(i, 1); out.push(c);
+        let p: any = c;
+        for (const k of pathTo) p = p[k];
+        p.splice(i, 1);
+        out.push(c);
       }
       node.forEach((x, i) => walk(x, [...pathTo, i]));
     } else if (node && typeof node === 'object') {
       for (const k of Object.keys(node)) {
-        if (['final', 'else', 'note', 'message', 'description', 'count', 'init', 'guard', 'subclass', 'nest_lock', 'read', 'into', 'cmp', 'attrs', 'params', 'works', 'notifiers'].includes(k) || pathTo.length <= 1 && ['vars', 'procedures'].includes(k)) {
+        if (
+          [
+            'final',
+            'else',
+            'note',
+            'message',
+            'description',
+            'count',
+            'init',
+            'guard',
+            'subclass',
+            'nest_lock',
+            'read',
+            'into',
+            'cmp',
+            'attrs',
+            'params',
+            'works',
+            'notifiers',
+          ].includes(k) ||
+          (pathTo.length <= 1 && ['vars', 'procedures'].includes(k))
+        ) {
           const c = JSON.parse(JSON.stringify(spec));
-          let p: any = c; for (const kk of pathTo) p = p[kk];
-          delete p[k]; out.push(c);
+          let p: any = c;
+          for (const kk of pathTo) p = p[kk];
+          delete p[k];
+          out.push(c);
         }
         if (k === 'seq' && typeof node[k] === 'string') {
           const steps = node[k].split(/\s+/);
           for (let i = 0; i < steps.length; i++) {
             const c = JSON.parse(JSON.stringify(spec));
-            let p: any = c; for (const kk of pathTo) p = p[kk];
+            let p: any = c;
+            for (const kk of pathTo) p = p[kk];
             const s2 = steps.filter((_: string, j: number) => j !== i);
             if (!s2.length) continue;
-            p[k] = s2.join(' '); out.push(c);
+            p[k] = s2.join(' ');
+            out.push(c);
           }
         }
-        if (k === 'then' && Array.isArray(node[k])) { // replace the if by its then branch
+        if (k === 'then' && Array.isArray(node[k])) {
+          // replace the if by its then branch
           // handled through array removal of the if itself
         }
         walk(node[k], [...pathTo, k]);
@@ -75,16 +113,24 @@ function candidates(spec: any): any[] {
 
 let spec = JSON.parse(fs.readFileSync(file, 'utf8'));
 const target = verdictOf(spec);
-if (!target) { console.error('does not disagree in mode ' + modeName); process.exit(1); }
+if (!target) {
+  console.error('does not disagree in mode ' + modeName);
+  process.exit(1);
+}
 console.error('disagreement:', target);
 let progress = true;
 while (progress) {
   progress = false;
   for (const c of candidates(spec)) {
     if (JSON.stringify(c).length >= JSON.stringify(spec).length) continue;
-    if (verdictOf(c) === target) { spec = c; progress = true; break; }
+    if (verdictOf(c) === target) {
+      spec = c;
+      progress = true;
+      break;
+    }
   }
 }
 const text = JSON.stringify(spec, null, 1) + '\n';
-if (outFile) fs.writeFileSync(outFile, text); else process.stdout.write(text);
+if (outFile) fs.writeFileSync(outFile, text);
+else process.stdout.write(text);
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -17,14 +17,42 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Names that declarations use and references find, so that many generated specs get past name checks. */
 export const IDENTS = ['A', 'B', 'C', 'net', 'rtnl_mutex', 't', 'x', 'i', 'n', 'len', 'P', 'N', 'f', 'g', 'init_net', 'net1', 'self', 'ok'];
 export const HOSTILE_NAMES = [
-  '', ' ', 'é', 'Ä', '日本', '🔒', '\u0000', '\t', '\n', 'a b', '1abc', 'x-y', '$x', 'L(A)', 'net[init_net]', 'a.b',
-  'null', 'true', 'false', 'undefined', 'NaN', 'Infinity', '\ud800', '\u202e', 'A'.repeat(300), 'x'.repeat(5000),
+  '',
+  ' ',
+  'é',
+  'Ä',
+  '日本',
+  '🔒',
+  '\u0000',
+  '\t',
+  '\n',
+  'a b',
+  '1abc',
+  'x-y',
+  '$x',
+  'L(A)',
+  'net[init_net]',
+  'a.b',
+  'null',
+  'true',
+  'false',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '\ud800',
+  '\u202e',
+  'A'.repeat(300),
+  'x'.repeat(5000),
 ];
 /** Member names that are also Object.prototype members: only ever used as JSON keys. */
 export const PROTO_KEYS = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
 
 export const ident = fc.constantFrom(...IDENTS);
-export const anyName = fc.oneof({ weight: 6, arbitrary: ident }, { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
+export const anyName = fc.oneof(
+  { weight: 6, arbitrary: ident },
+  { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_NAMES) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+);
 export const memberKey = fc.oneof({ weight: 4, arbitrary: anyName }, { weight: 1, arbitrary: fc.constantFrom(...PROTO_KEYS) });
 
 /** Integers at the edges: 0, -1, 2^31, 2^53, 1e308, fractions, plus small ones (see the header on sizes). */
@@ -33,7 +61,29 @@ export const hostileInt = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: -300, max: 300 }) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(31, 32, 33, 64, 65, 255, 256, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53 + 2, 1e21, 1e308, -1e308, 0.5, 1.5, -0.5, 5e-324),
+    arbitrary: fc.constantFrom(
+      31,
+      32,
+      33,
+      64,
+      65,
+      255,
+      256,
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31),
+      -(2 ** 31) - 1,
+      2 ** 32,
+      2 ** 53 - 1,
+      2 ** 53 + 2,
+      1e21,
+      1e308,
+      -1e308,
+      0.5,
+      1.5,
+      -0.5,
+      5e-324,
+    ),
   },
 );
 
@@ -84,8 +134,16 @@ export const seq = fc
   .tuple(
     fc.array(
       fc.oneof(
-        { weight: 6, arbitrary: fc.tuple(fc.constantFrom('L', 'R', 'T', 'U'), fc.constantFrom('A', 'B', 'C', 'net[init_net]', 'net[net1]')).map(([o, l]) => `${o}(${l})`) },
-        { weight: 1, arbitrary: fc.tuple(fc.constantFrom('N', 'S'), ident, fc.oneof(ident, fc.integer({ min: -1, max: 9 }).map(String))).map(([o, a, b]) => `${o}(${a},${b})`) },
+        {
+          weight: 6,
+          arbitrary: fc.tuple(fc.constantFrom('L', 'R', 'T', 'U'), fc.constantFrom('A', 'B', 'C', 'net[init_net]', 'net[net1]')).map(([o, l]) => `${o}(${l})`),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(fc.constantFrom('N', 'S'), ident, fc.oneof(ident, fc.integer({ min: -1, max: 9 }).map(String)))
+            .map(([o, a, b]) => `${o}(${a},${b})`),
+        },
         { weight: 1, arbitrary: fc.tuple(fc.constantFrom('L', 'X', 'U', 'l', ''), lockRef).map(([o, l]) => `${o}(${l})`) },
         { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
       ),
@@ -118,7 +176,15 @@ export const statement: fc.Arbitrary<Json> = fc.letrec<{ s: Json; body: Json }>(
     roughen(fc.record({ trylock: lockRef, into: ident }, { requiredKeys: ['trylock'] })),
     roughen(fc.record({ unlock: lockRef })),
     roughen(fc.record({ seq })),
-    roughen(fc.record({ assign: fc.oneof(ident, fc.tuple(ident, expr).map(([a, i]) => `${a}[${i}]`)), value: valueOrExpr })),
+    roughen(
+      fc.record({
+        assign: fc.oneof(
+          ident,
+          fc.tuple(ident, expr).map(([a, i]) => `${a}[${i}]`),
+        ),
+        value: valueOrExpr,
+      }),
+    ),
     roughen(fc.record({ if: valueOrExpr, then: tie('body'), else: tie('body') }, { requiredKeys: ['if', 'then'] })),
     roughen(fc.record({ choose: fc.array(tie('body'), { maxLength: 3 }) })),
     roughen(fc.record({ pick: ident, from: expr })),
@@ -129,12 +195,18 @@ export const statement: fc.Arbitrary<Json> = fc.letrec<{ s: Json; body: Json }>(
     roughen(fc.record({ assert: valueOrExpr, message: anyName }, { requiredKeys: ['assert'] })),
     roughen(fc.record({ assert_held: lockRef })),
     fc.constantFrom<Json>({ rcu_read_lock: {} }, { rcu_read_unlock: {} }, { synchronize_rcu: {} }),
-    roughen(fc.record({ srcu: fc.constantFrom('srcu_read_lock', 'srcu_read_unlock', 'synchronize_srcu'), ref: lockRef }).map(({ srcu, ref }) => ({ [srcu as string]: ref }))),
+    roughen(
+      fc
+        .record({ srcu: fc.constantFrom('srcu_read_lock', 'srcu_read_unlock', 'synchronize_srcu'), ref: lockRef })
+        .map(({ srcu, ref }) => ({ [srcu as string]: ref })),
+    ),
     roughen(fc.record({ wait_until: valueOrExpr })),
     roughen(fc.record({ call_notifiers: ident, args: fc.array(valueOrExpr, { maxLength: 2 }) }, { requiredKeys: ['call_notifiers'] })),
     roughen(fc.record({ queue_work: lockRef })),
     // a statement with no keyword, or a prototype name as its keyword
-    fc.tuple(fc.constantFrom(...PROTO_KEYS, 'note', 'frob', ''), hostileValue).map(([k, v]) => Object.defineProperty({}, k, { value: v, enumerable: true }) as Json),
+    fc
+      .tuple(fc.constantFrom(...PROTO_KEYS, 'note', 'frob', ''), hostileValue)
+      .map(([k, v]) => Object.defineProperty({}, k, { value: v, enumerable: true }) as Json),
     hostileValue,
   );
   return { s, body };
@@ -142,18 +214,34 @@ export const statement: fc.Arbitrary<Json> = fc.letrec<{ s: Json; body: Json }>(
 
 export const body = fc.array(statement, { maxLength: 5 });
 
-const locals = fc.dictionary(ident, fc.oneof(hostileInt, expr, fc.record({ init: valueOrExpr, array: fc.oneof(fc.integer({ min: -1, max: 8 }), ident) }, { requiredKeys: [] })), { maxKeys: 3 });
+const locals = fc.dictionary(
+  ident,
+  fc.oneof(hostileInt, expr, fc.record({ init: valueOrExpr, array: fc.oneof(fc.integer({ min: -1, max: 8 }), ident) }, { requiredKeys: [] })),
+  { maxKeys: 3 },
+);
 
 const lockDecl = roughen(
   fc.record(
     {
       kind: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('mutex', 'spinlock', 'rwlock', 'rwsem', 'srcu') }, { weight: 1, arbitrary: anyName }),
       instances: fc.oneof(
-        fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('init_net', 'net1', 'net2', 'a', 'b') }, { weight: 1, arbitrary: anyName }), { maxLength: 5 }),
+        fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('init_net', 'net1', 'net2', 'a', 'b') }, { weight: 1, arbitrary: anyName }), {
+          maxLength: 5,
+        }),
         fc.record({ count: fc.oneof(fc.integer({ min: -1, max: 6 }), ident, fc.constant(2 ** 31)), prefix: fc.oneof(fc.constant('net'), anyName) }),
       ),
-      attrs: fc.dictionary(fc.constantFrom('addr', 'id', 'x'), fc.oneof(fc.dictionary(fc.constantFrom('init_net', 'net1', 'net2', 'a'), fc.oneof(hostileInt, expr), { maxKeys: 3 }), expr, fc.constant('any')), { maxKeys: 2 }),
-      cmp: fc.array(fc.oneof(fc.record({ first: fc.oneof(fc.constantFrom('init_net', 'net1'), anyName) }), fc.record({ by: fc.constantFrom('addr', 'id', 'nope'), order: fc.constantFrom('asc', 'desc', 'up') }, { requiredKeys: ['by'] })), { maxLength: 3 }),
+      attrs: fc.dictionary(
+        fc.constantFrom('addr', 'id', 'x'),
+        fc.oneof(fc.dictionary(fc.constantFrom('init_net', 'net1', 'net2', 'a'), fc.oneof(hostileInt, expr), { maxKeys: 3 }), expr, fc.constant('any')),
+        { maxKeys: 2 },
+      ),
+      cmp: fc.array(
+        fc.oneof(
+          fc.record({ first: fc.oneof(fc.constantFrom('init_net', 'net1'), anyName) }),
+          fc.record({ by: fc.constantFrom('addr', 'id', 'nope'), order: fc.constantFrom('asc', 'desc', 'up') }, { requiredKeys: ['by'] }),
+        ),
+        { maxLength: 3 },
+      ),
     },
     { requiredKeys: ['kind'] },
   ),
@@ -204,16 +292,42 @@ export const generatedSpec: fc.Arbitrary<Json> = roughen(
       name: fc.oneof({ weight: 4, arbitrary: fc.constant('fuzz') }, { weight: 1, arbitrary: hostileValue }),
       description: anyName,
       params: fc.dictionary(fc.oneof(ident, memberKey), hostileInt, { maxKeys: 3 }),
-      locks: fc.dictionary(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('A', 'B', 'C', 'net', 'rtnl_mutex') }, { weight: 1, arbitrary: memberKey }), lockDecl, { maxKeys: 4 }),
-      vars: fc.dictionary(ident, fc.record({ init: fc.oneof(hostileInt, fc.array(hostileInt, { maxLength: 3 })), array: fc.oneof(fc.integer({ min: -1, max: 8 }), ident), guard: fc.oneof(fc.constantFrom('A', 'none'), anyName) }, { requiredKeys: [] }), { maxKeys: 2 }),
+      locks: fc.dictionary(
+        fc.oneof({ weight: 5, arbitrary: fc.constantFrom('A', 'B', 'C', 'net', 'rtnl_mutex') }, { weight: 1, arbitrary: memberKey }),
+        lockDecl,
+        { maxKeys: 4 },
+      ),
+      vars: fc.dictionary(
+        ident,
+        fc.record(
+          {
+            init: fc.oneof(hostileInt, fc.array(hostileInt, { maxLength: 3 })),
+            array: fc.oneof(fc.integer({ min: -1, max: 8 }), ident),
+            guard: fc.oneof(fc.constantFrom('A', 'none'), anyName),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxKeys: 2 },
+      ),
       procedures: fc.dictionary(fc.constantFrom('f', 'g', 'h', 'A'), procDecl, { maxKeys: 3 }),
-      notifiers: fc.dictionary(ident, fc.record({ params: fc.array(ident, { maxLength: 2 }), handlers: fc.array(fc.constantFrom('f', 'g', 'zz'), { maxLength: 2 }) }, { requiredKeys: ['handlers'] }), { maxKeys: 1 }),
-      works: fc.dictionary(ident, fc.record({ proc: fc.constantFrom('f', 'g', 'zz'), per: fc.constantFrom('net', 'A', 'zz') }, { requiredKeys: ['proc'] }), { maxKeys: 1 }),
+      notifiers: fc.dictionary(
+        ident,
+        fc.record(
+          { params: fc.array(ident, { maxLength: 2 }), handlers: fc.array(fc.constantFrom('f', 'g', 'zz'), { maxLength: 2 }) },
+          { requiredKeys: ['handlers'] },
+        ),
+        { maxKeys: 1 },
+      ),
+      works: fc.dictionary(ident, fc.record({ proc: fc.constantFrom('f', 'g', 'zz'), per: fc.constantFrom('net', 'A', 'zz') }, { requiredKeys: ['proc'] }), {
+        maxKeys: 1,
+      }),
       threads: fc.array(threadDecl, { maxLength: 4 }),
       final: fc.array(fc.record({ assert: valueOrExpr, message: anyName }, { requiredKeys: ['assert'] }), { maxLength: 2 }),
       expect: fc.record({ findings: fc.subarray([...FINDING_KINDS, 'frob' as never]), note: anyName }, { requiredKeys: ['findings'] }),
       options: fc.record({ max_held: fc.oneof(fc.integer({ min: 0, max: 65 }), hostileInt) }),
-      imports: fc.array(fc.constantFrom('../../models/rtnl/rtnl.json', 'models/rtnl/rtnl.json', 'nope.json', '', '.', 'spec.json', '../../specs'), { maxLength: 2 }),
+      imports: fc.array(fc.constantFrom('../../models/rtnl/rtnl.json', 'models/rtnl/rtnl.json', 'nope.json', '', '.', 'spec.json', '../../specs'), {
+        maxLength: 2,
+      }),
     },
     { requiredKeys: ['name', 'threads'] },
   ),
@@ -272,7 +386,8 @@ export function mutate(v: Json, m: Mutation): Json {
     case 'add': {
       const target = container[last];
       if (Array.isArray(target)) target.push(m.value);
-      else if (target !== null && typeof target === 'object') Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+      else if (target !== null && typeof target === 'object')
+        Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
       else container[last] = m.value;
       break;
     }
@@ -295,9 +410,35 @@ export type TextEdit =
 
 export const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '\u0000', 'é', '1e400', 'null', '\n', '/*', '\ufeff', '"\\ud800"', '"\\u00zz"', 'NaN', '-'), fc.string({ maxLength: 4 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '\u0000', 'é', '1e400', 'null', '\n', '/*', '\ufeff', '"\\ud800"', '"\\u00zz"', 'NaN', '-'),
+      fc.string({ maxLength: 4 }),
+    ),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 20 }) }),
-  fc.record({ op: fc.constant('number' as const), which: fc.nat(), text: fc.constantFrom('1e400', '-1e400', '1e-400', '123456789012345678901234567890', '-0', '1.5', '0x10', '01', '2147483648', '-2147483649', '9007199254740993', '1E2', '.5', '5.') }),
+  fc.record({
+    op: fc.constant('number' as const),
+    which: fc.nat(),
+    text: fc.constantFrom(
+      '1e400',
+      '-1e400',
+      '1e-400',
+      '123456789012345678901234567890',
+      '-0',
+      '1.5',
+      '0x10',
+      '01',
+      '2147483648',
+      '-2147483649',
+      '9007199254740993',
+      '1E2',
+      '.5',
+      '5.',
+    ),
+  }),
   fc.record({ op: fc.constant('dupline' as const), at: fc.nat() }),
 );
 
@@ -326,7 +467,10 @@ export function editText(text: string, e: TextEdit): string {
 }
 
 /** Byte-level damage: invalid UTF-8 (lone continuation bytes, overlong forms, surrogates, truncated sequences). */
-export const badUtf8 = fc.tuple(fc.nat(), fc.constantFrom([0xff], [0xfe, 0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80]));
+export const badUtf8 = fc.tuple(
+  fc.nat(),
+  fc.constantFrom([0xff], [0xfe, 0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80]),
+);
 
 export function insertBytes(text: string, at: number, bytes: readonly number[]): Uint8Array {
   const b = Buffer.from(text, 'utf8');

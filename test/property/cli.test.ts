@@ -54,7 +54,12 @@ test('a missing file, a directory, an empty file', (t) => {
   const empty = cli(['--format', 'json', write('empty.json', '')]);
   t.is(empty.code, 2);
   t.regex(empty.stderr, /^empty\.json:1:1: error: invalid JSON: expected a value, found end of file \[LC1002\]$/m);
-  for (const [r, f] of [[missing, 'no-such-spec.json'], [directory, 'a-dir.json'], [empty, 'empty.json']] as const) assertWellBehaved(t, r, f, f);
+  for (const [r, f] of [
+    [missing, 'no-such-spec.json'],
+    [directory, 'a-dir.json'],
+    [empty, 'empty.json'],
+  ] as const)
+    assertWellBehaved(t, r, f, f);
 });
 
 test('invalid UTF-8', (t) => {
@@ -68,7 +73,13 @@ test('invalid UTF-8', (t) => {
 
 test('10 MB files: a valid spec with a huge description, and 10 MB of garbage', (t) => {
   const mb10 = 10 * 1024 * 1024;
-  const big = JSON.stringify({ name: 'big', description: 'é'.repeat(mb10 / 2), locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', seq: 'L(A) U(A)' }], expect: { findings: [] } });
+  const big = JSON.stringify({
+    name: 'big',
+    description: 'é'.repeat(mb10 / 2),
+    locks: { A: { kind: 'mutex' } },
+    threads: [{ name: 't', seq: 'L(A) U(A)' }],
+    expect: { findings: [] },
+  });
   t.true(Buffer.byteLength(big) >= mb10);
   const ok = cli(['--format', 'json', write('big.json', big)]);
   t.is(ok.code, 0, ok.stderr);
@@ -79,7 +90,9 @@ test('10 MB files: a valid spec with a huge description, and 10 MB of garbage', 
 });
 
 test('a sample of generated and mutated specs, one CLI run each', (t) => {
-  const mutated = fc.tuple(fc.constantFrom(...SEEDS.filter((f) => f.startsWith('specs/conformance/'))), mutation).map(([f, m]) => mutate(JSON.parse(CORPUS[f]), m));
+  const mutated = fc
+    .tuple(fc.constantFrom(...SEEDS.filter((f) => f.startsWith('specs/conformance/'))), mutation)
+    .map(([f, m]) => mutate(JSON.parse(CORPUS[f]), m));
   const sample = fc.sample(fc.oneof(generatedSpec, randomShorthand, mutated), { seed: SEED, numRuns: 12 });
   const codes = new Set<number | null>();
   sample.forEach((spec, i) => {
@@ -99,7 +112,10 @@ test('a batch of generated specs in one CLI run: each file has a verdict or its 
   t.true([0, 1, 2, 3].includes(r.code ?? -1), r.stderr);
   t.notRegex(r.stdout + r.stderr, /LC9\d{3}|internal error|^\s+at .+\.[cm]?[jt]s:\d+:\d+\)?$/m);
   const results = (JSON.parse(r.stdout) as { results: { file: string; verdict: string }[] }).results;
-  t.deepEqual(results.map((x) => x.file), files);
+  t.deepEqual(
+    results.map((x) => x.file),
+    files,
+  );
   const problemLines = r.stderr.split('\n').filter((l) => l !== '' && !/^\s/.test(l));
   for (const x of results) {
     const own = problemLines.filter((l) => l.startsWith(`${x.file}:`));

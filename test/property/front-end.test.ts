@@ -27,7 +27,8 @@ function check(content: string | Uint8Array, file = SPEC): SpecResult {
 function wellBehaved(content: string | Uint8Array, file = SPEC): SpecResult {
   const r = check(content, file);
   const problems = problemsWith(r, { file, lines: lineCount(content) });
-  if (problems.length > 0) throw new Error(`${problems.join('\n')}\n--- spec ---\n${typeof content === 'string' ? content.slice(0, 4000) : `${content.length} bytes`}`);
+  if (problems.length > 0)
+    throw new Error(`${problems.join('\n')}\n--- spec ---\n${typeof content === 'string' ? content.slice(0, 4000) : `${content.length} bytes`}`);
   return r;
 }
 
@@ -81,7 +82,10 @@ test('bundled specs with values replaced, deleted, added or duplicated', (t) => 
 });
 
 test('bundled and generated specs with their text damaged', (t) => {
-  const source = fc.oneof(seedSpec.map((f) => ({ file: f, text: CORPUS[f] })), generatedSpec.map((s) => ({ file: SPEC, text: json(s) })));
+  const source = fc.oneof(
+    seedSpec.map((f) => ({ file: f, text: CORPUS[f] })),
+    generatedSpec.map((s) => ({ file: SPEC, text: json(s) })),
+  );
   fc.assert(
     fc.property(source, fc.array(textEdit, { minLength: 1, maxLength: 3 }), ({ file, text }, edits) => {
       let s = text;
@@ -109,7 +113,8 @@ test('arbitrary bytes and arbitrary JSON are rejected with load or schema errors
     fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.jsonValue().map(json)), (content) => {
       const r = wellBehaved(content);
       // nothing of this can be a spec: a spec needs "name" and "threads"
-      if (r.verdict !== 'error' || !r.diagnostics.every((d) => /^LC[12]/.test(d.code))) throw new Error(`expected a load or schema error, got ${r.verdict}: ${r.diagnostics.map((d) => d.code).join()}`);
+      if (r.verdict !== 'error' || !r.diagnostics.every((d) => /^LC[12]/.test(d.code)))
+        throw new Error(`expected a load or schema error, got ${r.verdict}: ${r.diagnostics.map((d) => d.code).join()}`);
     }),
     { seed: SEED, numRuns: runs(150) },
   );
@@ -134,11 +139,14 @@ test('duplicate names: threads, and locks declared in a spec and in the model it
     fc.property(fc.constantFrom('t0', 'writer', 'a_b'), fc.integer({ min: 2, max: 4 }), (name, copies) => {
       const threads = Array.from({ length: copies }, () => ({ name, seq: '' }));
       const r = wellBehaved(json({ name: 'dup', threads }));
-      if (r.diagnostics.filter((d) => d.code === 'LC3007').length !== copies - 1) throw new Error(`expected ${copies - 1} LC3007: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+      if (r.diagnostics.filter((d) => d.code === 'LC3007').length !== copies - 1)
+        throw new Error(`expected ${copies - 1} LC3007: ${r.diagnostics.map((d) => d.message).join('; ')}`);
     }),
     { seed: SEED, numRuns: runs(10) },
   );
-  const r = wellBehaved(json({ name: 'dup', imports: ['../../models/rtnl/rtnl.json'], locks: { rtnl_mutex: { kind: 'mutex' } }, threads: [{ name: 't', seq: '' }] }));
+  const r = wellBehaved(
+    json({ name: 'dup', imports: ['../../models/rtnl/rtnl.json'], locks: { rtnl_mutex: { kind: 'mutex' } }, threads: [{ name: 't', seq: '' }] }),
+  );
   t.true(r.diagnostics.some((d) => d.code === 'LC3007' && /rtnl_mutex/.test(d.message)));
 });
 
@@ -146,24 +154,50 @@ test('empty and unicode names, threads without steps, huge and deep values', (t)
   // each case: the diagnostics it must give (codes and messages), 'verdict' (no error), or 'any'
   const cases: [string, string, RegExp | 'verdict' | 'any'][] = [
     ['empty lock name', json({ name: 'x', locks: { '': { kind: 'mutex' } }, threads: [{ name: 't', seq: '' }] }), /LC2001/],
-    ['unicode lock name', json({ name: 'x', locks: { 'Äß日本': { kind: 'mutex' } }, threads: [{ name: 't', seq: 'L(Äß日本)' }] }), /LC2001/],
+    ['unicode lock name', json({ name: 'x', locks: { Äß日本: { kind: 'mutex' } }, threads: [{ name: 't', seq: 'L(Äß日本)' }] }), /LC2001/],
     ['unicode thread name', json({ name: 'x', threads: [{ name: '🔒', seq: '' }] }), /LC2001/],
     ['empty spec name', json({ name: '', threads: [{ name: 't', seq: '' }] }), /LC2001/],
-    ['a lock name with a newline', json({ name: 'x', locks: { 'a\nb': { kind: 'mutex' } }, threads: [{ name: 't', seq: '' }] }), /LC2001 "a\\nb" is not a valid name/],
-    ['a thread with no steps', json({ name: 'x', threads: [{ name: 't', seq: '' }, { name: 'u', body: [] }] }), 'verdict'],
+    [
+      'a lock name with a newline',
+      json({ name: 'x', locks: { 'a\nb': { kind: 'mutex' } }, threads: [{ name: 't', seq: '' }] }),
+      /LC2001 "a\\nb" is not a valid name/,
+    ],
+    [
+      'a thread with no steps',
+      json({
+        name: 'x',
+        threads: [
+          { name: 't', seq: '' },
+          { name: 'u', body: [] },
+        ],
+      }),
+      'verdict',
+    ],
     ['no threads', json({ name: 'x', threads: [] }), /LC3021/],
     ['count 1e400', '{"name": "x", "threads": [{"name": "t", "count": 1e400, "seq": ""}]}', /LC[23]0/],
     ['param 1e400', '{"name": "x", "params": {"N": 1e400}, "threads": [{"name": "t", "count": "N", "seq": ""}]}', /LC[23]0/],
-    ['count 2^53+1', '{"name": "x", "threads": [{"name": "t", "count": 9007199254740993, "seq": ""}]}', /LC3005 expression error: 9007199254740992 is out of range \(32-bit integers\)/],
+    [
+      'count 2^53+1',
+      '{"name": "x", "threads": [{"name": "t", "count": 9007199254740993, "seq": ""}]}',
+      /LC3005 expression error: 9007199254740992 is out of range \(32-bit integers\)/,
+    ],
     ['max_held 1e9', json({ name: 'x', options: { max_held: 1e9 }, threads: [{ name: 't', seq: '' }] }), /LC2001/],
     ['nesting 199 deep', `{"name": "x", "threads": [], "description": ${'['.repeat(197)}${']'.repeat(197)}}`, /LC2001/],
     ['nesting 100000 deep', `{"name": "x", "description": ${'['.repeat(100000)}`, /LC1002/],
     ['an expression 100000 operators long', json({ name: 'x', threads: [{ name: 't', body: [{ assert: Array(100001).fill('1').join(' + ') }] }] }), /LC3005/],
-    ['an expression nested 100000 deep', json({ name: 'x', threads: [{ name: 't', body: [{ assert: '!'.repeat(50000) + '('.repeat(50000) + '1' + ')'.repeat(50000) }] }] }), /LC3005/],
+    [
+      'an expression nested 100000 deep',
+      json({ name: 'x', threads: [{ name: 't', body: [{ assert: '!'.repeat(50000) + '('.repeat(50000) + '1' + ')'.repeat(50000) }] }] }),
+      /LC3005/,
+    ],
     ['a set of 100000 members', json({ name: 'x', threads: [{ name: 't', body: [{ assert: `size({${Array(100000).fill('1').join(',')}}) > 0` }] }] }), 'any'],
     ['a statement named toString', json({ name: 'x', threads: [{ name: 't', body: [{ toString: 'A' }] }] }), /LC2001.*unknown statement "toString"/s],
     ['a statement named __proto__', '{"name": "x", "threads": [{"name": "t", "body": [{"__proto__": "A"}]}]}', /LC2001/],
-    ['a statement named constructor beside lock', json({ name: 'x', locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', body: [{ constructor: 1, lock: 'A' }] }] }), /LC2001/],
+    [
+      'a statement named constructor beside lock',
+      json({ name: 'x', locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', body: [{ constructor: 1, lock: 'A' }] }] }),
+      /LC2001/,
+    ],
   ];
   for (const [what, text, want] of cases) {
     const r = wellBehaved(text);
@@ -179,7 +213,16 @@ test('a 10 MB spec: a huge description, 10 MB of garbage; a 1 MB shorthand', (t)
   const garbage = wellBehaved(Buffer.alloc(10 * mb, '{"a":['));
   t.regex(garbage.diagnostics.map((d) => d.code).join(), /LC1002/);
   // 10 MB of shorthand takes minutes and gigabytes (repros/slow-10mb-shorthand.json): 1 MB here
-  const steps = wellBehaved(json({ name: 'steps', locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', seq: 'L(A) U(A) '.repeat(mb / 10) }, { name: 'u', seq: 'L(A) U(A)' }] }));
+  const steps = wellBehaved(
+    json({
+      name: 'steps',
+      locks: { A: { kind: 'mutex' } },
+      threads: [
+        { name: 't', seq: 'L(A) U(A) '.repeat(mb / 10) },
+        { name: 'u', seq: 'L(A) U(A)' },
+      ],
+    }),
+  );
   t.is(steps.verdict, 'incomplete');
 });
 

@@ -33,7 +33,8 @@ export function problemsWith(r: SpecResult, opts: { file: string; lines?: number
       else if (!KNOWN_CODES.has(d.code)) out.push(`code ${d.code} is not in the catalog`);
       if (d.severity !== 'error') out.push(`severity ${d.severity}`);
       if (!Number.isInteger(d.pos.line) || d.pos.line < 1 || !Number.isInteger(d.pos.col) || d.pos.col < 1) out.push(`bad position ${d.pos.line}:${d.pos.col}`);
-      if (d.pos.file === opts.file && opts.lines !== undefined && d.pos.line > opts.lines + 1) out.push(`line ${d.pos.line} past the end of a ${opts.lines}-line file`);
+      if (d.pos.file === opts.file && opts.lines !== undefined && d.pos.line > opts.lines + 1)
+        out.push(`line ${d.pos.line} past the end of a ${opts.lines}-line file`);
       const first = text.split('\n')[0];
       if (!diagnosticLine(d.pos.file).test(first)) out.push(`not a FILE:LINE:COL: error: line: ${JSON.stringify(first)}`);
       for (const g of GARBLED) if (g.test(text)) out.push(`garbled diagnostic: ${JSON.stringify(text)}`);

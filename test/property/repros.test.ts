@@ -38,10 +38,19 @@ test('the cmp check of 2000 instances is fast, and their tie is one finding', (t
   t.true(performance.now() - t0 < 5000, `${Math.round(performance.now() - t0)} ms`);
   t.is(r.verdict, 'ok');
   const tied = checkFile(
-    bytesHost({ 'tied.json': JSON.stringify({ name: 'tied', locks: { n: { kind: 'mutex', instances: { count: 2000, prefix: 'n' }, attrs: { a: '0' }, cmp: [{ by: 'a' }] } }, threads: [{ name: 't', seq: 'L(n[n0]) U(n[n0])' }] }) }),
+    bytesHost({
+      'tied.json': JSON.stringify({
+        name: 'tied',
+        locks: { n: { kind: 'mutex', instances: { count: 2000, prefix: 'n' }, attrs: { a: '0' }, cmp: [{ by: 'a' }] } },
+        threads: [{ name: 't', seq: 'L(n[n0]) U(n[n0])' }],
+      }),
+    }),
     'tied.json',
   );
-  t.deepEqual(tied.findings.map((f) => f.kind), ['cmp-invalid']);
+  t.deepEqual(
+    tied.findings.map((f) => f.kind),
+    ['cmp-invalid'],
+  );
   t.is((tied.findings[0].details as { instances: string[] }).instances.length, 2000);
 });
 

@@ -57,7 +57,10 @@ test('replicated thread indices and step numbers are wildcards; thread and lock 
   const f = (message: string, threads: string[]): Finding => ({
     kind: 'deadlock',
     message,
-    trace: { steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })), path: '' },
+    trace: {
+      steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })),
+      path: '',
+    },
   });
   const a = f('AB-BA deadlock: writer[0] waits for net[net1], writer[1] waits for net[init_net]', ['writer[0]', 'writer[1]']);
   const b = f('AB-BA deadlock: writer[1] waits for net[net1], writer[2] waits for net[init_net]', ['writer[1]', 'writer[2]']);
@@ -65,7 +68,10 @@ test('replicated thread indices and step numbers are wildcards; thread and lock 
   t.is(fingerprint('s', a), fingerprint('s', b));
   const c = f('AB-BA deadlock: reader[0] waits for net[net1], writer[1] waits for net[init_net]', ['reader[0]', 'writer[1]']);
   t.not(fingerprint('s', a), fingerprint('s', c));
-  const toctou: Finding = { kind: 'toctou', message: 'time of check to time of use: r read x at step 7 under g, w wrote it at step 12, and step 22 acts on the stale value' };
+  const toctou: Finding = {
+    kind: 'toctou',
+    message: 'time of check to time of use: r read x at step 7 under g, w wrote it at step 12, and step 22 acts on the stale value',
+  };
   t.is(normalisedMessage(toctou), 'time of check to time of use: r read x at step # under g, w wrote it at step #, and step # acts on the stale value');
 });
 
@@ -83,7 +89,10 @@ test('applyBaseline: known findings are left out and the verdict, unexpected and
   const b = applyBaseline(now, parseBaseline(renderJson(old)) as ReturnType<typeof parseBaseline> & object);
   const left = b.result.results[0].findings;
   t.true(left.length > 0);
-  t.true(left.every((f) => /C/.test(f.message)), left.map((f) => f.message).join('\n'));
+  t.true(
+    left.every((f) => /C/.test(f.message)),
+    left.map((f) => f.message).join('\n'),
+  );
   t.is(b.suppressed, now.results[0].findings.length - left.length);
   t.is(exitCodeFor(b.result), 1);
 });

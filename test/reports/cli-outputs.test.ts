@@ -110,8 +110,14 @@ test('SearchProgress in CI: silent, unless --progress, which prints a line every
   cb({ states: 300, depth: 3, frontier: 30, seconds: 2.2 });
   p.end(400, 2.5);
   const lines = loud.text.split('\n').filter((l) => l.trim());
-  t.true(lines.some((l) => /300 states/.test(l)), loud.text);
-  t.false(lines.some((l) => /200 states/.test(l)), 'not more often than every two seconds');
+  t.true(
+    lines.some((l) => /300 states/.test(l)),
+    loud.text,
+  );
+  t.false(
+    lines.some((l) => /200 states/.test(l)),
+    'not more often than every two seconds',
+  );
   t.regex(lines[lines.length - 1], /specs\/x\.json: 400 states, .* \(done\)$/);
   t.false(loud.text.includes(ESC), 'no cursor codes in a log');
 });

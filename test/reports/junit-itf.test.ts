@@ -28,12 +28,21 @@ test('JUnit: one testsuite, a testcase per spec, a failure per unexpected findin
   const { suites, suite } = parseJunit(renderJunit(result));
   t.is(suite.length, 1);
   const cases = asList(suite[0].testcase as X | X[]);
-  t.deepEqual(cases.map((c) => c.name), result.results.map((r) => r.file));
+  t.deepEqual(
+    cases.map((c) => c.name),
+    result.results.map((r) => r.file),
+  );
   const [unexpected, missing, incomplete, bad] = cases;
   const failures = (c: X) => asList(c.failure as X | X[]);
-  t.deepEqual(failures(unexpected).map((f) => f.type), result.results[0].findings.filter((f) => result.results[0].unexpected.includes(f.kind)).map((f) => f.kind));
+  t.deepEqual(
+    failures(unexpected).map((f) => f.type),
+    result.results[0].findings.filter((f) => result.results[0].unexpected.includes(f.kind)).map((f) => f.kind),
+  );
   t.regex(String(unexpected['system-out']), /expected recursive-locking/);
-  t.deepEqual(failures(missing).map((f) => f.type), ['missing']);
+  t.deepEqual(
+    failures(missing).map((f) => f.type),
+    ['missing'],
+  );
   t.is((incomplete.error as X).type, 'incomplete');
   t.is((bad.error as X).type, 'bad-spec');
   t.regex(String((bad.error as X)['#text']), /LC3001/);
@@ -85,7 +94,9 @@ function itfValueError(v: unknown, at: string): string | undefined {
     if (k === '#set' || k === '#tup') return Array.isArray(o[k]) ? itfValueError(o[k], `${at}.${k}`) : `${at}: ${k} is not a list`;
     if (k === '#map') {
       if (!Array.isArray(o[k])) return `${at}: #map is not a list`;
-      return (o[k] as unknown[]).map((p, i) => (Array.isArray(p) && p.length === 2 ? itfValueError(p, `${at}.#map[${i}]`) : `${at}.#map[${i}] is not a pair`)).find(Boolean);
+      return (o[k] as unknown[])
+        .map((p, i) => (Array.isArray(p) && p.length === 2 ? itfValueError(p, `${at}.#map[${i}]`) : `${at}.#map[${i}] is not a pair`))
+        .find(Boolean);
     }
     return `${at}: unknown form ${k}`;
   }
@@ -109,7 +120,9 @@ for (const name of FIXTURES) {
   test(`ITF: every trace of the ${name} result is well-formed`, (t) => {
     const traces = JSON.parse(renderItf(fixture(name))) as ItfTrace[];
     const r: CheckResult = fixture(name);
-    const expected = r.results.flatMap((x) => x.findings.flatMap((f) => [...(f.trace && (f.trace.steps.length || f.trace.blocked?.length) ? [f.trace] : []), ...(f.chains ?? []).map((c) => c.trace)]));
+    const expected = r.results.flatMap((x) =>
+      x.findings.flatMap((f) => [...(f.trace && (f.trace.steps.length || f.trace.blocked?.length) ? [f.trace] : []), ...(f.chains ?? []).map((c) => c.trace)]),
+    );
     t.is(traces.length, expected.length, 'a trace per finding trace and per chain');
     for (const tr of traces) t.is(itfTraceError(tr), undefined);
   });
@@ -131,7 +144,10 @@ test('ITF: the deadlock trace says who moved, what each thread holds, and who is
   });
   const last = tr.states[tr.states.length - 1] as Record<string, unknown>;
   const blocked = (last.blocked as { '#map': [string, { waitsFor: string }][] })['#map'];
-  t.deepEqual(blocked.map(([th, b]) => [th, b.waitsFor]), f.trace!.blocked!.map((b) => [b.thread, b.waitsFor]));
+  t.deepEqual(
+    blocked.map(([th, b]) => [th, b.waitsFor]),
+    f.trace!.blocked!.map((b) => [b.thread, b.waitsFor]),
+  );
   t.deepEqual((tr.states[1] as { blocked: unknown }).blocked, { '#map': [] }, 'nobody is blocked before the end');
 });
 

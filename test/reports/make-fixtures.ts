@@ -25,7 +25,9 @@ function write(name: string, result: CheckResult) {
 }
 
 process.chdir(ROOT);
-const showcase: CheckResult = { results: ['specs/rtnl/exit-batch-dying-first.json', 'specs/conformance/p07-abcabc-mutex.json', 'specs/rtnl/nets-addr-any.json'].map((f) => run(f)) };
+const showcase: CheckResult = {
+  results: ['specs/rtnl/exit-batch-dying-first.json', 'specs/conformance/p07-abcabc-mutex.json', 'specs/rtnl/nets-addr-any.json'].map((f) => run(f)),
+};
 write('showcase.result.json', showcase);
 
 // One of each kind of outcome a CI run must tell apart: unexpected findings, an expected kind missing, an

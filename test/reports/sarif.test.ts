@@ -32,11 +32,18 @@ function validate(docs: Record<string, string>): { issues: Issue[]; stdout: stri
   const r = spawnSync(MULTITOOL, ['validate', ...inputs, '--output', output, '--log', 'ForceOverwrite'], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0 || !fs.existsSync(output)) throw new Error(`sarif-multitool failed (exit ${r.status}): ${r.stdout}\n${r.stderr}\n${r.error ?? ''}`);
   const log = JSON.parse(fs.readFileSync(output, 'utf8').replace(/^\uFEFF/, '')) as {
-    runs: { tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } }; results?: { level?: string; ruleId: string; message: { text?: string; arguments?: string[] } }[] }[];
+    runs: {
+      tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } };
+      results?: { level?: string; ruleId: string; message: { text?: string; arguments?: string[] } }[];
+    }[];
   };
   const run = log.runs[0];
   const ruleLevel = new Map((run.tool.driver.rules ?? []).map((x) => [x.id, x.defaultConfiguration?.level ?? 'warning']));
-  const issues = (run.results ?? []).map((x) => ({ level: x.level ?? ruleLevel.get(x.ruleId) ?? 'warning', ruleId: x.ruleId, text: x.message.text ?? (x.message.arguments ?? []).join(' | ') }));
+  const issues = (run.results ?? []).map((x) => ({
+    level: x.level ?? ruleLevel.get(x.ruleId) ?? 'warning',
+    ruleId: x.ruleId,
+    text: x.message.text ?? (x.message.arguments ?? []).join(' | '),
+  }));
   fs.rmSync(dir, { recursive: true, force: true });
   return { issues, stdout: r.stdout };
 }
@@ -45,7 +52,15 @@ const errorsOf = (v: { issues: Issue[] }) => v.issues.filter((i) => i.level === 
 
 test('sarif-multitool validate: no errors in the frozen results, nor in the live CLI output over the showcase specs and a bad spec', (t) => {
   const docs: Record<string, string> = Object.fromEntries(FIXTURES.map((name) => [name, renderSarif(fixture(name), { toolVersion: '0.1.0' })]));
-  const r = lockcheck(['check', '--format', 'sarif', 'specs/rtnl/exit-batch-dying-first.json', 'specs/conformance/p07-abcabc-mutex.json', 'specs/rtnl/nets-addr-any.json', 'specs/invalid/LC3001-unknown-lock.json']);
+  const r = lockcheck([
+    'check',
+    '--format',
+    'sarif',
+    'specs/rtnl/exit-batch-dying-first.json',
+    'specs/conformance/p07-abcabc-mutex.json',
+    'specs/rtnl/nets-addr-any.json',
+    'specs/invalid/LC3001-unknown-lock.json',
+  ]);
   t.is(r.code, 2, 'the bad spec makes it exit 2');
   docs.live = r.stdout;
   const v = validate(docs);
@@ -77,7 +92,12 @@ interface SarifDoc {
       locations: SarifLoc[];
       partialFingerprints: Record<string, string>;
       suppressions?: unknown[];
-      codeFlows?: { threadFlows: { id: string; locations: { executionOrder: number; location: SarifLoc & { message: { text: string } }; state?: Record<string, { text: string }> }[] }[] }[];
+      codeFlows?: {
+        threadFlows: {
+          id: string;
+          locations: { executionOrder: number; location: SarifLoc & { message: { text: string } }; state?: Record<string, { text: string }> }[];
+        }[];
+      }[];
     }[];
   }[];
 }
@@ -87,7 +107,10 @@ test('a result per finding, ruleId = kind with a rule (and help text) per kind, 
   const doc = JSON.parse(renderSarif(result)) as SarifDoc;
   t.is(doc.version, '2.1.0');
   const run = doc.runs[0];
-  t.deepEqual(run.tool.driver.rules.map((r) => r.id), [...FINDING_KINDS]);
+  t.deepEqual(
+    run.tool.driver.rules.map((r) => r.id),
+    [...FINDING_KINDS],
+  );
   for (const rule of run.tool.driver.rules) {
     t.true(rule.help.text.length > 80, `${rule.id} has help text`);
     t.true(rule.shortDescription.text.length > 10);
@@ -116,7 +139,11 @@ test('codeFlows: one threadFlow per thread, steps in interleaving order, blocked
   t.deepEqual(flow.threadFlows.map((tf) => tf.id).sort(), [...threads].sort());
   const orders = flow.threadFlows.flatMap((tf) => tf.locations.map((l) => l.executionOrder)).sort((a, b) => a - b);
   const n = deadlock.trace!.steps.length;
-  t.deepEqual(orders.filter((o) => o <= n), deadlock.trace!.steps.map((s) => s.step), 'every step once, in its thread');
+  t.deepEqual(
+    orders.filter((o) => o <= n),
+    deadlock.trace!.steps.map((s) => s.step),
+    'every step once, in its thread',
+  );
   t.is(orders.filter((o) => o === n + 1).length, deadlock.trace!.blocked!.length, 'a blocked location per blocked thread');
   for (const tf of flow.threadFlows) {
     const last = tf.locations[tf.locations.length - 1];

@@ -29,6 +29,9 @@ test('a TOCTOU window is marked on its check, write and use steps, with or witho
   const lines = renderText(r).split('\n');
   const marks = lines.filter((l) => /^\s+\^ /.test(l)).map((l) => l.trim());
   t.deepEqual(marks, ['^ check', '^ write', '^ use']);
-  const withNotes = renderText(fixture('toctou')).split('\n').filter((l) => /^\s+\^ /.test(l)).map((l) => l.trim());
+  const withNotes = renderText(fixture('toctou'))
+    .split('\n')
+    .filter((l) => /^\s+\^ /.test(l))
+    .map((l) => l.trim());
   t.deepEqual(withNotes, ['^ check: reader reads x (under g)', '^ write: writer writes x', '^ use: x changed since reader checked it']);
 });

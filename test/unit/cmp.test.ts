@@ -8,22 +8,43 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
 const byKey = (key: (i: number) => number) => (a: number, b: number) => Math.sign(key(a) - key(b));
 
 test('ascending addresses are a strict total order', (t) => {
-  t.deepEqual(checkCmpOrder(ids(50), byKey((i) => (i * 7919) % 50), name), []);
+  t.deepEqual(
+    checkCmpOrder(
+      ids(50),
+      byKey((i) => (i * 7919) % 50),
+      name,
+    ),
+    [],
+  );
 });
 
 test('instances with the same key are one problem, however many', (t) => {
-  const ps = checkCmpOrder(ids(6), byKey((i) => (i < 4 ? 0 : i)), name);
+  const ps = checkCmpOrder(
+    ids(6),
+    byKey((i) => (i < 4 ? 0 : i)),
+    name,
+  );
   t.is(ps.length, 1);
   t.is(ps[0].rule, 'total');
   t.deepEqual(ps[0].instances, [0, 1, 2, 3]);
   t.regex(ps[0].message, /cmp ties n0, n1, n2 and n3: none is ordered/);
-  const two = checkCmpOrder(ids(3), byKey((i) => (i === 2 ? 0 : i)), name);
-  t.deepEqual(two.map((p) => [p.rule, p.instances]), [['total', [0, 2]]]);
+  const two = checkCmpOrder(
+    ids(3),
+    byKey((i) => (i === 2 ? 0 : i)),
+    name,
+  );
+  t.deepEqual(
+    two.map((p) => [p.rule, p.instances]),
+    [['total', [0, 2]]],
+  );
 });
 
 test('a cmp that puts each of two before the other is not antisymmetric', (t) => {
   const ps = checkCmpOrder(ids(3), (a, b) => (a === b ? 0 : (a === 0 && b === 1) || (a === 1 && b === 0) ? -1 : Math.sign(a - b)), name);
-  t.deepEqual(ps.map((p) => [p.rule, [...p.instances].sort()]), [['antisymmetric', [0, 1]]]);
+  t.deepEqual(
+    ps.map((p) => [p.rule, [...p.instances].sort()]),
+    [['antisymmetric', [0, 1]]],
+  );
 });
 
 test('a cycle a < b < c < a is not transitive, with the three named', (t) => {
@@ -38,7 +59,10 @@ test('a cycle a < b < c < a is not transitive, with the three named', (t) => {
 
 test('cmp(a, a) must be 0', (t) => {
   const ps = checkCmpOrder(ids(2), (a, b) => (a === b ? -1 : Math.sign(a - b)), name);
-  t.deepEqual(ps.map((p) => p.rule), ['irreflexive', 'irreflexive']);
+  t.deepEqual(
+    ps.map((p) => p.rule),
+    ['irreflexive', 'irreflexive'],
+  );
 });
 
 test('big classes: 2000 tied instances are one problem, 8000 ordered ones none, each fast', (t) => {
@@ -49,7 +73,14 @@ test('big classes: 2000 tied instances are one problem, 8000 ordered ones none, 
   t.regex(ps[0].message, /and 1997 more/);
   t.true(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
   t0 = performance.now();
-  t.deepEqual(checkCmpOrder(ids(8000), byKey((i) => -i), name), []);
+  t.deepEqual(
+    checkCmpOrder(
+      ids(8000),
+      byKey((i) => -i),
+      name,
+    ),
+    [],
+  );
   t.true(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
 });
 

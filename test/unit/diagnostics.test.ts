@@ -30,10 +30,39 @@ interface Expected {
 
 // One entry per fixture in specs/invalid/. Each fixture must give exactly one diagnostic, this one.
 const FIXTURES: Record<string, Expected> = {
-  'LC1002-invalid-json.json': { code: 'LC1002', line: 4, col: 3, at: '"threads"', says: "expected ',' or '}'", noPointer: 'a syntax error has no value to point at' }, // the ',' missing before it
-  'LC1002-duplicate-member.json': { code: 'LC1002', line: 5, col: 3, at: '"name": "again"', says: 'duplicate member "name"', noPointer: 'a syntax error has no value to point at' },
-  'LC1002-top-level-not-object.json': { code: 'LC1002', line: 1, col: 1, at: '[', says: 'the top level must be an object', noPointer: 'the loader gives no pointer for it' },
-  'LC1002-invalid-json-in-model.json': { code: 'LC1002', line: 4, col: 3, at: 'procedures:', file: 'models/broken-json.json', says: 'expected a quoted member name', noPointer: 'a syntax error has no value to point at' },
+  'LC1002-invalid-json.json': {
+    code: 'LC1002',
+    line: 4,
+    col: 3,
+    at: '"threads"',
+    says: "expected ',' or '}'",
+    noPointer: 'a syntax error has no value to point at',
+  }, // the ',' missing before it
+  'LC1002-duplicate-member.json': {
+    code: 'LC1002',
+    line: 5,
+    col: 3,
+    at: '"name": "again"',
+    says: 'duplicate member "name"',
+    noPointer: 'a syntax error has no value to point at',
+  },
+  'LC1002-top-level-not-object.json': {
+    code: 'LC1002',
+    line: 1,
+    col: 1,
+    at: '[',
+    says: 'the top level must be an object',
+    noPointer: 'the loader gives no pointer for it',
+  },
+  'LC1002-invalid-json-in-model.json': {
+    code: 'LC1002',
+    line: 4,
+    col: 3,
+    at: 'procedures:',
+    file: 'models/broken-json.json',
+    says: 'expected a quoted member name',
+    noPointer: 'a syntax error has no value to point at',
+  },
   'LC1003-missing-import.json': { code: 'LC1003', line: 3, col: 15, at: '"models/no-such-model.json"', says: 'cannot import models/no-such-model.json' },
   'LC1003-import-is-directory.json': { code: 'LC1003', line: 4, col: 5, at: '"models"', says: 'is a directory' },
   'LC1004-import-cycle.json': { code: 'LC1004', line: 4, col: 15, at: '"cycle-a.json"', file: 'models/cycle-b.json', says: 'import cycle' },
@@ -139,7 +168,11 @@ test('every code in CODES is unique and well formed', (t) => {
 
 test('every code is emitted somewhere, or listed here as not emitted', (t) => {
   const emitted = emittedCodeNames();
-  const notEmitted = new Set(Object.entries(NO_FIXTURE).filter(([, v]) => v.notEmitted).map(([c]) => c));
+  const notEmitted = new Set(
+    Object.entries(NO_FIXTURE)
+      .filter(([, v]) => v.notEmitted)
+      .map(([c]) => c),
+  );
   for (const n of codeNames) {
     const code = CODES[n].code;
     if (notEmitted.has(code)) t.false(emitted.has(n), `${code} (${n}) is emitted now: give it a fixture in specs/invalid/ and drop it from NO_FIXTURE`);
@@ -180,7 +213,10 @@ for (const [name, e] of Object.entries(FIXTURES)) {
     // the whole pipeline: exactly one diagnostic, and no internal error (checkFile turns exceptions into LC9001)
     const r = checkFile(nodeHost, file);
     t.is(r.verdict, 'error');
-    t.false(r.diagnostics.some((x) => x.code === CODES.internal.code), brief(r.diagnostics));
+    t.false(
+      r.diagnostics.some((x) => x.code === CODES.internal.code),
+      brief(r.diagnostics),
+    );
     t.is(r.diagnostics.length, 1, brief(r.diagnostics));
     const [d] = r.diagnostics;
     t.is(d.code, e.code, brief(r.diagnostics));
@@ -327,7 +363,10 @@ test('a spec with several schema problems reports all of them', (t) => {
     '}',
   ].join('\n');
   const { diagnostics } = frontEnd(memoryHost({ 's.json': text }), 's.json');
-  t.true(diagnostics.every((d) => d.code === 'LC2001'), brief(diagnostics));
+  t.true(
+    diagnostics.every((d) => d.code === 'LC2001'),
+    brief(diagnostics),
+  );
   const got = diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.pointer}`);
   const want = [
     [locate(text, '"mutx"'), '/locks/A/kind'],
@@ -336,7 +375,11 @@ test('a spec with several schema problems reports all of them', (t) => {
     [locate(text, '"reed"'), '/threads/2/body/0/reed'],
     [locate(text, '"deadlok"'), '/expect/findings/0'],
   ] as const;
-  t.deepEqual(got, want.map(([p, ptr]) => `${p.line}:${p.col} ${ptr}`), brief(diagnostics));
+  t.deepEqual(
+    got,
+    want.map(([p, ptr]) => `${p.line}:${p.col} ${ptr}`),
+    brief(diagnostics),
+  );
 });
 
 test('each malformed statement gives one diagnostic, at the statement or at the member that is wrong', (t) => {

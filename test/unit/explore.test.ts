@@ -45,7 +45,19 @@ test('choose: each branch is a successor; local steps merge into the visible one
   const x = run({
     name: 'c',
     locks: { A: { kind: 'mutex' }, B: { kind: 'mutex' } },
-    threads: [{ name: 't', body: [{ choose: [[{ lock: 'A' }, { unlock: 'A' }], [{ lock: 'B' }, { unlock: 'B' }]] }] }],
+    threads: [
+      {
+        name: 't',
+        body: [
+          {
+            choose: [
+              [{ lock: 'A' }, { unlock: 'A' }],
+              [{ lock: 'B' }, { unlock: 'B' }],
+            ],
+          },
+        ],
+      },
+    ],
   });
   // states: choose point; at lock A; at lock B; holding A (at unlock A); holding B; end (the jump to the
   // common end is local, so both branches reach the same end state)
@@ -83,7 +95,11 @@ test('--max-states stops the search and says so', (t) => {
 test('--max-seconds stops the search (with an injected clock)', (t) => {
   let clock = 0;
   const x = run(
-    { name: 'big', locks: { A: { kind: 'mutex' } }, threads: [{ name: 't', count: 6, locals: { i: 0 }, body: [{ for: 'i', from: 0, to: 3, do: [{ lock: 'A' }, { unlock: 'A' }] }] }] },
+    {
+      name: 'big',
+      locks: { A: { kind: 'mutex' } },
+      threads: [{ name: 't', count: 6, locals: { i: 0 }, body: [{ for: 'i', from: 0, to: 3, do: [{ lock: 'A' }, { unlock: 'A' }] }] }],
+    },
     { maxSeconds: 0.2, now: () => (clock += 0.01) },
   );
   t.is(x.stopped, 'max-seconds');

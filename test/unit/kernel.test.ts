@@ -11,7 +11,15 @@ test('synchronize_rcu waits for a reader whose section began before it', (t) => 
     vars: { phase: { init: 0 } },
     threads: [
       { name: 'reader', body: [{ rcu_read_lock: {} }, { assign: 'phase', value: 1 }, { assign: 'phase', value: 2 }, { rcu_read_unlock: {} }] },
-      { name: 'updater', locals: { p: 0 }, body: [{ assign: 'p', value: 'phase' }, ...(sync ? [{ synchronize_rcu: {} }] : []), { if: 'p == 1', then: [{ assert: 'phase == 2', message: 'reader still inside' }] }] },
+      {
+        name: 'updater',
+        locals: { p: 0 },
+        body: [
+          { assign: 'p', value: 'phase' },
+          ...(sync ? [{ synchronize_rcu: {} }] : []),
+          { if: 'p == 1', then: [{ assert: 'phase == 2', message: 'reader still inside' }] },
+        ],
+      },
     ],
   });
   t.deepEqual(kinds(checkSpec(spec(true))), []);
@@ -19,9 +27,31 @@ test('synchronize_rcu waits for a reader whose section began before it', (t) => 
 });
 
 test('sleeping in an RCU read-side section: a mutex yes, a spinlock no', (t) => {
-  t.deepEqual(kinds(checkSpec({ name: 's', locks: { M: mutex }, threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { lock: 'M' }, { unlock: 'M' }, { rcu_read_unlock: {} }] }] })), ['sleep-in-rcu']);
-  t.deepEqual(kinds(checkSpec({ name: 's', locks: { S: { kind: 'spinlock' } }, threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { lock: 'S' }, { unlock: 'S' }, { rcu_read_unlock: {} }] }] })), []);
-  t.deepEqual(kinds(checkSpec({ name: 's', threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { synchronize_rcu: {} }, { rcu_read_unlock: {} }] }] })), ['deadlock', 'sleep-in-rcu'], 'a grace period inside its own section waits for itself (PREEMPT_RCU)');
+  t.deepEqual(
+    kinds(
+      checkSpec({
+        name: 's',
+        locks: { M: mutex },
+        threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { lock: 'M' }, { unlock: 'M' }, { rcu_read_unlock: {} }] }],
+      }),
+    ),
+    ['sleep-in-rcu'],
+  );
+  t.deepEqual(
+    kinds(
+      checkSpec({
+        name: 's',
+        locks: { S: { kind: 'spinlock' } },
+        threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { lock: 'S' }, { unlock: 'S' }, { rcu_read_unlock: {} }] }],
+      }),
+    ),
+    [],
+  );
+  t.deepEqual(
+    kinds(checkSpec({ name: 's', threads: [{ name: 't', body: [{ rcu_read_lock: {} }, { synchronize_rcu: {} }, { rcu_read_unlock: {} }] }] })),
+    ['deadlock', 'sleep-in-rcu'],
+    'a grace period inside its own section waits for itself (PREEMPT_RCU)',
+  );
 });
 
 test('rcu_read_unlock without a section, and ending inside one', (t) => {
@@ -35,12 +65,21 @@ test('synchronize_srcu under a lock an SRCU reader needs: deadlock and the lockd
     locks: { L: mutex, s: { kind: 'srcu' } },
     threads: [
       { name: 'reader', body: [{ srcu_read_lock: 's' }, { lock: 'L' }, { unlock: 'L' }, { srcu_read_unlock: 's' }] },
-      { name: 'sync', body: syncUnderLock ? [{ lock: 'L' }, { synchronize_srcu: 's' }, { unlock: 'L' }] : [{ synchronize_srcu: 's' }, { lock: 'L' }, { unlock: 'L' }] },
+      {
+        name: 'sync',
+        body: syncUnderLock ? [{ lock: 'L' }, { synchronize_srcu: 's' }, { unlock: 'L' }] : [{ synchronize_srcu: 's' }, { lock: 'L' }, { unlock: 'L' }],
+      },
     ],
   });
   const bad = checkSpec(spec(true));
   t.deepEqual(kinds(bad), ['deadlock', 'lock-order-cycle']);
-  t.regex(bad.findings.find((f) => f.kind === 'deadlock')!.trace!.blocked!.map((b) => b.waitsFor).join(' '), /SRCU grace period of s/);
+  t.regex(
+    bad.findings
+      .find((f) => f.kind === 'deadlock')!
+      .trace!.blocked!.map((b) => b.waitsFor)
+      .join(' '),
+    /SRCU grace period of s/,
+  );
   t.deepEqual(kinds(checkSpec(spec(false))), []);
 });
 
@@ -51,7 +90,13 @@ test('notifier handlers run in order, in the caller context, with its locks held
     vars: { seen: { init: 0 } },
     procedures: {
       first: { params: ['ev'], body: [{ assert_held: 'L' }, { assert: 'seen == 0' }, { assign: 'seen', value: 'ev' }] },
-      second: { params: ['ev'], body: [{ assert: 'seen == ev', message: 'runs after first' }, { assign: 'seen', value: 'ev + 1' }] },
+      second: {
+        params: ['ev'],
+        body: [
+          { assert: 'seen == ev', message: 'runs after first' },
+          { assign: 'seen', value: 'ev + 1' },
+        ],
+      },
     },
     notifiers: { chain: { params: ['ev'], handlers: ['first', 'second'] } },
     threads: [{ name: 't', body: [{ lock: 'L' }, { call_notifiers: 'chain', args: [5] }, { unlock: 'L' }, { assert: 'seen == 6' }] }],
@@ -90,7 +135,11 @@ test('per-instance work items run their procedure with the instance', (t) => {
 });
 
 test('wait_until that nobody satisfies is a deadlock', (t) => {
-  const r = checkSpec({ name: 'w', vars: { ref: { init: 2 } }, threads: [{ name: 't', body: [{ assign: 'ref', value: 'ref - 1' }, { wait_until: 'ref == 0' }] }] });
+  const r = checkSpec({
+    name: 'w',
+    vars: { ref: { init: 2 } },
+    threads: [{ name: 't', body: [{ assign: 'ref', value: 'ref - 1' }, { wait_until: 'ref == 0' }] }],
+  });
   t.deepEqual(kinds(r), ['deadlock']);
   t.regex(r.findings[0].trace!.blocked![0].waitsFor, /wait_until ref == 0/);
 });
@@ -132,7 +181,15 @@ test('an assertion that fails without a stale read stays an assertion', (t) => {
 });
 
 test('final assertions are checked where every run ends, not before', (t) => {
-  const spec = (final: string) => ({ name: 'f', vars: { x: { init: 0 } }, threads: [{ name: 'a', body: [{ assign: 'x', value: 'x + 1' }] }, { name: 'b', body: [{ assign: 'x', value: 'x + 1' }] }], final: [{ assert: final }] });
+  const spec = (final: string) => ({
+    name: 'f',
+    vars: { x: { init: 0 } },
+    threads: [
+      { name: 'a', body: [{ assign: 'x', value: 'x + 1' }] },
+      { name: 'b', body: [{ assign: 'x', value: 'x + 1' }] },
+    ],
+    final: [{ assert: final }],
+  });
   t.deepEqual(kinds(checkSpec(spec('x == 2'))), []);
   t.deepEqual(kinds(checkSpec(spec('x == 1'))), ['assertion']);
 });

@@ -4,7 +4,13 @@ import { CompiledModel } from '../../checker/model/ir';
 import { AttemptWitness, LockdepValidator } from '../../checker/lockdep/validator';
 
 function validator(n: number) {
-  const classes = Array.from({ length: n }, (_, i) => ({ id: i, name: String.fromCharCode(65 + i), kind: 'rwlock' as const, instances: [i], hasInstances: false }));
+  const classes = Array.from({ length: n }, (_, i) => ({
+    id: i,
+    name: String.fromCharCode(65 + i),
+    kind: 'rwlock' as const,
+    instances: [i],
+    hasInstances: false,
+  }));
   const instances = classes.map((c) => ({ id: c.id, cls: c.id, name: c.name, short: c.name, attrs: {} }));
   const v = new LockdepValidator({ classes, instances } as unknown as CompiledModel);
   const add = (from: number, to: number, type: 'EN' | 'ER' | 'SN' | 'SR') => {

@@ -15,7 +15,12 @@ import { ROOT } from '../helpers/cli';
 const kinds = (r: SpecResult) => [...new Set(r.findings.map((f) => f.kind))].sort();
 const OFF = { por: false, symmetry: false };
 
-function same(t: { deepEqual: (a: unknown, b: unknown, m?: string) => void; true: (a: boolean, m?: string) => void }, full: SpecResult, reduced: SpecResult, what: string) {
+function same(
+  t: { deepEqual: (a: unknown, b: unknown, m?: string) => void; true: (a: boolean, m?: string) => void },
+  full: SpecResult,
+  reduced: SpecResult,
+  what: string,
+) {
   t.deepEqual(reduced.diagnostics, [], what);
   t.deepEqual(kinds(reduced), kinds(full), `${what}: finding kinds`);
   t.deepEqual(reduced.lockGraph, full.lockGraph, `${what}: lock-order graph`);
@@ -102,13 +107,22 @@ function generate(rng: () => number): object {
     }
     while (held.length) {
       const r = rng();
-      if (r < 0.05) held.pop(); // a leak
+      if (r < 0.05)
+        held.pop(); // a leak
       else steps.push(`U(${held.splice(r < 0.2 ? 0 : held.length - 1, 1)[0]})`);
     }
     if (rng() < 0.05) steps.push(`U(${names[0]})`);
     return steps.join(' ');
   };
-  if (copies) return { name: 'gen', locks, threads: [{ name: 't', count: nThreads, seq: threadSeq() }, { name: 'other', seq: threadSeq() }] };
+  if (copies)
+    return {
+      name: 'gen',
+      locks,
+      threads: [
+        { name: 't', count: nThreads, seq: threadSeq() },
+        { name: 'other', seq: threadSeq() },
+      ],
+    };
   return { name: 'gen', locks, threads: Array.from({ length: nThreads }, (_, i) => ({ name: `t${i}`, seq: threadSeq() })) };
 }
 

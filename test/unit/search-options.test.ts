@@ -18,6 +18,17 @@ test('flags become options', (t) => {
 });
 
 test('bad combinations and values are usage errors', (t) => {
-  for (const f of [{ shard: '4/4' }, { shard: 'x' }, { jobs: '0' }, { jobs: '2', shard: '0/2' }, { bitstate: '99' }, { bitstate: '20', exact: true }, { walk: '3' }, { simulate: '0' }, { maxMemory: 'lots' }, { simulate: '5', shard: '0/2' }])
+  for (const f of [
+    { shard: '4/4' },
+    { shard: 'x' },
+    { jobs: '0' },
+    { jobs: '2', shard: '0/2' },
+    { bitstate: '99' },
+    { bitstate: '20', exact: true },
+    { walk: '3' },
+    { simulate: '0' },
+    { maxMemory: 'lots' },
+    { simulate: '5', shard: '0/2' },
+  ])
     t.is(typeof parseSearchFlags(f), 'string', JSON.stringify(f));
 });
