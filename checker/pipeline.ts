@@ -10,7 +10,7 @@ import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
 import { load } from './spec/load';
 import { validateSchema } from './spec/schema';
-import { CompiledModel } from './model/ir';
+import { CompiledModel, IrModel } from './model/ir';
 
 export interface CheckOptions extends CompileOptions, ExploreOptions {
   /** seeded random walks instead of an exhaustive search */
@@ -27,7 +27,7 @@ export function errorResult(file: string, diagnostics: Diagnostic[], name?: stri
 }
 
 /** load + validate + compile: the front end, for tests and for --dump. */
-export function frontEnd(host: Host, file: string, options: CompileOptions = {}): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+export function frontEnd(host: Host, file: string, options: CompileOptions = {}): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[] } {
   const { loaded, diagnostics } = load(host, file);
   if (!loaded) return { diagnostics };
   const schemaDiags = [...loaded.models, loaded.spec].flatMap(validateSchema);

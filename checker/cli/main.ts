@@ -245,7 +245,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         for (const f of files) {
           const display = path.relative(process.cwd(), f) || f;
           const front = frontEnd(nodeHost, f, { params, without: o.without });
-          if (front.model) io.out(renderIr(front.model));
+          if (front.ir) io.out(renderIr(front.ir));
           else {
             io.err(renderDiagnostics({ results: [errorResult(display, front.diagnostics)] }) + '\n');
             code = 2;

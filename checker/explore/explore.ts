@@ -3,7 +3,7 @@
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
 import { CompiledModel, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
-import { ModelRuntimeError } from '../model/expr-compile';
+import { ModelRuntimeError } from '../model/link';
 import { lockKind } from '../model/lock-kinds';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';

@@ -18,7 +18,7 @@ import {
   T_SEC,
   touchesShared,
 } from '../model/ir';
-import { ModelRuntimeError } from '../model/expr-compile';
+import { ModelRuntimeError } from '../model/link';
 import { lockKind } from '../model/lock-kinds';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';

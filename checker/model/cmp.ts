@@ -1,15 +1,14 @@
 // The lock class cmp_fn (lockdep's lock_set_cmp_fn), written declaratively as rules tried in turn:
 // {"first": X} puts X before every other instance (rtnl_net_cmp_locks: init_net first);
 // {"by": attr, "order": "asc"} orders by an attribute (then ascending address).
-import { CmpRule } from '../spec/types';
-import { LockInstance } from './ir';
+import { LockInstance, ResolvedCmpRule } from './ir';
 
-export function makeCmpFn(rules: CmpRule[], instances: LockInstance[], byName: Map<string, number>): (a: number, b: number) => number {
+export function makeCmpFn(rules: ResolvedCmpRule[], instances: LockInstance[]): (a: number, b: number) => number {
   return (a, b) => {
     if (a === b) return 0;
     for (const r of rules) {
       if ('first' in r) {
-        const f = byName.get(r.first);
+        const f = r.first;
         if (a === f) return -1;
         if (b === f) return 1;
       } else {

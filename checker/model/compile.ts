@@ -1,6 +1,8 @@
 // Stage "validate" (names and semantics) and "compile": lowers a loaded, schema-valid spec and its imported
-// models into a CompiledModel. Procedures are inlined at each call site (so recursion is rejected), the lock
-// shorthand becomes acquire/release instructions, and every instruction keeps its source position.
+// models into the data IR (IrModel: instructions with access sets, expressions as plain objects), then links
+// it (model/link.ts) into the CompiledModel the explorer runs. Procedures are inlined at each call site (so
+// recursion is rejected), the lock shorthand becomes acquire/release instructions, and every instruction
+// keeps its source position.
 import { CodeName } from '../diagnostics/codes';
 import { diag, Diagnostic, SourcePos, suggest } from '../diagnostics/diagnostic';
 import { ExprSyntaxError, parseExpr, parseLockRef } from '../spec/expressions';
@@ -8,13 +10,14 @@ import { escapePointer, nearestSpan, positionInString } from '../spec/json-posit
 import { Loaded, SourceDoc } from '../spec/load';
 import { parseShorthand, ShorthandError } from '../spec/shorthand';
 import { LocalDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../spec/types';
-import { makeCmpFn } from './cmp';
 import { lockKind } from './lock-kinds';
-import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, ModelRuntimeError, slotRange, unionSlots } from './expr-compile';
+import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from './expr-compile';
+import { IrExpr, irConst } from './ir-expr';
+import { evaluateConstant, link, ModelRuntimeError } from './link';
 import {
   Access,
   CompiledModel,
-  Ev,
+  IrModel,
   FinalAssert,
   GlobalVar,
   Instr,
@@ -26,6 +29,8 @@ import {
   T_HELD,
   ThreadProg,
 } from './ir';
+
+type IrLValue = LValue<IrExpr>;
 
 export interface CompileOptions {
   /** --param NAME=VALUE overrides */
@@ -66,7 +71,11 @@ class Ctx {
   }
 }
 
-export function compile(loaded: Loaded, options: CompileOptions = {}): { model?: CompiledModel; diagnostics: Diagnostic[] } {
+/**
+ * The data IR of a loaded spec (`ir`, expressions as plain objects: what --dump ir prints) and, linked from
+ * it, the model the explorer runs (`model`); or the diagnostics that stop it.
+ */
+export function compile(loaded: Loaded, options: CompileOptions = {}): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[] } {
   const ctx = new Ctx(loaded);
   const docs = [...loaded.models, loaded.spec];
   const spec = loaded.spec.doc.value as SpecFile;
@@ -132,7 +141,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       };
       const c = compileExpr(e, env);
       if (!ok) return undefined;
-      return c.ev(new Int32Array(0), 0);
+      return evaluateConstant(c.ir, { classes, instances });
     } catch (err) {
       if (err instanceof ExprSyntaxError) ctx.error('expressionSyntax', ctx.posIn(doc, pointer, err.at), { reason: err.message }, pointer);
       else if (err instanceof ModelRuntimeError) ctx.error('expressionSyntax', ctx.pos(doc, pointer), { reason: err.message }, pointer);
@@ -260,7 +269,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         ctx.error('cmpReference', ctx.pos(d.doc, `${ptr}/by`), { reason: `no instance of ${name} has the attribute "${r.by}"` }, `${ptr}/by`);
       }
     });
-    if (ok) cls.cmpFn = makeCmpFn(d.value.cmp, instances, instanceByName);
+    if (ok) cls.cmpRules = d.value.cmp.map((r) => ('first' in r ? { first: instanceByName.get(r.first)! } : { by: r.by, order: r.order ?? 'asc' }));
   }
 
   // --- shared variables ----------------------------------------------------------------------------
@@ -373,7 +382,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
 
   // --- threads ---------------------------------------------------------------------------------------
   const without = new Set(options.without ?? []);
-  const threads: ThreadProg[] = [];
+  const threads: ThreadProg<IrExpr>[] = [];
   const threadNames = new Set<string>();
   const calledProcs = new Set<string>();
   type Lowered = ReturnType<typeof lowerThread>;
@@ -426,10 +435,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   }
 
   // Final assertions: over shared state only, checked where a run has ended.
-  const finals: FinalAssert[] = (spec.final ?? []).map((f, k) => {
+  const finals: FinalAssert<IrExpr>[] = (spec.final ?? []).map((f, k) => {
     const pointer = `/final/${k}/assert`;
     const c = globalExpr(f.assert, loaded.spec, pointer);
-    return { cond: c.ev, message: f.message ?? `final: ${f.assert}`, src: ctx.pos(loaded.spec, `/final/${k}`) };
+    return { cond: c.ir, message: f.message ?? `final: ${f.assert}`, src: ctx.pos(loaded.spec, `/final/${k}`) };
   });
 
   function globalExpr(src: number | string, doc: SourceDoc, pointer: string): CompiledExpr {
@@ -463,7 +472,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     } catch (e) {
       if (!(e instanceof ExprSyntaxError)) throw e;
       ctx.error('expressionSyntax', ctx.posIn(doc, pointer, e.at), { reason: e.message }, pointer);
-      return { ev: () => 1, reads: [] };
+      return { ir: irConst(1), reads: [] };
     }
   }
 
@@ -499,7 +508,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   }
 
   function lowerThread(t: ThreadDecl, ptr: string, doc: SourceDoc, workerPending = -1) {
-    const code: Instr[] = [];
+    const code: Instr<IrExpr>[] = [];
     let usesSync = false;
     if (workerPending >= 0)
       code.push({
@@ -524,7 +533,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     /** Dead slots are zeroed (states that differ only in dead values are one state) and reused. */
     const freeSlotsFrom = (mark: number, src: SourcePos, frames: string[], callSite?: SourcePos) => {
       for (let k = mark; k < nextSlot; k++)
-        emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: () => 0, text: 'forget a dead local', src, frames, callSite });
+        emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: irConst(0), text: 'forget a dead local', src, frames, callSite });
       nextSlot = mark;
     };
     const selfOffset = alloc('self', 1);
@@ -533,7 +542,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       scope: Map<string, Binding>;
       doc: SourceDoc;
       proc?: string;
-      returnTarget?: LValue;
+      returnTarget?: IrLValue;
       returnJumps: number[];
       frames: string[];
       callSite?: SourcePos;
@@ -622,11 +631,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       } catch (e) {
         if (!(e instanceof ExprSyntaxError)) throw e;
         ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
-        return { ev: () => 0, reads: [] };
+        return { ir: irConst(0), reads: [] };
       }
     };
 
-    const lvalue = (frame: Frame, src: string, pointer: string): { lv?: LValue } => {
+    const lvalue = (frame: Frame, src: string, pointer: string): { lv?: IrLValue } => {
       let e;
       try {
         e = parseExpr(src);
@@ -654,7 +663,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         );
         return {};
       }
-      let index: Ev | undefined;
+      let index: IrExpr | undefined;
       let indexReads: readonly number[] = [];
       if (e.t === 'index') {
         if (!b.array) {
@@ -662,7 +671,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           return {};
         }
         const ix = compileExpr(e.index, env(frame, pointer));
-        index = ix.ev;
+        index = ix.ir;
         indexReads = ix.reads;
       } else if (b.array) {
         env(frame, pointer).error(nameNode.at, 'isArray', nameNode.name);
@@ -674,7 +683,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     };
 
     /** A lock reference, e.g. "rtnl_mutex", "net[init_net]", "net[nets[i]]": the instance id at run time. */
-    const lockRef = (frame: Frame, src: string, pointer: string, at = 0): { ev: Ev; cls: number; skip: boolean; reads: readonly number[] } | undefined => {
+    const lockRef = (frame: Frame, src: string, pointer: string, at = 0): { ir: IrExpr; cls: number; skip: boolean; reads: readonly number[] } | undefined => {
       let r;
       try {
         r = parseLockRef(src);
@@ -695,7 +704,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           return undefined;
         }
         const id = cls.instances[0];
-        return { ev: () => id, cls: cls.id, skip, reads: [] };
+        return { ir: irConst(id), cls: cls.id, skip, reads: [] };
       }
       if (!cls.hasInstances) {
         ctx.error(
@@ -718,17 +727,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           );
           return undefined;
         }
-        return { ev: () => id, cls: cls.id, skip: skip || without.has(instances[id].name), reads: [] };
+        return { ir: irConst(id), cls: cls.id, skip: skip || without.has(instances[id].name), reads: [] };
       }
       const c = compileExpr(r.index, env(frame, pointer, at + r.indexAt));
-      const f = c.ev;
-      const members = new Set(cls.instances);
-      const ev: Ev = (s, b) => {
-        const id = f(s, b);
-        if (!members.has(id)) throw new ModelRuntimeError(`${src} is ${instances[id]?.name ?? id}, not an instance of ${cls.name}`);
-        return id;
-      };
-      return { ev, cls: cls.id, skip, reads: c.reads };
+      const ir: IrExpr = { e: 'instanceOf', of: c.ir, members: cls.instances, className: cls.name, what: src };
+      return { ir, cls: cls.id, skip, reads: c.reads };
     };
 
     /** Takes what has been looked up since the last emit, and puts `next` (or nothing) in its place. */
@@ -738,7 +741,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       return taken;
     };
     /** Records reads that no expression looked up: a loop's own variable, bound and remaining set. */
-    const alsoReads = (lv: LValue | undefined, ...localSlots: number[]) => {
+    const alsoReads = (lv: IrLValue | undefined, ...localSlots: number[]) => {
       if (lv && lv.global) pendingReads.globals.add(lv.name);
       else if (lv) pendingReads.locals.add(lv.offset);
       for (const l of localSlots) pendingReads.locals.add(l);
@@ -746,7 +749,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
 
     /** Emits an instruction with what it touches outside the thread (nothing, unless given). */
     const emit = (i: InstrWithoutAccess, access: Partial<Access> = {}): number => {
-      const full = i as Instr;
+      const full = i as Instr<IrExpr>;
       full.access = { ...NO_ACCESS, ...access };
       i.reads = { globals: [...pendingReads.globals], locals: [...pendingReads.locals] };
       pendingReads = { globals: new Set(), locals: new Set() };
@@ -789,12 +792,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           ctx.error('readOnExclusive', ctx.posIn(frame.doc, pointer, st.at), { kind: cls.kind, lock: cls.name }, pointer);
           continue;
         }
-        let nest: Ev | undefined;
+        let nest: IrExpr | undefined;
         let nestReads: readonly number[] = [];
         if (st.op === 'N') {
           const n = lockRef(frame, st.nest!, pointer, st.nestAt);
           if (!n) continue;
-          nest = n.ev;
+          nest = n.ir;
           nestReads = n.reads;
         }
         if (ref.skip) continue;
@@ -803,12 +806,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         open.set(key, stack);
         if (st.op === 'U') {
           const onlyIf = stack.pop() ?? -1;
-          emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf, src, text, frames: frame.frames, callSite: frame.callSite }, access);
+          emit({ op: 'release', lock: ref.ir, cls: ref.cls, onlyIf, src, text, frames: frame.frames, callSite: frame.callSite }, access);
           if (onlyIf >= 0)
             emit({
               op: 'assign',
               target: localLv(onlyIf, '(trylock result)'),
-              value: () => 0,
+              value: irConst(0),
               text: 'forget the trylock result',
               src,
               frames: frame.frames,
@@ -820,7 +823,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           emit(
             {
               op: 'acquire',
-              lock: ref.ev,
+              lock: ref.ir,
               cls: ref.cls,
               read: st.op === 'R',
               subclass: st.subclass ?? 0,
@@ -868,18 +871,18 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (s.read && !lockKind(cls.kind).readSide)
           ctx.error('readOnExclusive', ctx.pos(frame.doc, `${pointer}/read`), { kind: cls.kind, lock: cls.name }, `${pointer}/read`);
-        let nest: Ev | undefined;
+        let nest: IrExpr | undefined;
         let nestReads: readonly number[] = [];
         if (s.nest_lock !== undefined) {
           const n = lockRef(frame, s.nest_lock, `${pointer}/nest_lock`);
           if (!n) return;
-          nest = n.ev;
+          nest = n.ir;
           nestReads = n.reads;
         }
         if (ref.skip) return;
         const text = `${s.read ? 'read_lock' : 'lock'} ${s.lock}${s.subclass ? ` (subclass ${s.subclass})` : ''}${s.nest_lock ? ` (nest_lock ${s.nest_lock})` : ''}`;
         emit(
-          { op: 'acquire', lock: ref.ev, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base },
+          { op: 'acquire', lock: ref.ir, cls: ref.cls, read: !!s.read, subclass: s.subclass ?? 0, nest, trylock: false, into: -1, text, ...base },
           { reads: unionSlots(ref.reads, nestReads), locks: [ref.cls] },
         );
       } else if ('trylock' in s) {
@@ -901,13 +904,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         }
         if (ref.skip) return;
         emit(
-          { op: 'acquire', lock: ref.ev, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base },
+          { op: 'acquire', lock: ref.ir, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: `trylock ${s.trylock}`, ...base },
           { reads: ref.reads, locks: [ref.cls] },
         );
       } else if ('unlock' in s) {
         const ref = lockRef(frame, s.unlock, `${pointer}/unlock`);
         if (!ref || !plainLockOrError(ref.cls, frame, `${pointer}/unlock`) || ref.skip) return;
-        emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `unlock ${s.unlock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
+        emit({ op: 'release', lock: ref.ir, cls: ref.cls, onlyIf: -1, text: `unlock ${s.unlock}`, ...base }, { reads: ref.reads, locks: [ref.cls] });
       } else if ('seq' in s) {
         lowerSeq(frame, s.seq, `${pointer}/seq`);
       } else if ('assign' in s) {
@@ -915,12 +918,12 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const v = expr(frame, s.value, `${pointer}/value`);
         if (!lv) return;
         emit(
-          { op: 'assign', target: lv, value: v.ev, text: `${s.assign} = ${s.value}`, ...base },
+          { op: 'assign', target: lv, value: v.ir, text: `${s.assign} = ${s.value}`, ...base },
           { reads: unionSlots(lv.indexReads, v.reads), writes: lvSlots(lv) },
         );
       } else if ('if' in s) {
         const c = expr(frame, s.if, `${pointer}/if`);
-        const br = emit({ op: 'branch', cond: c.ev, elseTarget: -1, text: `if ${s.if}`, ...base }, { reads: c.reads });
+        const br = emit({ op: 'branch', cond: c.ir, elseTarget: -1, text: `if ${s.if}`, ...base }, { reads: c.reads });
         lowerBody(frame, s.then, `${pointer}/then`);
         if (s.else && s.else.length > 0) {
           const j = emit({ op: 'jump', target: -1, text: 'end if', ...base });
@@ -942,7 +945,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const set = expr(frame, s.from, `${pointer}/from`);
         if (!lv) return;
         emit(
-          { op: 'pick', target: lv, set: set.ev, text: `pick ${s.pick} from ${s.from}`, ...base },
+          { op: 'pick', target: lv, set: set.ir, text: `pick ${s.pick} from ${s.from}`, ...base },
           { reads: unionSlots(lv.indexReads, set.reads), writes: lvSlots(lv) },
         );
       } else if ('for' in s) {
@@ -958,38 +961,43 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         // var through a by_ref parameter), and so may the bound
         const readsLv = unionSlots(lv.indexReads, lvSlots(lv));
         emit(
-          { op: 'assign', target: lv, value: from.ev, text: `${s.for} = ${s.from}`, ...base },
+          { op: 'assign', target: lv, value: from.ir, text: `${s.for} = ${s.from}`, ...base },
           { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) },
         );
         pendingReads = toLooksUp;
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ev, text: `loop to ${s.to}`, ...base }, { reads: to.reads });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ir, text: `loop to ${s.to}`, ...base }, { reads: to.reads });
         const read = readLv(lv);
         alsoReads(lv, endSlot);
+        const loopEnd: IrExpr = { e: 'slot', shared: false, offset: endSlot, name: `(end of ${s.for})` };
         const top = emit(
-          { op: 'branch', cond: (st, b) => (read(st, b) < st[b + endSlot] ? 1 : 0), elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base },
+          { op: 'branch', cond: { e: 'bin', op: '<', l: read, r: loopEnd }, elseTarget: -1, text: `for ${s.for} < ${s.to}`, ...base },
           { reads: readsLv },
         );
         lowerBody(frame, s.do, `${pointer}/do`);
         alsoReads(lv);
-        emit({ op: 'assign', target: lv, value: (st, b) => read(st, b) + 1, text: `${s.for}++`, ...base }, { reads: readsLv, writes: lvSlots(lv) });
+        emit(
+          { op: 'assign', target: lv, value: { e: 'bin', op: '+', l: read, r: irConst(1) }, text: `${s.for}++`, ...base },
+          { reads: readsLv, writes: lvSlots(lv) },
+        );
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: () => 0, text: 'end of loop', ...base });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: irConst(0), text: 'end of loop', ...base });
       } else if ('foreach' in s) {
         const { lv } = lvalue(frame, s.foreach, `${pointer}/foreach`);
         const set = expr(frame, s.in, `${pointer}/in`);
         if (!lv) return;
         const rest = alloc(`(rest of ${s.in})`, 1);
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ev, text: `foreach ${s.foreach} in ${s.in}`, ...base }, { reads: set.reads });
+        const restSet: IrExpr = { e: 'slot', shared: false, offset: rest, name: `(rest of ${s.in})` };
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ir, text: `foreach ${s.foreach} in ${s.in}`, ...base }, { reads: set.reads });
         alsoReads(undefined, rest);
-        const top = emit({ op: 'branch', cond: (st, b) => (st[b + rest] !== 0 ? 1 : 0), elseTarget: -1, text: `foreach ${s.foreach}`, ...base });
+        const top = emit({ op: 'branch', cond: { e: 'bin', op: '!=', l: restSet, r: irConst(0) }, elseTarget: -1, text: `foreach ${s.foreach}`, ...base });
         alsoReads(undefined, rest);
         emit(
-          { op: 'assign', target: lv, value: (st, b) => 31 - Math.clz32(st[b + rest] & -st[b + rest]), text: `${s.foreach} = next of ${s.in}`, ...base },
+          { op: 'assign', target: lv, value: { e: 'lowest', of: restSet }, text: `${s.foreach} = next of ${s.in}`, ...base },
           { reads: lv.indexReads, writes: lvSlots(lv) },
         );
         alsoReads(undefined, rest);
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: (st, b) => st[b + rest] & (st[b + rest] - 1), text: 'next', ...base });
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: { e: 'withoutLowest', of: restSet }, text: 'next', ...base });
         lowerBody(frame, s.do, `${pointer}/do`);
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
@@ -1003,14 +1011,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         if (s.return !== null && frame.returnTarget) {
           const v = expr(frame, s.return, `${pointer}/return`);
           emit(
-            { op: 'assign', target: frame.returnTarget, value: v.ev, text: `return ${s.return}`, ...base },
+            { op: 'assign', target: frame.returnTarget, value: v.ir, text: `return ${s.return}`, ...base },
             { reads: unionSlots(frame.returnTarget.indexReads, v.reads), writes: lvSlots(frame.returnTarget) },
           );
         } else if (s.return !== null) expr(frame, s.return, `${pointer}/return`); // still checked
         frame.returnJumps.push(emit({ op: 'jump', target: -1, text: 'return', ...base }));
       } else if ('assert' in s) {
         const c = expr(frame, s.assert, `${pointer}/assert`);
-        emit({ op: 'assert', cond: c.ev, message: s.message ?? `assert ${s.assert}`, text: `assert ${s.assert}`, ...base }, { reads: c.reads });
+        emit({ op: 'assert', cond: c.ir, message: s.message ?? `assert ${s.assert}`, text: `assert ${s.assert}`, ...base }, { reads: c.reads });
       } else if ('rcu_read_lock' in s) {
         emit({ op: 'rcu_lock', text: 'rcu_read_lock()', ...base }, { rcu: true });
       } else if ('rcu_read_unlock' in s) {
@@ -1037,19 +1045,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const access = { reads: ref.reads, locks: [ref.cls] };
         if (key === 'srcu_read_lock')
           emit(
-            { op: 'acquire', lock: ref.ev, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base },
+            { op: 'acquire', lock: ref.ir, cls: ref.cls, read: true, subclass: 0, trylock: false, into: -1, text: `srcu_read_lock(${refText})`, ...base },
             access,
           );
         else if (key === 'srcu_read_unlock')
-          emit({ op: 'release', lock: ref.ev, cls: ref.cls, onlyIf: -1, text: `srcu_read_unlock(${refText})`, ...base }, access);
+          emit({ op: 'release', lock: ref.ir, cls: ref.cls, onlyIf: -1, text: `srcu_read_unlock(${refText})`, ...base }, access);
         else {
           usesSync = true;
-          emit({ op: 'sync_begin', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base }, access);
-          emit({ op: 'sync_wait', srcu: ref.ev, cls: ref.cls, text: `synchronize_srcu(${refText}): wait for readers`, ...base }, access);
+          emit({ op: 'sync_begin', srcu: ref.ir, cls: ref.cls, text: `synchronize_srcu(${refText})`, ...base }, access);
+          emit({ op: 'sync_wait', srcu: ref.ir, cls: ref.cls, text: `synchronize_srcu(${refText}): wait for readers`, ...base }, access);
         }
       } else if ('wait_until' in s) {
         const c = expr(frame, s.wait_until, `${pointer}/wait_until`);
-        emit({ op: 'wait', cond: c.ev, text: `wait_until ${s.wait_until}`, ...base }, { reads: c.reads });
+        emit({ op: 'wait', cond: c.ir, text: `wait_until ${s.wait_until}`, ...base }, { reads: c.reads });
       } else if ('call_notifiers' in s) {
         const chain = notifierDecls.get(s.call_notifiers);
         if (!chain) {
@@ -1096,22 +1104,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           );
           return;
         }
-        let index: Ev | undefined;
+        let index: IrExpr | undefined;
         let ixReads: readonly number[] = [];
         if (r.index && w.cls) {
           const compiled = compileExpr(r.index, env(frame, `${pointer}/queue_work`, r.indexAt));
-          const ix = compiled.ev;
           ixReads = compiled.reads;
-          const rank = new Map(w.cls.instances.map((id, k) => [id, k]));
-          const clsName = w.cls.name;
-          index = (st, b) => {
-            const id = ix(st, b);
-            const k = rank.get(id);
-            if (k === undefined) throw new ModelRuntimeError(`${s.queue_work}: ${instances[id]?.name ?? id} is not an instance of ${clsName}`);
-            return k;
-          };
+          index = { e: 'rank', of: compiled.ir, members: w.cls.instances, className: w.cls.name, what: s.queue_work };
         }
-        const target: LValue = {
+        const target: IrLValue = {
           global: true,
           offset: w.pending,
           size: w.cls ? w.cls.instances.length : 1,
@@ -1120,11 +1120,11 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
           name: `${r.lock} pending`,
           guard: -1,
         };
-        emit({ op: 'assign', target, value: () => 1, text: `queue_work(${s.queue_work})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
+        emit({ op: 'assign', target, value: irConst(1), text: `queue_work(${s.queue_work})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
       } else if ('assert_held' in s) {
         const ref = lockRef(frame, s.assert_held, `${pointer}/assert_held`);
         if (!ref || ref.skip) return;
-        emit({ op: 'assert_held', lock: ref.ev, cls: ref.cls, text: `assert_held ${s.assert_held}`, ...base }, { reads: ref.reads });
+        emit({ op: 'assert_held', lock: ref.ir, cls: ref.cls, text: `assert_held ${s.assert_held}`, ...base }, { reads: ref.reads });
       }
     };
 
@@ -1147,7 +1147,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       }
       if (recursive.has(s.call) || frame.frames.includes(s.call)) return; // reported once by findRecursion
       calledProcs.add(s.call);
-      let returnTarget: LValue | undefined;
+      let returnTarget: IrLValue | undefined;
       if (s.into !== undefined) returnTarget = lvalue(frame, s.into, `${pointer}/into`).lv;
       const callSite = frame.callSite ?? ctx.pos(frame.doc, pointer);
       const callee: Frame = { scope: new Map(), doc: p.doc, proc: s.call, returnTarget, returnJumps: [], frames: [...frame.frames, s.call], callSite };
@@ -1190,19 +1190,19 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         const offset = alloc(`${s.call}.${name}`, 1);
         callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
         emit(
-          { op: 'assign', target: localLv(offset, name), value: v.ev, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite },
+          { op: 'assign', target: localLv(offset, name), value: v.ir, text: `${name} = ${a}`, src, frames: callee.frames, callSite: callee.callSite },
           { reads: v.reads },
         );
       });
       // Procedure locals start from their declared value at every call (a call may sit in a loop).
       for (const sl of declareLocals(callee, p.value.locals, `${p.pointer}/locals`)) {
-        const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ev: () => 0, reads: [] };
+        const v = sl.init ? expr(callee, sl.init.src, sl.init.pointer) : { ir: irConst(0), reads: [] };
         for (let k = 0; k < sl.size; k++)
           emit(
             {
               op: 'assign',
               target: localLv(sl.offset + k, sl.name),
-              value: v.ev,
+              value: v.ir,
               text: `${sl.name} = ${sl.init?.src ?? 0}`,
               src,
               frames: callee.frames,
@@ -1267,7 +1267,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   parts.push({ what: 'the threads take', slots: base - threadsBase, doc: loaded.spec, pointer: '/threads' });
   tooWide(base);
   if (ctx.diagnostics.length > 0) return { diagnostics: dedupe(ctx.diagnostics) };
-  const model: CompiledModel = {
+  const ir: IrModel = {
     name: spec.name,
     file: loaded.spec.display,
     classes,
@@ -1282,22 +1282,22 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     anyAttrs,
     finals,
   };
-  return { model, diagnostics: [] };
+  return { ir, model: link(ir), diagnostics: [] };
 }
 
-function localLv(offset: number, name: string): LValue {
+function localLv(offset: number, name: string): IrLValue {
   return { global: false, offset, size: 1, indexReads: [], name, guard: -1 };
 }
 
 /** The shared slots a write to lv may change: the whole array when it is indexed. */
-function lvSlots(lv: LValue): readonly number[] {
+function lvSlots(lv: IrLValue): readonly number[] {
   return lv.global ? slotRange(lv.offset, lv.size) : [];
 }
 
-function readLv(lv: LValue): Ev {
-  const { offset, index } = lv;
-  if (lv.global) return index ? (s, b) => s[offset + index(s, b)] : (s) => s[offset];
-  return index ? (s, b) => s[b + offset + index(s, b)] : (s, b) => s[b + offset];
+/** Reading what lv names: a slot, or an array element. */
+function readLv(lv: IrLValue): IrExpr {
+  const { global: shared, offset, size, name, index } = lv;
+  return index ? { e: 'element', shared, offset, size, name, index } : { e: 'slot', shared, offset, name };
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

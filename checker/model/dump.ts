@@ -1,9 +1,14 @@
 // `lockcheck check --dump ir`: the compiled program as text, one line per instruction with its access set
 // (the shared slots it reads and writes, the lock classes and RCU it touches) and whether it is a scheduling
-// point or a local step. What the explorer and the partial-order reduction see, for people and golden tests.
-import { Access, CompiledModel, Instr, touchesShared } from './ir';
+// point or a local step, and the expressions it evaluates as the compiler resolved them (slots, constants,
+// instance checks). What the link step turns into closures and the explorer and the partial-order reduction
+// see, for people and golden tests.
+import { Access, Instr, IrModel, touchesShared } from './ir';
+import { IrExpr, renderExpr } from './ir-expr';
 
-export function renderIr(m: CompiledModel): string {
+type IrInstr = Instr<IrExpr>;
+
+export function renderIr(m: IrModel): string {
   const slotName = new Map<number, string>();
   for (const g of m.globals) for (let k = 0; k < g.size; k++) slotName.set(g.offset + k, g.size > 1 ? `${g.name}[${k}]` : g.name);
   const slots = (xs: readonly number[]) => ranges(xs, slotName).join(' ') || '-';
@@ -20,7 +25,7 @@ export function renderIr(m: CompiledModel): string {
     );
   out.push('lock classes:');
   for (const c of m.classes) out.push(`  ${c.name}: ${c.kind}${c.hasInstances ? `, instances ${c.instances.map((i) => m.instances[i].short).join(' ')}` : ''}`);
-  const printed = new Map<Instr[], string>();
+  const printed = new Map<IrInstr[], string>();
   for (const th of m.threads) {
     out.push(`thread ${th.name} (slots from ${th.base}${th.worker ? ', a work queue worker' : ''}):`);
     const same = printed.get(th.code);
@@ -31,14 +36,21 @@ export function renderIr(m: CompiledModel): string {
     printed.set(th.code, th.name);
     th.code.forEach((i, pc) => {
       const kind = isSchedulingPoint(i) ? 'step ' : 'local';
-      out.push(`  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}  ${i.src.file}:${i.src.line}:${i.src.col}`);
+      const instance = (id: number) => m.instances[id]?.name ?? String(id);
+      // a lock named outright is a constant instance id: show its name
+      const show = (field: string, x: IrExpr) =>
+        x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' ? instance(x.v) : renderExpr(x);
+      const resolved = expressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
+      out.push(
+        `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}  ${i.src.file}:${i.src.line}:${i.src.col}`,
+      );
     });
   }
   return out.join('\n') + '\n';
 }
 
 /** Lock operations, choices, waits and RCU steps always end a step; the rest only when they touch shared state. */
-function isSchedulingPoint(i: Instr): boolean {
+function isSchedulingPoint(i: IrInstr): boolean {
   switch (i.op) {
     case 'assign':
     case 'branch':
@@ -62,7 +74,38 @@ function isSchedulingPoint(i: Instr): boolean {
   }
 }
 
-function target(i: Instr): string {
+/** The expressions an instruction evaluates, by field. */
+function expressions(i: IrInstr): [string, IrExpr][] {
+  const index = (lv: { index?: IrExpr }): [string, IrExpr][] => (lv.index ? [['index', lv.index]] : []);
+  switch (i.op) {
+    case 'acquire':
+      return [['lock', i.lock], ...(i.nest ? ([['nest', i.nest]] as [string, IrExpr][]) : [])];
+    case 'release':
+    case 'assert_held':
+      return [['lock', i.lock]];
+    case 'assign':
+      return [...index(i.target), ['value', i.value]];
+    case 'pick':
+      return [...index(i.target), ['set', i.set]];
+    case 'branch':
+    case 'assert':
+    case 'wait':
+      return [['cond', i.cond]];
+    case 'sync_begin':
+    case 'sync_wait':
+      return i.srcu ? [['srcu', i.srcu]] : [];
+    case 'jump':
+    case 'choose':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'idle':
+    case 'work_return':
+    case 'end':
+      return [];
+  }
+}
+
+function target(i: IrInstr): string {
   switch (i.op) {
     case 'jump':
       return ` -> ${i.target}`;

@@ -1,6 +1,8 @@
 // The compiled model: threads as programs over a small instruction set, state as a flat Int32Array.
-// Produced by model/compile.ts, consumed by explore/. Expressions are closures over (state, thread base).
+// model/compile.ts produces it as a data IR, its expressions plain objects (IrModel, Instr<IrExpr>);
+// model/link.ts turns those into closures over (state, thread base), the form explore/ runs (CompiledModel).
 import { SourcePos } from '../diagnostics/diagnostic';
+import { IrExpr } from './ir-expr';
 import { CmpRule, FindingKind, LockKind } from '../spec/types';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
@@ -14,9 +16,13 @@ export interface LockClass {
   instances: number[];
   hasInstances: boolean;
   cmp?: CmpRule[];
-  /** cmp result for two instances: <0, 0, >0; undefined when the class has no cmp */
+  /** the cmp rules with instances resolved to ids, when they are valid: data, for the link step */
+  cmpRules?: ResolvedCmpRule[];
+  /** cmp result for two instances: <0, 0, >0; set by the link step from cmpRules, undefined without a cmp */
   cmpFn?: (a: number, b: number) => number;
 }
+
+export type ResolvedCmpRule = { first: number } | { by: string; order: 'asc' | 'desc' };
 
 export interface LockInstance {
   id: number;
@@ -63,24 +69,24 @@ interface InstrBase {
   reads?: { globals: string[]; locals: number[] };
 }
 
-export type Instr = InstrBase &
+export type Instr<E = Ev> = InstrBase &
   (
-    | { op: 'acquire'; lock: Ev; cls: number; read: boolean; subclass: number; nest?: Ev; trylock: boolean; into: number }
+    | { op: 'acquire'; lock: E; cls: number; read: boolean; subclass: number; nest?: E; trylock: boolean; into: number }
     /** onlyIf >= 0: the U(X) matching a T(X): it runs only if that trylock succeeded (thread slot onlyIf is 1) */
-    | { op: 'release'; lock: Ev; cls: number; onlyIf: number }
-    | { op: 'assign'; target: LValue; value: Ev }
-    | { op: 'branch'; cond: Ev; elseTarget: number }
+    | { op: 'release'; lock: E; cls: number; onlyIf: number }
+    | { op: 'assign'; target: LValue<E>; value: E }
+    | { op: 'branch'; cond: E; elseTarget: number }
     | { op: 'jump'; target: number }
     | { op: 'choose'; targets: number[] }
-    | { op: 'pick'; target: LValue; set: Ev }
-    | { op: 'assert'; cond: Ev; message: string }
-    | { op: 'assert_held'; lock: Ev; cls: number }
+    | { op: 'pick'; target: LValue<E>; set: E }
+    | { op: 'assert'; cond: E; message: string }
+    | { op: 'assert_held'; lock: E; cls: number }
     | { op: 'rcu_lock' }
     | { op: 'rcu_unlock' }
     /** synchronize_rcu() (srcu undefined) or synchronize_srcu(srcu): snapshot the readers, then wait */
-    | { op: 'sync_begin'; srcu?: Ev; cls: number }
-    | { op: 'sync_wait'; srcu?: Ev; cls: number }
-    | { op: 'wait'; cond: Ev }
+    | { op: 'sync_begin'; srcu?: E; cls: number }
+    | { op: 'sync_wait'; srcu?: E; cls: number }
+    | { op: 'wait'; cond: E }
     /** a worker's idle point: runs when its work item is pending, and clears it */
     | { op: 'idle'; pending: number }
     /** a work function has returned: like a thread's end, it must not hold locks or sit in a read section */
@@ -89,15 +95,15 @@ export type Instr = InstrBase &
   );
 
 /** An instruction before the compiler has attached its access set. */
-export type InstrWithoutAccess = Instr extends unknown ? (Instr extends infer I ? (I extends unknown ? Omit<I, 'access'> : never) : never) : never;
+export type InstrWithoutAccess<E = IrExpr> = Instr<E> extends infer I ? (I extends unknown ? Omit<I, 'access'> : never) : never;
 
 /** Where an assignment goes: a thread slot (relative to the thread base) or a global slot (absolute). */
-export interface LValue {
+export interface LValue<E = Ev> {
   global: boolean;
   /** slot offset; for arrays the index is added (bounds-checked against size) */
   offset: number;
   size: number;
-  index?: Ev;
+  index?: E;
   /** shared slots the index expression reads */
   indexReads: readonly number[];
   name: string;
@@ -105,12 +111,12 @@ export interface LValue {
   guard: number;
 }
 
-export interface ThreadProg {
+export interface ThreadProg<E = Ev> {
   /** display name, e.g. "writer[1]" */
   name: string;
   /** the spec's thread entry this copy comes from */
   decl: string;
-  code: Instr[];
+  code: Instr<E>[];
   /** absolute offset of this thread's slots in the state vector */
   base: number;
   /** initial values of the locals (after pc, held count and held slots) */
@@ -122,8 +128,8 @@ export interface ThreadProg {
   snapOffset: number;
 }
 
-export interface FinalAssert {
-  cond: Ev;
+export interface FinalAssert<E = Ev> {
+  cond: E;
   message: string;
   src: SourcePos;
 }
@@ -155,13 +161,13 @@ export const heldEntry = (inst: number, subclass: number, flags: number) => (ins
 export const heldInst = (e: number) => e >>> 8;
 export const heldSub = (e: number) => (e >>> 3) & 7;
 
-export interface CompiledModel {
+export interface CompiledModel<E = Ev> {
   name: string;
   file: string;
   classes: LockClass[];
   instances: LockInstance[];
   globals: GlobalVar[];
-  threads: ThreadProg[];
+  threads: ThreadProg<E>[];
   maxHeld: number;
   /** state width in Int32 slots */
   width: number;
@@ -169,9 +175,12 @@ export interface CompiledModel {
   locksBase: number;
   expect?: FindingKind[];
   params: Record<string, number>;
-  finals: FinalAssert[];
+  finals: FinalAssert<E>[];
   /** attributes declared "any" (unordered addresses): the pipeline checks every order of them */
   anyAttrs: { lock: string; attr: string; instances: string[] }[];
 }
 
-export const threadWidth = (m: CompiledModel, t: number) => (t + 1 < m.threads.length ? m.threads[t + 1].base : m.width) - m.threads[t].base;
+/** The compiler's output: the same model with its expressions as data (model/ir-expr.ts). */
+export type IrModel = CompiledModel<IrExpr>;
+
+export const threadWidth = (m: CompiledModel<unknown>, t: number) => (t + 1 < m.threads.length ? m.threads[t + 1].base : m.width) - m.threads[t].base;

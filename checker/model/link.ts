@@ -1,0 +1,251 @@
+// The link step: turns the compiler's data IR (expressions as plain objects) into what the explorer runs,
+// the same program with each expression as a closure over (state, thread base). Nothing else changes: the
+// instructions, their access sets and the state layout are the IR's, so what --dump ir prints is what runs.
+import { BinOp } from '../spec/expressions';
+import { CompiledModel, Ev, FinalAssert, Instr, IrModel, LockClass, LockInstance, LValue, ThreadProg } from './ir';
+import { makeCmpFn } from './cmp';
+import { IrExpr } from './ir-expr';
+
+export class ModelRuntimeError extends Error {}
+
+interface LinkContext {
+  classes: LockClass[];
+  instances: LockInstance[];
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`);
+}
+
+function instanceOf(ctx: LinkContext, v: number, what: string): LockInstance {
+  const inst = ctx.instances[v];
+  if (!inst) throw new ModelRuntimeError(`${what}: ${v} is not a lock instance`);
+  return inst;
+}
+
+export function linkExpr(x: IrExpr, ctx: LinkContext): Ev {
+  const l = (y: IrExpr) => linkExpr(y, ctx);
+  switch (x.e) {
+    case 'const': {
+      const v = x.v;
+      return () => v;
+    }
+    case 'slot': {
+      const off = x.offset;
+      return x.shared ? (s) => s[off] : (s, b) => s[b + off];
+    }
+    case 'element': {
+      const { offset, size, name } = x;
+      const ix = l(x.index);
+      const check = (i: number) => {
+        if (i < 0 || i >= size) throw new ModelRuntimeError(`index ${i} out of range for ${name}[${size}]`);
+        return i;
+      };
+      return x.shared ? (s, b) => s[offset + check(ix(s, b))] : (s, b) => s[b + offset + check(ix(s, b))];
+    }
+    case 'attr': {
+      const of = l(x.of);
+      const attr = x.attr;
+      return (s, b) => {
+        const inst = instanceOf(ctx, of(s, b), `.${attr}`);
+        const v = inst.attrs[attr];
+        if (v === undefined) throw new ModelRuntimeError(`${inst.name} has no attribute ${attr}`);
+        return v;
+      };
+    }
+    case 'set': {
+      const evs = x.items.map(l);
+      return (s, b) => {
+        let m = 0;
+        for (const f of evs) m |= 1 << f(s, b);
+        return m;
+      };
+    }
+    case 'call': {
+      const [a, b2] = x.args.map(l);
+      switch (x.fn) {
+        case 'cmp':
+          return (s, base) => {
+            const p = a(s, base);
+            const q = b2(s, base);
+            const ip = instanceOf(ctx, p, 'cmp');
+            const iq = instanceOf(ctx, q, 'cmp');
+            const cls = ctx.classes[ip.cls];
+            if (iq.cls !== ip.cls) throw new ModelRuntimeError(`cmp(${ip.name}, ${iq.name}): instances of different classes`);
+            if (!cls.cmpFn) throw new ModelRuntimeError(`lock class ${cls.name} has no cmp`);
+            return Math.sign(cls.cmpFn(p, q));
+          };
+        case 'size':
+          return (s, base) => popcount(a(s, base));
+        case 'has':
+          return (s, base) => (a(s, base) >>> b2(s, base)) & 1;
+        case 'add':
+          return (s, base) => a(s, base) | (1 << b2(s, base));
+        case 'del':
+          return (s, base) => a(s, base) & ~(1 << b2(s, base));
+        case 'min':
+          return (s, base) => Math.min(a(s, base), b2(s, base));
+        case 'max':
+          return (s, base) => Math.max(a(s, base), b2(s, base));
+        default:
+          return assertNever(x.fn);
+      }
+    }
+    case 'unary': {
+      const f = l(x.of);
+      if (x.op === '!') return (s, b) => (f(s, b) ? 0 : 1);
+      if (x.op === '~') return (s, b) => ~f(s, b);
+      return (s, b) => -f(s, b) | 0;
+    }
+    case 'bin':
+      return binary(x.op, l(x.l), l(x.r));
+    case 'cond': {
+      const [kf, af, bf] = [l(x.c), l(x.a), l(x.b)];
+      return (s, base) => (kf(s, base) ? af(s, base) : bf(s, base));
+    }
+    case 'lowest': {
+      const f = l(x.of);
+      return (s, b) => {
+        const m = f(s, b);
+        return 31 - Math.clz32(m & -m);
+      };
+    }
+    case 'withoutLowest': {
+      const f = l(x.of);
+      return (s, b) => {
+        const m = f(s, b);
+        return m & (m - 1);
+      };
+    }
+    case 'instanceOf': {
+      const f = l(x.of);
+      const members = new Set(x.members);
+      const { what, className } = x;
+      return (s, b) => {
+        const id = f(s, b);
+        if (!members.has(id)) throw new ModelRuntimeError(`${what} is ${ctx.instances[id]?.name ?? id}, not an instance of ${className}`);
+        return id;
+      };
+    }
+    case 'rank': {
+      const f = l(x.of);
+      const rank = new Map(x.members.map((id, k) => [id, k]));
+      const { what, className } = x;
+      return (s, b) => {
+        const id = f(s, b);
+        const k = rank.get(id);
+        if (k === undefined) throw new ModelRuntimeError(`${what}: ${ctx.instances[id]?.name ?? id} is not an instance of ${className}`);
+        return k;
+      };
+    }
+    default:
+      return assertNever(x);
+  }
+}
+
+function binary(op: BinOp, l: Ev, r: Ev): Ev {
+  switch (op) {
+    case '||':
+      return (s, b) => (l(s, b) || r(s, b) ? 1 : 0);
+    case '&&':
+      return (s, b) => (l(s, b) && r(s, b) ? 1 : 0);
+    case '==':
+      return (s, b) => (l(s, b) === r(s, b) ? 1 : 0);
+    case '!=':
+      return (s, b) => (l(s, b) !== r(s, b) ? 1 : 0);
+    case '<':
+      return (s, b) => (l(s, b) < r(s, b) ? 1 : 0);
+    case '<=':
+      return (s, b) => (l(s, b) <= r(s, b) ? 1 : 0);
+    case '>':
+      return (s, b) => (l(s, b) > r(s, b) ? 1 : 0);
+    case '>=':
+      return (s, b) => (l(s, b) >= r(s, b) ? 1 : 0);
+    case '+':
+      return (s, b) => (l(s, b) + r(s, b)) | 0;
+    case '-':
+      return (s, b) => (l(s, b) - r(s, b)) | 0;
+    case '*':
+      return (s, b) => Math.imul(l(s, b), r(s, b));
+    case '|':
+      return (s, b) => l(s, b) | r(s, b);
+    case '&':
+      return (s, b) => l(s, b) & r(s, b);
+    case '/':
+    case '%':
+      return (s, b) => {
+        const d = r(s, b);
+        if (d === 0) throw new ModelRuntimeError('division by zero');
+        const n = l(s, b);
+        return op === '/' ? (n / d) | 0 : n % d;
+      };
+    default:
+      return assertNever(op);
+  }
+}
+
+/** Evaluates an expression without a state: for constant folding (throws what running it would throw). */
+export function evaluateConstant(x: IrExpr, ctx: LinkContext): number {
+  return linkExpr(x, ctx)(new Int32Array(0), 0);
+}
+
+function linkLv(lv: LValue<IrExpr>, ctx: LinkContext): LValue {
+  return { ...lv, index: lv.index && linkExpr(lv.index, ctx) };
+}
+
+function linkInstr(i: Instr<IrExpr>, ctx: LinkContext): Instr {
+  const x = (y: IrExpr) => linkExpr(y, ctx);
+  switch (i.op) {
+    case 'acquire':
+      return { ...i, lock: x(i.lock), nest: i.nest && x(i.nest) };
+    case 'release':
+    case 'assert_held':
+      return { ...i, lock: x(i.lock) };
+    case 'assign':
+      return { ...i, target: linkLv(i.target, ctx), value: x(i.value) };
+    case 'pick':
+      return { ...i, target: linkLv(i.target, ctx), set: x(i.set) };
+    case 'branch':
+    case 'assert':
+    case 'wait':
+      return { ...i, cond: x(i.cond) };
+    case 'sync_begin':
+    case 'sync_wait':
+      return { ...i, srcu: i.srcu && x(i.srcu) };
+    case 'jump':
+    case 'choose':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'idle':
+    case 'work_return':
+    case 'end':
+      return i;
+    default:
+      return assertNever(i);
+  }
+}
+
+/** The runnable model: every expression of the IR linked, everything else shared with it. */
+export function link(ir: IrModel): CompiledModel {
+  const classes = ir.classes.map((c) => (c.cmpRules ? { ...c, cmpFn: makeCmpFn(c.cmpRules, ir.instances) } : c));
+  const ctx: LinkContext = { classes, instances: ir.instances };
+  // copies of one thread share one program (symmetry reduction and the POR cache rely on it): link it once
+  const linked = new Map<Instr<IrExpr>[], Instr[]>();
+  const code = (c: Instr<IrExpr>[]) =>
+    linked.get(c) ??
+    linked
+      .set(
+        c,
+        c.map((i) => linkInstr(i, ctx)),
+      )
+      .get(c)!;
+  const threads: ThreadProg[] = ir.threads.map((t) => ({ ...t, code: code(t.code) }));
+  const finals: FinalAssert[] = ir.finals.map((f) => ({ ...f, cond: linkExpr(f.cond, ctx) }));
+  return { ...ir, classes, threads, finals };
+}
