@@ -256,6 +256,7 @@ interface Model {
   instValue: Map<string, { cls: LockClass; v: number }>;
   params: Map<string, number>;
   cmpInvalid: boolean;
+  maxHeld: number; // options.max_held: locks (SRCU read sections included, RCU sections not) an agent may hold at once
 }
 
 interface State {
@@ -264,16 +265,45 @@ interface State {
   sh: number[];
   lw: number[]; // writer agent per lock, -1 free
   lr: number[][]; // lr[lock][agent] reader count
-  held: number[][][]; // per agent: [lock, rd, try, sub]
+  held: Held[][]; // per agent: the held stack
   rcu: number[];
   gpDom: number[]; // -1 none, 0 rcu, 1+lock srcu
   gpSet: number[]; // bitmask of agents still to wait for
   skip: number[][]; // pcs of U steps to skip (failed T)
   pend: number[]; // per agent: work pending flag
-  tt: number[][]; // toctou status per agent per shared slot: 0 none, 1 read under guard, 2 guard dropped, 3 written by another after the drop, 4 written while read, 5 stale and read again
-  brDep: number[][][]; // per agent: pairs [branch pc, bitmask of shared slots its last evaluation depended on]
-  taint: number[][]; // per agent per local slot: bitmask of shared slots whose values flowed into it
+  tt: number[][]; // per agent per shared slot: the toctou status of its latest read under the guard (0: none; see the copies below)
+  brDep: [number, Taint][][]; // per agent: pairs [branch pc, the copies its last evaluation depended on]
+  taint: Taint[][]; // per agent per local slot: the copies (values read under their guard) that flowed into it
 }
+// TOCTOU staleness of one value read under its guard (a copy): 1 read, guard still held; 2 guard dropped; 3 stale
+// (written by another agent after the drop, or while the guard was still held and then dropped); 4 written by
+// another agent while the guard is still held. Two copies of the same slot in the same status evolve alike, so a
+// copy is the pair (slot, status), coded slot * 8 + status. (tt[][] uses the same numbers, and 5 for a stale slot
+// read again without its guard, which behaves as 3.)
+// a set of copies: sorted, without duplicates; never mutated in place (states share them)
+type Taint = readonly number[];
+const NO_TAINT: Taint = [];
+const copyOf = (slot: number, st: number) => slot * 8 + st;
+const slotOfCopy = (c: number) => c >> 3;
+const statusOfCopy = (c: number) => c & 7;
+const isStale = (st: number) => st === 3 || st === 5;
+// the status transitions, for the latest read of a slot and for every copy of it alike
+const afterDrop = (st: number) => (st === 1 ? 2 : st === 4 ? 3 : st);
+const afterWrite = (st: number) => (st === 2 ? 3 : st === 1 ? 4 : st);
+function normTaint(x: number[]): Taint {
+  if (x.length < 2) return x;
+  x.sort((p, q) => p - q);
+  const out = [x[0]];
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[i - 1]) out.push(x[i]);
+  return out;
+}
+function unionTaint(x: Taint, y: Taint): Taint {
+  if (!y.length) return x;
+  if (!x.length) return y;
+  return normTaint([...x, ...y]);
+}
+// [lock, rd (0 exclusive, 1 reader, 2 recursive reader), trylocked, subclass, taint of the expression naming it]
+type Held = [number, number, number, number, Taint];
 
 function cloneState(s: State): State {
   return {
@@ -282,7 +312,7 @@ function cloneState(s: State): State {
     sh: s.sh.slice(),
     lw: s.lw.slice(),
     lr: s.lr.map((x) => x.slice()),
-    held: s.held.map((h) => h.map((e) => e.slice())),
+    held: s.held.map((h) => h.map((e) => e.slice() as Held)),
     rcu: s.rcu.slice(),
     gpDom: s.gpDom.slice(),
     gpSet: s.gpSet.slice(),
@@ -290,7 +320,7 @@ function cloneState(s: State): State {
     pend: s.pend.slice(),
     tt: s.tt.map((x) => x.slice()),
     taint: s.taint.map((x) => x.slice()),
-    brDep: s.brDep.map((x) => x.slice()),
+    brDep: s.brDep.map((x) => x.slice()), // pairs are replaced, never mutated
   };
 }
 function keyOf(s: State): string {
@@ -1121,6 +1151,7 @@ export function compile(spec: any): Model {
     instValue,
     params,
     cmpInvalid,
+    maxHeld: spec.options?.max_held ?? 8,
   };
 }
 
@@ -1153,6 +1184,9 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     return r.cls.base + v;
   };
   const holds = (s: State, a: number, l: number) => s.lw[l] === a || s.lr[l][a] > 0;
+  // README, "Writing a spec": an agent holds at most max_held locks; held[] has an entry per lock, read lock, trylock
+  // and SRCU read section it holds (RCU sections are counted in rcu[], not here)
+  const overLimit = (s: State, a: number) => s.held[a].length >= m.maxHeld;
   const sleeping = (kind: string) => kind === 'mutex' || kind === 'rwsem';
   const rdType = (kind: string, read: boolean) => (!read ? 0 : kind === 'rwlock' || kind === 'srcu' ? 2 : 1);
 
@@ -1297,12 +1331,31 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
         return;
       }
   }
+  // apply a status transition to agent b's copies of the slots `hit` selects: its locals' taints, its held locks'
+  // taints and its branch dependencies
+  function evolveCopies(s: State, b: number, hit: (k: number) => boolean, f: (st: number) => number) {
+    const ev = (t: Taint): Taint => {
+      let changed = false;
+      const out = t.map((c) => {
+        const k = slotOfCopy(c);
+        if (!hit(k)) return c;
+        const st = statusOfCopy(c),
+          n = f(st);
+        if (n === st) return c;
+        changed = true;
+        return copyOf(k, n);
+      });
+      return changed ? normTaint(out) : t;
+    };
+    const tb = s.taint[b];
+    for (let i = 0; i < tb.length; i++) if (tb[i].length) tb[i] = ev(tb[i]);
+    for (const h of s.held[b]) if (h[4].length) h[4] = ev(h[4]);
+    const bd = s.brDep[b];
+    for (let i = 0; i < bd.length; i++) bd[i] = [bd[i][0], ev(bd[i][1])];
+  }
   function guardDropped(s: State, a: number, g: number | 'rcu') {
-    for (let k = 0; k < m.nshared; k++)
-      if (m.sharedGuard[k] === g) {
-        if (s.tt[a][k] === 1) s.tt[a][k] = 2;
-        else if (s.tt[a][k] === 4) s.tt[a][k] = 3;
-      }
+    for (let k = 0; k < m.nshared; k++) if (m.sharedGuard[k] === g) s.tt[a][k] = afterDrop(s.tt[a][k]);
+    evolveCopies(s, a, (k) => m.sharedGuard[k] === g, afterDrop);
   }
   function recordReads(s: State, a: number, reads: number[]) {
     for (const k of reads) {
@@ -1312,14 +1365,18 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       else if (s.tt[a][k] === 3) s.tt[a][k] = 5;
     }
   }
-  function taintOf(s: State, a: number, c: Ctx): number {
-    let t = 0;
-    for (const l of c.lreads || []) t |= s.taint[a][l];
-    for (const k of c.reads) {
-      const g = m.sharedGuard[k];
-      if (g !== null && k < 30 && (g === 'rcu' ? s.rcu[a] > 0 : holds(s, a, g))) t |= 1 << k;
-    }
-    return t;
+  const underGuard = (s: State, a: number, k: number) => {
+    const g = m.sharedGuard[k];
+    return g !== null && (g === 'rcu' ? s.rcu[a] > 0 : holds(s, a, g));
+  };
+  // the copies the value of an expression just evaluated depends on: those of the locals it read, and a fresh
+  // copy (status 1) of each shared slot it read under its guard
+  function taintOf(s: State, a: number, c: Ctx): Taint {
+    let t: Taint = NO_TAINT;
+    for (const l of c.lreads || []) t = unionTaint(t, s.taint[a][l]);
+    const fresh: number[] = [];
+    for (const k of c.reads) if (underGuard(s, a, k)) fresh.push(copyOf(k, 1));
+    return unionTaint(t, normTaint(fresh));
   }
   function writeShared(s: State, a: number, k: number, v: number, found: Map<Kind, number>, d: number) {
     const g = m.sharedGuard[k];
@@ -1327,30 +1384,27 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     s.sh[k] = v;
     for (let b = 0; b < A; b++)
       if (b !== a) {
-        if (s.tt[b][k] === 2) s.tt[b][k] = 3;
-        else if (s.tt[b][k] === 1) s.tt[b][k] = 4;
+        s.tt[b][k] = afterWrite(s.tt[b][k]);
+        evolveCopies(s, b, (j) => j === k, afterWrite);
       }
   }
   function add(found: Map<Kind, number>, k: Kind, d: number) {
     if (!found.has(k) || found.get(k)! > d) found.set(k, d);
   }
-  function depMask(s: State, a: number, c: Ctx): number {
-    return taintOf(s, a, c);
-  }
-  // a failing use is a TOCTOU when it depends (through a local copy, a direct re-read, or an enclosing
-  // branch condition) on a shared slot this agent read under its guard, the guard then dropped and another
-  // agent writing the slot
+  // a failing use is a TOCTOU when it depends on a stale copy: a value this agent read under its guard, the
+  // guard then dropped and another agent writing the slot, that reached the use through a local, the lock set
+  // built from it (assert_held), or an enclosing branch condition; or when the use itself reads the slot under
+  // its guard and this agent's latest read of it under the guard is stale (checked before the use's own reads
+  // refresh anything)
   function failKind(s: State, a: number, c: Ctx): Kind {
-    let stale = 0;
-    s.tt[a].forEach((x, k) => {
-      if ((x === 3 || x === 5) && k < 30) stale |= 1 << k;
-    });
-    let dep = depMask(s, a, c);
-    if (m.agents[a].prog[s.pc[a]].op === 'held') for (const h of s.held[a]) dep |= h[4] || 0; // the lock set built from the checked values
+    let dep: Taint = NO_TAINT;
+    for (const l of c.lreads || []) dep = unionTaint(dep, s.taint[a][l]);
+    if (m.agents[a].prog[s.pc[a]].op === 'held') for (const h of s.held[a]) dep = unionTaint(dep, h[4]); // the lock set built from the checked values
     const enc = m.agents[a].enc[s.pc[a]] || [];
-    for (const [bpc, mask] of s.brDep[a]) if (enc.includes(bpc)) dep |= mask;
-    const k = dep & stale ? 'toctou' : 'assertion';
-    if (process.env.ORACLE_DEBUG) console.error('fail', k, m.agents[a].name, s.pc[a], JSON.stringify(s.tt[a]), JSON.stringify(s.sh));
+    for (const [bpc, t] of s.brDep[a]) if (enc.includes(bpc)) dep = unionTaint(dep, t);
+    const stale = dep.some((x) => isStale(statusOfCopy(x))) || c.reads.some((k) => underGuard(s, a, k) && isStale(s.tt[a][k]));
+    const k = stale ? 'toctou' : 'assertion';
+    if (process.env.ORACLE_DEBUG) console.error('fail', k, m.agents[a].name, s.pc[a], JSON.stringify(s.tt[a]), JSON.stringify(dep), JSON.stringify(s.sh));
     return k;
   }
   // execute one instruction of agent a (enabled); returns successor states (fork for choose/pick)
@@ -1362,7 +1416,7 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       s.pend[a] = 0;
       s.pc[a] = 0;
       s.loc[a] = ag.init.slice();
-      s.taint[a] = new Array(ag.nloc).fill(0);
+      s.taint[a] = new Array(ag.nloc).fill(NO_TAINT);
       s.brDep[a] = [];
       return [s];
     }
@@ -1375,6 +1429,9 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       switch (ins.op) {
         case 'lock': {
           const l = lockOf(ins.ref, c);
+          // README: one lock more than max_held is a run-time error at the step that would take it (the statement
+          // blocks while the lock is unavailable, as any acquisition; the attempt was validated like any other)
+          if (overLimit(s, a)) throw new RtErr('holds more than max_held locks');
           const kind = m.lockClassOf[l].kind;
           if (ins.read) s.lr[l][a]++;
           else s.lw[l] = a;
@@ -1385,6 +1442,7 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
         case 'try': {
           const l = lockOf(ins.ref, c);
           const ok = !exclBlocked(s, l);
+          if (ok && overLimit(s, a)) throw new RtErr('holds more than max_held locks'); // a trylock that fails is no error
           if (ok) {
             s.lw[l] = a;
             s.held[a].push([l, 0, 1, 0, taintOf(s, a, c)]);
@@ -1437,25 +1495,25 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           recordReads(s, a, c.reads);
           for (let i = 0; i < ins.len; i++) {
             s.loc[a][ins.base + i] = v;
-            s.taint[a][ins.base + i] = 0;
+            s.taint[a][ins.base + i] = NO_TAINT;
           }
           next();
           break;
         }
         case 'br': {
           const v = ins.c.ev(c);
-          const dm = depMask(s, a, c);
+          const dm = taintOf(s, a, c);
           recordReads(s, a, c.reads);
           const bd = s.brDep[a];
           const i = bd.findIndex((x) => x[0] === pc);
-          if (dm) {
+          if (dm.length) {
             if (i >= 0) bd[i] = [pc, dm];
             else {
               bd.push([pc, dm]);
               bd.sort((x, y) => x[0] - y[0]);
             }
           } else if (i >= 0) bd.splice(i, 1);
-          if (dm && ins.assigned) for (const k of ins.assigned) s.taint[a][k] |= dm; // implicit flow, taken or not
+          if (dm.length && ins.assigned) for (const k of ins.assigned) s.taint[a][k] = unionTaint(s.taint[a][k], dm); // implicit flow, taken or not
           s.pc[a] = v ? pc + 1 : ins.f;
           break;
         }
@@ -1537,7 +1595,8 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           break;
         case 'srcu_lock': {
           const l = lockOf(ins.ref, c);
-          s.held[a].push([l, 2, 0, 0, 0]);
+          if (overLimit(s, a)) throw new RtErr('holds more than max_held locks');
+          s.held[a].push([l, 2, 0, 0, NO_TAINT]);
           next();
           break;
         }
@@ -1634,7 +1693,7 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     skip: m.agents.map(() => []),
     pend: new Array(A).fill(0),
     tt: m.agents.map(() => new Array(m.nshared).fill(0)),
-    taint: m.agents.map((g) => new Array(g.nloc).fill(0)),
+    taint: m.agents.map((g) => new Array(g.nloc).fill(NO_TAINT)),
     brDep: m.agents.map(() => []),
   };
   const f0 = new Map<Kind, number>();
