@@ -2,6 +2,7 @@
 // host (files) and the clock; never prints, never exits. An unexpected exception becomes one LC9001 diagnostic.
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
+import { withSettledCheckKinds } from './analyse/check-kinds';
 import { confirmShortest } from './analyse/shortest';
 import { matchExpectation } from './analyse/expect';
 import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from './explore/explore';
@@ -69,8 +70,10 @@ export function confirmMerged(host: Host, file: string, options: CheckOptions, r
   if (r.verdict !== 'findings' || r.variants || (options.por === false && options.symmetry === false)) return r;
   const front = frontEnd(host, file, options);
   if (!front.model || front.model.anyAttrs.length > 0) return r;
-  const findings = confirmShortest(front.model, r.findings, r.stats?.states ?? 0, options);
-  return { ...r, findings, ...matchExpectation(findings, front.model.expect, true) };
+  // confirming merges a check's kinds into one (its shortest trace's): settle them again after it
+  const confirmed = confirmShortest(front.model, r.findings, r.stats?.states ?? 0, options);
+  const { findings, unsettled } = withSettledCheckKinds(front.model, confirmed, r.stats?.states ?? 0);
+  return { ...r, findings, ...matchExpectation(findings, front.model.expect, true), ...(unsettled ? { coverage: unsettled } : {}) };
 }
 
 export function checkFile(host: Host, file: string, options: CheckOptions = {}): SpecResult {
@@ -100,6 +103,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     let walks = 0;
     let splitDepth = -1;
     let graph: SpecResult['lockGraph'];
+    let unsettled: string | undefined;
     for (const attrOrders of orders) {
       const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
       const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, options);
@@ -114,7 +118,14 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       // with a reduction on, confirm each trace as a shortest one of the unreduced interleavings
       const reduced = options.por !== false || options.symmetry !== false;
       const confirm = reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
-      const fs = confirm ? confirmShortest(model, analyse(model, x), x.store.count, options) : analyse(model, x);
+      let fs = confirm ? confirmShortest(model, analyse(model, x), x.store.count, options) : analyse(model, x);
+      // a complete search (or shard: it settles the kinds over the whole space, so that the merge of the shards
+      // has them) has seen a failing check if there is one: settle which kinds each one's runs reach
+      if (!x.stopped && !options.simulate && options.bitstateBits === undefined) {
+        const settled = withSettledCheckKinds(model, fs, x.store.count);
+        fs = settled.findings;
+        unsettled = unsettled ?? settled.unsettled;
+      }
       // only a complete breadth-first search without reductions or lost states yields shortest traces by itself:
       // a shard sees its part of the tree, a walk or a bitstate collision can miss the short path
       const shortestByConstruction = !reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
@@ -191,6 +202,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       diagnostics: [],
     };
     if (partial && verdict !== 'incomplete') result.coverage = partial;
+    else if (unsettled) result.coverage = unsettled;
     result.lockGraph = graph;
     if (variants.length > 0) result.variants = variants;
     return result;

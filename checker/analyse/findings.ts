@@ -8,6 +8,7 @@ import { Exploration } from '../explore/explore';
 import { buildTrace } from '../explore/trace';
 import { DepEdge } from '../lockdep/validator';
 import { findToctou } from './toctou';
+import { LoggedStep, MachineEvent } from '../explore/machine';
 
 export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   const findings: Finding[] = [];
@@ -27,50 +28,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   }
   for (const r of x.events) {
     const { trace, logs } = buildTrace(x.machine, x.store, r.state, r.move >= 0 ? [r.move] : [], r.event.instr);
-    const window = r.event.kind === 'assertion' && r.event.thread >= 0 ? findToctou(m, trace, logs, r.event.thread, r.event.instr) : undefined;
-    if (window) {
-      const mark = (k: number, note: string) => (trace.steps[k - 1].note = note);
-      mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
-      mark(window.write, `${window.writer} writes ${window.variable}`);
-      mark(window.use, `use: ${r.event.message}`);
-      findings.push(
-        at(
-          {
-            kind: 'toctou',
-            message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${r.event.message}`,
-            location: r.event.instr.src,
-            calledFrom: r.event.instr.callSite,
-            trace,
-            details: {
-              window: { check: window.check, write: window.write, use: window.use },
-              variable: window.variable,
-              reader: window.reader,
-              writer: window.writer,
-              guard: window.guard,
-              check: r.event.message,
-            },
-          },
-          r.state,
-        ),
-      );
-      continue;
-    }
-    if (r.attempt !== undefined) {
-      const i = r.event.instr;
-      const prev = trace.steps[trace.steps.length - 1];
-      trace.steps.push({
-        step: trace.steps.length + 1,
-        thread: m.threads[r.attempt].name,
-        action: i.text,
-        detail: 'attempt',
-        src: i.src,
-        frames: i.frames,
-        held: prev ? prev.held : {},
-      });
-    }
-    const last = trace.steps[trace.steps.length - 1];
-    if (last) last.note = r.event.message;
-    findings.push(at({ kind: r.event.kind, message: r.event.message, location: r.event.instr.src, calledFrom: r.event.instr.callSite, trace }, r.state));
+    findings.push(at(eventFinding(m, r.event, trace, logs, r.attempt), r.state));
   }
   for (const r of x.lockdep.recursive.values()) {
     const w = r.witness;
@@ -283,4 +241,50 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
     },
     chains,
   };
+}
+
+/**
+ * The finding of a machine event reached by `trace` (whose last step raised it, or, for checks made at an
+ * attempt, after whose last step thread `attempt` tried the instruction): a failed check is a toctou when the
+ * value it acts on went stale (toctou.ts), else its own kind.
+ */
+export function eventFinding(m: CompiledModel, event: MachineEvent, trace: Trace, logs: LoggedStep[][], attempt?: number): Finding {
+  const window = event.kind === 'assertion' && event.thread >= 0 ? findToctou(m, trace, logs, event.thread, event.instr) : undefined;
+  if (window) {
+    const mark = (k: number, note: string) => (trace.steps[k - 1].note = note);
+    mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
+    mark(window.write, `${window.writer} writes ${window.variable}`);
+    mark(window.use, `use: ${event.message}`);
+    return {
+      kind: 'toctou',
+      message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${event.message}`,
+      location: event.instr.src,
+      calledFrom: event.instr.callSite,
+      trace,
+      details: {
+        window: { check: window.check, write: window.write, use: window.use },
+        variable: window.variable,
+        reader: window.reader,
+        writer: window.writer,
+        guard: window.guard,
+        check: event.message,
+      },
+    };
+  }
+  if (attempt !== undefined) {
+    const i = event.instr;
+    const prev = trace.steps[trace.steps.length - 1];
+    trace.steps.push({
+      step: trace.steps.length + 1,
+      thread: m.threads[attempt].name,
+      action: i.text,
+      detail: 'attempt',
+      src: i.src,
+      frames: i.frames,
+      held: prev ? prev.held : {},
+    });
+  }
+  const last = trace.steps[trace.steps.length - 1];
+  if (last) last.note = event.message;
+  return { kind: event.kind, message: event.message, location: event.instr.src, calledFrom: event.instr.callSite, trace };
 }

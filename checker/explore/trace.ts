@@ -11,11 +11,17 @@ export function pathTo(store: StateStore, index: number): number[] {
   return moves.reverse();
 }
 
+/** What thread t holds in s, as traces show it: "rcu_read_lock" first when inside RCU, read locks as "X (read)". */
+export function heldNames(machine: Machine, s: Int32Array, t: number): string[] {
+  const held = machine.heldBy(s, t).map((e) => machine.m.instances[heldInst(e)].name + (e & H_READ ? ' (read)' : ''));
+  if (machine.inRcu(s, t)) held.unshift('rcu_read_lock');
+  return held;
+}
+
 export function heldSnapshot(machine: Machine, s: Int32Array): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   machine.m.threads.forEach((th, t) => {
-    const held = machine.heldBy(s, t).map((e) => machine.m.instances[heldInst(e)].name + (e & H_READ ? ' (read)' : ''));
-    if (machine.inRcu(s, t)) held.unshift('rcu_read_lock');
+    const held = heldNames(machine, s, t);
     if (held.length > 0) out[th.name] = held;
   });
   return out;
@@ -32,7 +38,11 @@ export function buildTrace(
   extra: number[] = [],
   focus?: Instr,
 ): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
-  const moves = index >= 0 ? [...pathTo(store, index), ...extra] : [];
+  return traceOfMoves(machine, index >= 0 ? [...pathTo(store, index), ...extra] : [], focus);
+}
+
+/** The trace of a run given as its moves (thread << 16 | choice) from the initial state, replayed with logging. */
+export function traceOfMoves(machine: Machine, moves: number[], focus?: Instr): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
   const s = machine.initial(() => undefined);
   const steps: TraceStep[] = [];
   const logs: LoggedStep[][] = [];
