@@ -145,7 +145,11 @@ export function withSettledCheckKinds(
   for (const f of fs) {
     const mine = f.kind === 'toctou' || f.kind === 'assertion' ? settled.filter((g) => sameCheck(f, g)) : [];
     if (mine.length === 0 && f.kind !== 'toctou') out.push(f);
-    for (const g of mine) if (!placed.has(g)) (placed.add(g), out.push(g));
+    for (const g of mine)
+      if (!placed.has(g)) {
+        placed.add(g);
+        out.push(g);
+      }
   }
   for (const g of settled) if (!placed.has(g)) out.push(g);
   return { findings: out };
