@@ -83,6 +83,16 @@ export const CODES = {
     message: 'a state of this spec takes {{width}} integers, more than {{max}} ({{part}})',
     hint: 'use fewer or smaller shared arrays, lock instances or threads; a model checker needs small states',
   },
+  tooMuchCode: {
+    code: 'LC4005',
+    message: 'inlining {{proc}} here makes {{what}} more than {{max}} instructions',
+    hint: 'procedures are inlined at every call, so calls that each call the next several times multiply the code: call once, in a loop',
+  },
+  callsTooDeep: {
+    code: 'LC4006',
+    message: 'calls nest more than {{max}} deep here ({{chain}})',
+    hint: 'procedures are inlined at every call; flatten the chain',
+  },
   tooManySetMembers: {
     code: 'LC4002',
     message: 'sets hold at most 31 lock instances; this spec declares {{count}}',

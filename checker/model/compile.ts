@@ -46,7 +46,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   if (!layout) return stopped();
 
   // --- lower: the spec's threads, a worker per work item, and a check of each procedure nobody calls ----------
-  const lw: Lowering = { sym, layout, ctx, calledProcs: new Set() };
+  const lw: Lowering = { sym, layout, ctx, calledProcs: new Set(), instructions: 0 };
   const lowered: LoweredThread[] = [];
   const spec = loaded.spec;
   if (normalised.threads.length === 0) ctx.error('emptyThreads', ctx.pos(spec, '/threads'), {}, '/threads');
@@ -96,7 +96,8 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   // The spec's own procedures are checked even when no thread calls them (their code is dropped, their
   // diagnostics stay). Imported models are checked where they are used: their procedures may rely on
   // declarations that only the specs using them provide.
-  for (const [name, d] of normalised.procedures) {
+  // (Not after inlining passed a bound: the rest of that chain would say so again at every procedure.)
+  for (const [name, d] of lw.overBound ? [] : normalised.procedures) {
     if (lw.calledProcs.has(name) || sym.recursive.has(name) || d.doc !== spec) continue;
     const params = d.value.params;
     const locals = Object.fromEntries(params.map((p) => [p, arrayParam(sym, name, p) ? { array: 1 } : 0]));

@@ -25,7 +25,19 @@ export interface Lowering {
   ctx: Ctx;
   /** procedures some thread, work item or notifier chain calls */
   calledProcs: Set<string>;
+  /** instructions lowered so far, all threads together */
+  instructions: number;
+  /** some thread's code passed a bound on inlining (reported once, where it did) */
+  overBound?: boolean;
 }
+
+/** Bounds on inlining: a thread's code, all code together, and how deep calls nest. */
+export const MAX_THREAD_INSTRUCTIONS = 20_000;
+export const MAX_INSTRUCTIONS = 100_000;
+export const MAX_CALL_DEPTH = 64;
+
+/** Thrown out of a thread's lowering once its code is over a bound (reported at the call that passed it). */
+class TooMuchCode extends Error {}
 
 /** One thread's lowered code, shared by all copies of it; `init(i)` gives copy i's initial locals. */
 export interface LoweredCode {
@@ -638,6 +650,22 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       return;
     }
     if (sym.recursive.has(s.proc) || frame.frames.includes(s.proc)) return; // reported once by findRecursion
+    if (frame.frames.length >= MAX_CALL_DEPTH) {
+      const chain = [...frame.frames.slice(0, 2), '...', ...frame.frames.slice(-2), s.proc].join(' -> ');
+      ctx.error('callsTooDeep', ctx.pos(frame.doc, pointer), { max: MAX_CALL_DEPTH, chain }, pointer);
+      throw new TooMuchCode();
+    }
+    // checked at each call, before the callee's body: a chain that doubles at each level stops at the bound
+    if (code.length > MAX_THREAD_INSTRUCTIONS || lw.instructions + code.length > MAX_INSTRUCTIONS) {
+      const what = code.length > MAX_THREAD_INSTRUCTIONS ? `the code of ${t.name}` : 'the code of all threads together';
+      ctx.error(
+        'tooMuchCode',
+        ctx.pos(frame.doc, pointer),
+        { proc: s.proc, what, max: code.length > MAX_THREAD_INSTRUCTIONS ? MAX_THREAD_INSTRUCTIONS : MAX_INSTRUCTIONS },
+        pointer,
+      );
+      throw new TooMuchCode();
+    }
     lw.calledProcs.add(s.proc);
     let returnTarget: IrLValue | undefined;
     if (s.into !== undefined) returnTarget = lvalue(frame, s.into).lv;
@@ -725,12 +753,19 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
     trySlots: new Map(),
   };
   const threadLocals = declareLocals(frame, t.locals, `${ptr}/locals`);
-  lowerBody(frame, t.body);
+  try {
+    lowerBody(frame, t.body);
+  } catch (e) {
+    if (!(e instanceof TooMuchCode)) throw e;
+    code.length = 0; // reported; the spec does not compile
+    lw.overBound = true;
+  }
   if (workerPending >= 0) {
     code.push({ op: 'work_return', src: ctx.pos(doc, ptr), text: `${t.name} returns`, frames: [], access: NO_ACCESS });
     code.push({ op: 'jump', target: 0, src: ctx.pos(doc, ptr), text: 'back to waiting for work', frames: [], access: NO_ACCESS });
   }
   code.push({ op: 'end', src: ctx.pos(doc, ptr), text: 'end', frames: [], access: NO_ACCESS });
+  lw.instructions += code.length;
 
   // Initial values of thread locals may use `self`; procedure locals are set at each call instead.
   const threadInits = threadLocals.filter((sl) => sl.init);

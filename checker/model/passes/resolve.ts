@@ -378,26 +378,35 @@ function findRecursion(n: Normalised, ctx: Ctx): Set<string> {
   const inCycle = new Set<string>();
   const reported = new Set<string>();
   const state = new Map<string, 'active' | 'done'>();
-  const stack: string[] = [];
-  const dfs = (name: string) => {
-    state.set(name, 'active');
-    stack.push(name);
-    for (const c of calls.get(name) ?? []) {
+  // depth-first with an explicit stack: a chain of thousands of procedures must not overflow the JS stack
+  for (const root of n.procedures.keys()) {
+    if (state.has(root)) continue;
+    const stack: { name: string; next: number }[] = [{ name: root, next: 0 }];
+    state.set(root, 'active');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const out = calls.get(top.name) ?? [];
+      if (top.next >= out.length) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const c = out[top.next++];
       if (!n.procedures.has(c.callee)) continue;
       if (state.get(c.callee) === 'active') {
-        const cycle = stack.slice(stack.indexOf(c.callee));
+        const cycle = stack.slice(stack.findIndex((f) => f.name === c.callee)).map((f) => f.name);
         cycle.forEach((x) => inCycle.add(x));
         const key = [...cycle].sort().join(',');
         if (!reported.has(key)) {
           reported.add(key);
-          const d = n.procedures.get(name)!;
+          const d = n.procedures.get(top.name)!;
           ctx.error('recursion', ctx.pos(d.doc, c.pointer), { chain: [...cycle, c.callee].join(' -> ') }, c.pointer);
         }
-      } else if (!state.has(c.callee)) dfs(c.callee);
+      } else if (!state.has(c.callee)) {
+        state.set(c.callee, 'active');
+        stack.push({ name: c.callee, next: 0 });
+      }
     }
-    stack.pop();
-    state.set(name, 'done');
-  };
-  for (const name of n.procedures.keys()) if (!state.has(name)) dfs(name);
+  }
   return inCycle;
 }
