@@ -1,5 +1,6 @@
 // The pipeline: load -> validate -> compile -> explore -> analyse, one spec at a time. Pure apart from the
 // host (files) and the clock; never prints, never exits. An unexpected exception becomes one LC9001 diagnostic.
+import { createHash } from 'crypto';
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
 import { withSettledCheckKinds } from './analyse/check-kinds';
@@ -9,7 +10,7 @@ import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from 
 import { compile, CompileOptions } from './model/compile';
 import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
-import { load } from './spec/load';
+import { load, Loaded } from './spec/load';
 import { validateSchema } from './spec/schema';
 import { CompiledModel, IrModel } from './model/ir';
 
@@ -28,13 +29,37 @@ export function errorResult(file: string, diagnostics: Diagnostic[], name?: stri
 }
 
 /** load + validate + compile: the front end, for tests and for --dump. */
-export function frontEnd(host: Host, file: string, options: CompileOptions = {}): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[] } {
+export function frontEnd(
+  host: Host,
+  file: string,
+  options: CompileOptions = {},
+): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[]; specHash?: string } {
   const { loaded, diagnostics } = load(host, file);
   if (!loaded) return { diagnostics };
   const schemaDiags = [...loaded.models, loaded.spec].flatMap(validateSchema);
   const all = [...diagnostics, ...schemaDiags];
   if (all.length > 0) return { diagnostics: all };
-  return compile(loaded, options);
+  return { ...compile(loaded, options), specHash: specHash(loaded) };
+}
+
+/** The content of a spec and the models it imports, in load order, as a sha256: what its shards must share. */
+export function specHash(loaded: Loaded): string {
+  const h = createHash('sha256');
+  for (const d of [...loaded.models, loaded.spec]) h.update(`${d.role}\0${d.text.length}\0${d.text}`);
+  return h.digest('hex');
+}
+
+/** The options that shape a search's state space and findings, as canonical JSON: shards of one split share them. */
+export function searchIdentity(options: CheckOptions): string {
+  const params = Object.entries(options.params ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify({
+    params,
+    without: [...(options.without ?? [])].sort(),
+    por: options.por !== false,
+    symmetry: options.symmetry !== false,
+    exact: options.exact === true,
+    maxDepth: options.maxDepth ?? null,
+  });
 }
 
 /** The class dependency graph, with stable node and edge order (for reports). */
@@ -182,7 +207,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     } else if (options.shard) {
       partial = `shard ${options.shard.index}/${options.shard.count} (split at depth ${splitDepth}): merge all shards with lockcheck merge`;
       stats.mode = 'shard';
-      stats.shard = { ...options.shard, depth: splitDepth };
+      stats.shard = { ...options.shard, depth: splitDepth, spec: front.specHash ?? '', options: searchIdentity(options) };
     } else stats.mode = 'exhaustive';
     stats.complete = complete;
     stats.storage = options.simulate || options.exact ? 'exact' : options.bitstateBits !== undefined ? 'bitstate' : 'fingerprint';

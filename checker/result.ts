@@ -75,7 +75,11 @@ export interface Stats {
   /** how the states were searched */
   mode?: 'exhaustive' | 'bitstate' | 'simulation' | 'shard';
   walks?: number;
-  shard?: { index: number; count: number; depth: number };
+  /**
+   * one shard of a split search: which, and what `lockcheck merge` checks the shards against each other by:
+   * the spec's content (sha256 of the spec and its models, in load order) and the options that shape the search
+   */
+  shard?: { index: number; count: number; depth: number; spec: string; options: string };
   /** states expanded by a single thread (partial-order reduction) */
   reducedStates?: number;
   /** false when a bound (states, time, memory, a signal) stopped the search */

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkFile, CheckOptions, errorResult, frontEnd } from '../pipeline';
+import { checkFile, CheckOptions, errorResult, frontEnd, specHash } from '../pipeline';
 import { renderIr } from '../model/dump';
 import { checkFileParallel } from '../parallel';
 import { mergeResults } from '../merge';
@@ -15,7 +15,9 @@ import { Worker } from 'worker_threads';
 import { CheckResult, withoutTimings } from '../result';
 import { nodeHost } from '../spec/host';
 import { fitsInt32 } from '../spec/expressions';
-import { diag } from '../diagnostics/diagnostic';
+import { diag, Diagnostic, formatDiagnostic } from '../diagnostics/diagnostic';
+import { checkShards, readResult, ResultInput } from '../result-input';
+import { load } from '../spec/load';
 import { applyBaseline, parseBaseline } from '../../reports/baseline';
 import { graphvizLayout } from '../../reports/html/graphs';
 import { renderHtml } from '../../reports/html/index';
@@ -122,6 +124,13 @@ function toolVersion(): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The content hash of a spec file as it is now (what its shards must have checked), if it loads here. */
+function currentSpecHash(file: string): string | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const { loaded } = load(nodeHost, file);
+  return loaded ? specHash(loaded) : undefined;
 }
 
 function readSource(file: string): string | undefined {
@@ -236,7 +245,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       let baseline: ReturnType<typeof parseBaseline> | undefined;
       if (o.baseline) {
         const text = readSource(o.baseline);
-        baseline = text === undefined ? `cannot read ${o.baseline}` : parseBaseline(text);
+        if (text === undefined) return usage(`--baseline ${o.baseline}: cannot read it`);
+        const checked = readResult(o.baseline, text);
+        if (checked.diagnostics.length > 0) {
+          io.err(checked.diagnostics.map(formatDiagnostic).join('\n') + '\n');
+          code = 2;
+          return;
+        }
+        baseline = parseBaseline(text);
         if (typeof baseline === 'string') return usage(`--baseline ${o.baseline}: ${baseline}`);
       }
       const files = await expandFiles(patterns);
@@ -329,23 +345,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .argument('<result...>', 'JSON result files, one per shard')
     .addOption(new Option('--format <format>', 'output format on stdout').choices(['text', 'json']).default('text'))
     .action(async (files: string[], o: { format: string }) => {
-      const parts: CheckResult[] = [];
+      // every input is checked, and the shards against each other, before anything is merged
+      const inputs: ResultInput[] = [];
+      const problems: Diagnostic[] = [];
       for (const f of files) {
         const text = readSource(f);
-        let doc: unknown;
-        try {
-          doc = text === undefined ? undefined : JSON.parse(text);
-        } catch {
-          doc = undefined;
-        }
-        if (!doc || !Array.isArray((doc as CheckResult).results)) {
-          io.err(`lockcheck: ${f} is not a lockcheck --format json result\n`);
+        if (text === undefined) {
+          io.err(`lockcheck: cannot read ${f}\n`);
           code = 2;
           return;
         }
-        parts.push(doc as CheckResult);
+        const r = readResult(f, text);
+        problems.push(...r.diagnostics);
+        if (r.input) inputs.push(r.input);
       }
-      const merged = mergeResults(parts);
+      if (problems.length === 0) problems.push(...checkShards(inputs, currentSpecHash));
+      if (problems.length > 0) {
+        io.err(problems.map(formatDiagnostic).join('\n') + '\n');
+        code = 2;
+        return;
+      }
+      const merged = mergeResults(inputs.map((i) => i.doc));
       io.out(o.format === 'json' ? renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
       code = exitCodeFor(merged);
     });

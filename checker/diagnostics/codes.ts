@@ -1,5 +1,6 @@
 // The diagnostics catalog: every message lockcheck can give about a spec, with a stable code.
-// LC1xxx load, LC2xxx schema, LC3xxx names and semantics, LC4xxx compile, LC5xxx bounds, LC9xxx internal.
+// LC1xxx load, LC2xxx schema, LC3xxx names and semantics, LC4xxx compile, LC5xxx bounds, LC6xxx results read
+// back (lockcheck merge, --baseline), LC9xxx internal.
 // Codes are never renumbered; test/unit/diagnostics.test.ts checks each is unique and used.
 
 export interface DiagnosticTemplate {
@@ -99,6 +100,21 @@ export const CODES = {
     hint: 'split the model, or avoid set expressions',
   },
 
+  resultNotJson: {
+    code: 'LC6001',
+    message: 'not JSON: {{reason}}',
+    hint: 'lockcheck merge and --baseline read what lockcheck check --format json writes',
+  },
+  resultShape: {
+    code: 'LC6002',
+    message: 'not a lockcheck --format json result: {{what}}',
+    hint: 'make one with lockcheck check --format json (merge: with --shard i/n)',
+  },
+  shardMismatch: {
+    code: 'LC6003',
+    message: '{{what}}',
+    hint: 'merge the --format json results of every shard of one split: one spec, unchanged, with the same options and shard count',
+  },
   maxStates: { code: 'LC5001', message: 'stopped after {{states}} states (--max-states)', hint: 'raise --max-states, or shrink the model' },
   maxSeconds: { code: 'LC5002', message: 'stopped after {{seconds}} s (--max-seconds)', hint: 'raise --max-seconds, or shrink the model' },
   maxMemory: {
