@@ -97,7 +97,7 @@ export function confirmMerged(host: Host, file: string, options: CheckOptions, r
   if (!front.model || front.model.anyAttrs.length > 0) return r;
   // confirming merges a check's kinds into one (its shortest trace's): settle them again after it
   const confirmed = confirmShortest(front.model, r.findings, r.stats?.states ?? 0, options);
-  const { findings, unsettled } = withSettledCheckKinds(front.model, confirmed, r.stats?.states ?? 0);
+  const { findings, unsettled } = withSettledCheckKinds(front.model, confirmed, r.stats?.states ?? 0, options);
   return { ...r, findings, ...matchExpectation(findings, front.model.expect, true), ...(unsettled ? { coverage: unsettled } : {}) };
 }
 
@@ -147,7 +147,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       // a complete search (or shard: it settles the kinds over the whole space, so that the merge of the shards
       // has them) has seen a failing check if there is one: settle which kinds each one's runs reach
       if (!x.stopped && !options.simulate && options.bitstateBits === undefined) {
-        const settled = withSettledCheckKinds(model, fs, x.store.count);
+        const settled = withSettledCheckKinds(model, fs, x.store.count, options);
         fs = settled.findings;
         unsettled = unsettled ?? settled.unsettled;
       }

@@ -39,7 +39,20 @@ interface Found {
   moves: number[];
 }
 
-export function settleCheckKinds(m: CompiledModel, budget: number): SettledChecks {
+/** Bounds of the settling search besides its state budget: SIGINT, --max-seconds (its own clock), --max-memory. */
+export interface SettleLimits {
+  shouldStop?: () => boolean;
+  maxSeconds?: number;
+  maxMemoryBytes?: number;
+}
+
+export function settleCheckKinds(m: CompiledModel, budget: number, limits: SettleLimits = {}): SettledChecks {
+  const started = Date.now();
+  let examined = 0;
+  const overLimit = () =>
+    limits.shouldStop?.() === true ||
+    (limits.maxSeconds !== undefined && (Date.now() - started) / 1000 > limits.maxSeconds) ||
+    (limits.maxMemoryBytes !== undefined && process.memoryUsage().rss > limits.maxMemoryBytes);
   const machine = new Machine(m);
   const watched = m.threads.map((t, i) => (t.code.some(isCheck) ? i : -1)).filter((i) => i >= 0);
   const slot = new Map(watched.map((t, k) => [t, k] as const));
@@ -70,6 +83,7 @@ export function settleCheckKinds(m: CompiledModel, budget: number): SettledCheck
   for (let depth = 0; frontier.length > 0; depth++) {
     const next: typeof frontier = [];
     for (const node of frontier) {
+      if (++examined % 1024 === 0 && overLimit()) return { states: visited.size };
       for (let t = 0; t < m.threads.length; t++) {
         if (machine.instrAt(node.s, t).op === 'end') continue;
         let n: number;
@@ -121,6 +135,8 @@ export function settleCheckKinds(m: CompiledModel, budget: number): SettledCheck
 /** The confirming search stores at most this many states, or this multiple of the main search's. */
 const MIN_BUDGET = 200_000;
 const BUDGET_FACTOR = 4;
+/** its states carry monitors and are kept as strings: at most this many, whatever the main search stored */
+const MAX_BUDGET = 2_000_000;
 
 /**
  * The findings of a complete search with each failing check's kinds settled: a check's toctou and assertion
@@ -131,14 +147,15 @@ export function withSettledCheckKinds(
   m: CompiledModel,
   fs: Finding[],
   searchStates: number,
-  budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * searchStates),
+  limits: SettleLimits = {},
+  budget = Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, BUDGET_FACTOR * searchStates)),
 ): { findings: Finding[]; unsettled?: string } {
   if (!checksCanGoStale(m) || !fs.some((f) => f.kind === 'toctou' || f.kind === 'assertion')) return { findings: fs };
-  const settled = settleCheckKinds(m, budget).findings;
+  const settled = settleCheckKinds(m, budget, limits).findings;
   if (!settled)
     return {
       findings: fs,
-      unsettled: `the kinds of failing checks were not settled within ${budget} states: a check reported as assertion may also fail as a toctou on another run, or the other way round`,
+      unsettled: `the kinds of failing checks were not settled (stopped by a bound, at most ${budget} states): a check reported as assertion may also fail as a toctou on another run, or the other way round`,
     };
   const placed = new Set<Finding>();
   const out: Finding[] = [];

@@ -39,10 +39,11 @@ test('the settled findings replace the search trace kind in place; other finding
 test('out of budget, the findings stay as the search found them, with a note that says so', (t) => {
   const m = compileSpec(spec('check-fails-both-ways.json')).model!;
   t.is(settleCheckKinds(m, 3).findings, undefined);
+  t.is(settleCheckKinds(m, 10_000, { shouldStop: () => true }).findings?.length, 2, 'a stop is looked at every 1024 states: this one is done before');
   const found = analyse(m, explore(m, {}));
-  const { findings, unsettled } = withSettledCheckKinds(m, found, 0, 3);
+  const { findings, unsettled } = withSettledCheckKinds(m, found, 0, {}, 3);
   t.is(findings, found);
-  t.regex(unsettled!, /not settled within 3 states/);
+  t.regex(unsettled!, /not settled \(stopped by a bound, at most 3 states\)/);
 });
 
 test('a model without guarded vars needs no settling: no failing check there can be a toctou', (t) => {
@@ -52,4 +53,13 @@ test('a model without guarded vars needs no settling: no failing check there can
     threads: [{ name: 't', body: [{ assign: 'x', value: 1 }, { assert: 'x == 0' }] }],
   }).model!;
   t.false(checksCanGoStale(m));
+});
+
+test('SIGINT (shouldStop), --max-seconds and --max-memory stop the settling search too', (t) => {
+  const base = spec('check-fails-both-ways.json');
+  const m = compileSpec({ ...base, threads: base.threads.map((th: object) => ({ ...th, count: 3 })) }).model!;
+  t.truthy(settleCheckKinds(m, 1_000_000).findings, 'unbounded, it settles');
+  t.is(settleCheckKinds(m, 1_000_000, { shouldStop: () => true }).findings, undefined);
+  t.is(settleCheckKinds(m, 1_000_000, { maxSeconds: 0 }).findings, undefined);
+  t.is(settleCheckKinds(m, 1_000_000, { maxMemoryBytes: 1 }).findings, undefined);
 });
