@@ -386,9 +386,28 @@ function mightSleep(m: CompiledModel, i: Instr, s: Int32Array, base: number): bo
     case 'sync_begin':
     case 'wait':
       return true;
-    default:
+    case 'release':
+    case 'assign':
+    case 'branch':
+    case 'jump':
+    case 'choose':
+    case 'pick':
+    case 'assert':
+    case 'assert_held':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_wait':
+    case 'idle':
+    case 'work_return':
+    case 'end':
       return false;
+    default:
+      return assertNever(i);
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled instruction: ${JSON.stringify(x)}`);
 }
 
 /** Two deadlock states have the same shape when the same threads wait at the same places. */

@@ -46,6 +46,10 @@ export type WaitReason =
   | { kind: 'condition'; text: string }
   | { kind: 'empty-pick' };
 
+function assertNever(x: never): never {
+  throw new Error(`unhandled instruction: ${JSON.stringify(x)}`);
+}
+
 const MAX_LOCAL_STEPS = 100000;
 
 export class Machine {
@@ -144,8 +148,19 @@ export class Machine {
         return i.cond(s, th.base) ? 1 : 0;
       case 'sync_wait':
         return this.pendingReaders(s, t, i.srcu ? i.srcu(s, th.base) : -1).length === 0 ? 1 : 0;
-      default:
+      case 'release':
+      case 'assign':
+      case 'branch':
+      case 'jump':
+      case 'assert':
+      case 'assert_held':
+      case 'rcu_lock':
+      case 'rcu_unlock':
+      case 'sync_begin':
+      case 'work_return':
         return 1;
+      default:
+        return assertNever(i);
     }
   }
 
@@ -261,8 +276,20 @@ export class Machine {
           // a step that touches nothing another thread sees runs with the step before it
           if (touchesShared(i.access)) return;
           break;
+        // lock operations, choices, waits and RCU steps are scheduling points
+        case 'acquire':
+        case 'release':
+        case 'choose':
+        case 'pick':
+        case 'rcu_lock':
+        case 'rcu_unlock':
+        case 'sync_begin':
+        case 'sync_wait':
+        case 'wait':
+        case 'idle':
+          return;
         default:
-          return; // lock operations, choices, waits and RCU steps are scheduling points
+          return assertNever(i);
       }
       if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
       this.exec(s, t, i, 0, events, log);

@@ -113,7 +113,20 @@ function target(i: IrInstr): string {
       return ` (else -> ${i.elseTarget})`;
     case 'choose':
       return ` -> ${i.targets.join(', ')}`;
-    default:
+    case 'acquire':
+    case 'release':
+    case 'assign':
+    case 'pick':
+    case 'assert':
+    case 'assert_held':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_begin':
+    case 'sync_wait':
+    case 'wait':
+    case 'idle':
+    case 'work_return':
+    case 'end':
       return '';
   }
 }
