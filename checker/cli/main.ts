@@ -28,6 +28,7 @@ import { renderJunit } from '../../reports/junit';
 import { renderSarif } from '../../reports/sarif';
 import { renderDiagnostics, renderText } from '../../reports/text';
 import { SearchProgress } from './progress';
+import { knownNames, unknownName } from './known-names';
 import { writeFileAtomic } from './write-file';
 
 export interface Io {
@@ -191,6 +192,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   };
   const program = new Command('lockcheck')
     .description('Proves kernel locking schemes free of deadlock, or shows exactly how they break.')
+    .version(toolVersion() ?? 'unknown', '-V, --version', 'print the version of lockcheck')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   program
@@ -257,6 +259,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       const files = await expandFiles(patterns);
       if (files.length === 0) return usage(`no spec matches ${patterns.map((p) => JSON.stringify(p)).join(' ')}`);
+      const typo = unknownName(knownNames(nodeHost, files), params, o.without);
+      if (typo) return usage(typo);
       if (o.dump === 'ir') {
         for (const f of files) {
           const display = path.relative(process.cwd(), f) || f;

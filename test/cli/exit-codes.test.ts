@@ -94,3 +94,27 @@ test('--without rtnl_mutex: what breaks when rtnl_lock() is removed', (t) => {
   t.true(kinds.includes('deadlock'));
   t.is(r.code, 1);
 });
+
+test('--version prints the version from package.json and exits 0', (t) => {
+  const r = lockcheck(['--version']);
+  t.is(r.code, 0);
+  t.is(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+});
+
+test('a --param or --without that no spec declares is exit 2 with a did-you-mean, before any search', (t) => {
+  const p = lockcheck(['check', '--param', 'RTNL_NETS_MX=2', 'specs/rtnl/nets-unsorted-after.json']);
+  t.is(p.code, 2);
+  t.regex(p.stderr, /--param RTNL_NETS_MX: no spec here declares a param "RTNL_NETS_MX"; did you mean "RTNL_NETS_MAX"\?/);
+  t.is(p.stdout, '');
+  const w = lockcheck(['check', '--without', 'rtnl_mutx', 'specs/rtnl/nets-unsorted-during.json']);
+  t.is(w.code, 2);
+  t.regex(w.stderr, /--without rtnl_mutx: no spec here declares a lock "rtnl_mutx"; did you mean "rtnl_mutex"\?/);
+  // declared names pass: a class, a listed instance, a generated one (bench family net0..netN-1)
+  t.not(lockcheck(['check', '--no-traces', '--without', 'net[net1]', 'specs/rtnl/nets-unsorted-during.json']).code, 2);
+  t.not(lockcheck(['check', '--no-traces', '--param', 'N=2', '--without', 'net[net1]', 'specs/bench/scale-sorted.json']).code, 2);
+  // a param one spec of the run declares is fine for the others
+  t.not(
+    lockcheck(['check', '--no-traces', '--param', 'RTNL_NETS_MAX=3', 'specs/rtnl/nets-unsorted-after.json', 'specs/regress/check-fails-both-ways.json']).code,
+    2,
+  );
+});
