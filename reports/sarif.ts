@@ -29,8 +29,20 @@ export function toUri(file: string): string {
     .join('/');
 }
 
+/**
+ * Where a file is, for SARIF: relative paths (a spec under the directory lockcheck ran in) relative to
+ * %SRCROOT%; an absolute path (a spec given from elsewhere) as a file: URI of its own, with no base, since a
+ * relative reference under a base must not start with a slash (SARIF1004).
+ */
+export function artifactOf(file: string): { uri: string; uriBaseId?: string } {
+  const slashed = file.replace(/\\/g, '/');
+  if (slashed.startsWith('/')) return { uri: `file://${toUri(slashed)}` };
+  if (/^[A-Za-z]:\//.test(slashed)) return { uri: `file:///${slashed.slice(0, 2)}${toUri(slashed.slice(2))}` };
+  return { uri: toUri(slashed), uriBaseId: SRCROOT };
+}
+
 function physical(p: SourcePos | undefined, fallbackFile: string): Json {
-  const artifactLocation = { uri: toUri(p?.file ?? fallbackFile), uriBaseId: SRCROOT };
+  const artifactLocation = artifactOf(p?.file ?? fallbackFile);
   if (!p) return { artifactLocation };
   return { artifactLocation, region: { startLine: Math.max(1, p.line), startColumn: Math.max(1, p.col) } };
 }

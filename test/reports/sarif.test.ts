@@ -69,6 +69,21 @@ test('sarif-multitool validate: no errors in the frozen results, nor in the live
   t.regex(v.stdout, new RegExp(`Done\\. ${Object.keys(docs).length} files scanned`), 'it read every file');
 });
 
+test('sarif-multitool validate: specs given by absolute and relative paths from another working directory', (t) => {
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-cwd-'));
+  const spec = path.join(ROOT, 'specs', 'rtnl', 'nets-unsorted-after.json');
+  const absolute = lockcheck(['check', '--format', 'sarif', spec], { cwd: elsewhere });
+  const relative = lockcheck(['check', '--format', 'sarif', path.relative(elsewhere, spec)], { cwd: elsewhere });
+  for (const r of [absolute, relative]) t.is(r.code, 0);
+  const uris = (doc: string) => [...doc.matchAll(/"uri": "([^"]+)"/g)].map((m) => m[1]);
+  t.true(
+    uris(absolute.stdout).every((u) => u.startsWith('file:///')),
+    'an absolute path is a file: URI of its own, not under %SRCROOT%',
+  );
+  const v = validate({ absolute: absolute.stdout, relative: relative.stdout });
+  t.deepEqual(errorsOf(v), [], v.stdout);
+});
+
 test('the validation can fail: a result without a message and a line 0 are errors', (t) => {
   const doc = JSON.parse(renderSarif(fixture('showcase')));
   delete doc.runs[0].results[0].message;
