@@ -86,7 +86,7 @@ export const CODES = {
   },
   tooMuchCode: {
     code: 'LC4005',
-    message: 'inlining {{proc}} here makes {{what}} more than {{max}} instructions',
+    message: '{{where}} makes {{what}} more than {{max}} instructions',
     hint: 'procedures are inlined at every call, so calls that each call the next several times multiply the code: call once, in a loop',
   },
   callsTooDeep: {

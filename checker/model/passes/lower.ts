@@ -317,7 +317,17 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
 
   const lowerBody = (frame: Frame, body: AstStmt[]) => body.forEach((s) => lowerStmt(frame, s));
 
+  /** Stops the thread's lowering once its code, or all code, is over its bound: reported at `pointer`. */
+  const codeBound = (frame: Frame, pointer: string, where: string) => {
+    const mine = code.length > MAX_THREAD_INSTRUCTIONS;
+    if (!mine && lw.instructions + code.length <= MAX_INSTRUCTIONS) return;
+    const what = mine ? `the code of ${t.name}` : 'the code of all threads together';
+    ctx.error('tooMuchCode', ctx.pos(frame.doc, pointer), { where, what, max: mine ? MAX_THREAD_INSTRUCTIONS : MAX_INSTRUCTIONS }, pointer);
+    throw new TooMuchCode();
+  };
+
   const lowerStmt = (frame: Frame, s: AstStmt): void => {
+    codeBound(frame, s.where.pointer, s.kind === 'call' ? `inlining ${s.proc} here` : 'this statement');
     const src = position(frame, s.where);
     const base = { src, frames: frame.frames, callSite: frame.callSite };
     switch (s.kind) {
@@ -656,16 +666,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       throw new TooMuchCode();
     }
     // checked at each call, before the callee's body: a chain that doubles at each level stops at the bound
-    if (code.length > MAX_THREAD_INSTRUCTIONS || lw.instructions + code.length > MAX_INSTRUCTIONS) {
-      const what = code.length > MAX_THREAD_INSTRUCTIONS ? `the code of ${t.name}` : 'the code of all threads together';
-      ctx.error(
-        'tooMuchCode',
-        ctx.pos(frame.doc, pointer),
-        { proc: s.proc, what, max: code.length > MAX_THREAD_INSTRUCTIONS ? MAX_THREAD_INSTRUCTIONS : MAX_INSTRUCTIONS },
-        pointer,
-      );
-      throw new TooMuchCode();
-    }
+    codeBound(frame, pointer, `inlining ${s.proc} here`);
     lw.calledProcs.add(s.proc);
     let returnTarget: IrLValue | undefined;
     if (s.into !== undefined) returnTarget = lvalue(frame, s.into).lv;
