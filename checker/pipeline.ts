@@ -9,11 +9,11 @@ import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from 
 import { compile, CompileOptions } from './model/compile';
 import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
-import { load } from './spec/load';
+import { load, LoadOptions } from './spec/load';
 import { validateSchema } from './spec/schema';
 import { CompiledModel, IrModel } from './model/ir';
 
-export interface CheckOptions extends CompileOptions, ExploreOptions {
+export interface CheckOptions extends CompileOptions, LoadOptions, ExploreOptions {
   /** seeded random walks instead of an exhaustive search */
   simulate?: SimulateOptions;
 }
@@ -28,8 +28,12 @@ export function errorResult(file: string, diagnostics: Diagnostic[], name?: stri
 }
 
 /** load + validate + compile: the front end, for tests and for --dump. */
-export function frontEnd(host: Host, file: string, options: CompileOptions = {}): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[] } {
-  const { loaded, diagnostics } = load(host, file);
+export function frontEnd(
+  host: Host,
+  file: string,
+  options: CompileOptions & LoadOptions = {},
+): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[] } {
+  const { loaded, diagnostics } = load(host, file, options);
   if (!loaded) return { diagnostics };
   const schemaDiags = [...loaded.models, loaded.spec].flatMap(validateSchema);
   const all = [...diagnostics, ...schemaDiags];
@@ -105,7 +109,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     let graph: SpecResult['lockGraph'];
     let unsettled: string | undefined;
     for (const attrOrders of orders) {
-      const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
+      const model = attrOrders ? compile(load(host, file, options).loaded!, { ...options, attrOrders }).model! : front.model;
       const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, options);
       walks += x.walks ?? 0;
       splitDepth = x.splitDepth ?? splitDepth;
