@@ -10,11 +10,11 @@ import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from 
 import { compile, CompileOptions } from './model/compile';
 import { Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
-import { load, Loaded } from './spec/load';
+import { load, Loaded, LoadOptions } from './spec/load';
 import { validateSchema } from './spec/schema';
 import { CompiledModel, IrModel } from './model/ir';
 
-export interface CheckOptions extends CompileOptions, ExploreOptions {
+export interface CheckOptions extends CompileOptions, LoadOptions, ExploreOptions {
   /** seeded random walks instead of an exhaustive search */
   simulate?: SimulateOptions;
 }
@@ -32,14 +32,20 @@ export function errorResult(file: string, diagnostics: Diagnostic[], name?: stri
 export function frontEnd(
   host: Host,
   file: string,
-  options: CompileOptions = {},
-): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[]; specHash?: string } {
-  const { loaded, diagnostics } = load(host, file);
+  options: CompileOptions & LoadOptions = {},
+  /** asked between the stages: true stops there (a bound or a signal), and the result says `stoppedIn` */
+  stop?: () => boolean,
+): { model?: CompiledModel; ir?: IrModel; diagnostics: Diagnostic[]; specHash?: string; stoppedIn?: string } {
+  const { loaded, diagnostics } = load(host, file, options);
   if (!loaded) return { diagnostics };
+  if (stop?.()) return { diagnostics: [], stoppedIn: 'loading the spec' };
   const schemaDiags = [...loaded.models, loaded.spec].flatMap(validateSchema);
   const all = [...diagnostics, ...schemaDiags];
   if (all.length > 0) return { diagnostics: all };
-  return { ...compile(loaded, options), specHash: specHash(loaded) };
+  if (stop?.()) return { diagnostics: [], stoppedIn: 'validating the spec' };
+  const compiled = compile(loaded, options);
+  if (compiled.model && stop?.()) return { diagnostics: [], stoppedIn: 'compiling the spec' };
+  return { ...compiled, specHash: specHash(loaded) };
 }
 
 /** The content of a spec and the models it imports, in load order, as a sha256: what its shards must share. */
@@ -101,11 +107,52 @@ export function confirmMerged(host: Host, file: string, options: CheckOptions, r
   return { ...r, findings, ...matchExpectation(findings, front.model.expect, true), ...(unsettled ? { coverage: unsettled } : {}) };
 }
 
+/** A check stopped by --max-seconds or a signal before its search began. */
+function stoppedBeforeSearch(file: string, why: 'max-seconds' | 'interrupted', stage: string, seconds: number): SpecResult {
+  const at = { file, line: 1, col: 1 };
+  const secs = Math.round(seconds * 1000) / 1000;
+  const message =
+    why === 'max-seconds'
+      ? diag('maxSeconds', at, { seconds: secs }).message
+      : diag('interrupted', at, { states: 0 }).message.replace('after 0 states', 'before the search');
+  const stats: Stats = {
+    states: 0,
+    transitions: 0,
+    depth: 0,
+    seconds: secs,
+    statesPerSecond: 0,
+    bytesPerState: 0,
+    threads: 0,
+    stateSlots: 0,
+    deadlockStates: 0,
+    complete: false,
+  };
+  return {
+    file,
+    verdict: 'incomplete',
+    findings: [],
+    matches: true,
+    unexpected: [],
+    missing: [],
+    stats,
+    incomplete: `${message}, while ${stage}`,
+    diagnostics: [],
+  };
+}
+
 export function checkFile(host: Host, file: string, options: CheckOptions = {}): SpecResult {
   const display = host.display(file);
   try {
-    const front = frontEnd(host, file, options);
+    // --max-seconds and SIGINT/SIGTERM hold from the start: the front end is asked between its stages, and the
+    // search gets what time is left
+    const now = options.now ?? (() => performance.now() / 1000);
+    const started = now();
+    const stopReason = (): 'max-seconds' | 'interrupted' | undefined =>
+      options.shouldStop?.() ? 'interrupted' : options.maxSeconds !== undefined && now() - started > options.maxSeconds ? 'max-seconds' : undefined;
+    const front = frontEnd(host, file, options, () => stopReason() !== undefined);
+    if (front.stoppedIn) return stoppedBeforeSearch(display, stopReason() ?? 'interrupted', front.stoppedIn, now() - started);
     if (!front.model) return errorResult(display, front.diagnostics);
+    if (options.maxSeconds !== undefined) options = { ...options, maxSeconds: Math.max(0, options.maxSeconds - (now() - started)) };
     const at = { file: display, line: 1, col: 1 };
     const orders = front.model.anyAttrs.length > 0 ? attributeOrders(front.model) : [undefined];
 
@@ -130,7 +177,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     let graph: SpecResult['lockGraph'];
     let unsettled: string | undefined;
     for (const attrOrders of orders) {
-      const model = attrOrders ? compile(load(host, file).loaded!, { ...options, attrOrders }).model! : front.model;
+      const model = attrOrders ? compile(load(host, file, options).loaded!, { ...options, attrOrders }).model! : front.model;
       const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, options);
       walks += x.walks ?? 0;
       splitDepth = x.splitDepth ?? splitDepth;

@@ -1,7 +1,9 @@
 // The CLI, kept thin: argv -> options -> pipeline -> (baseline) -> reporters -> exit code.
 // Exit codes (conformance contract): 0 every spec as expected, 1 a spec's findings differ from its
 // expectation, 2 a bad spec or bad usage, 3 a bound was hit before the search finished.
-// Files it writes (--report, --output) are written whole or not at all (write-file.ts).
+// Files it writes (--report, --output) are written whole or not at all, and only where a file may go
+// (write-file.ts); files it reads are regular files of a bounded size (spec/host.ts). SIGINT and SIGTERM stop
+// a search the same way: verdict incomplete, exit 3, reports written.
 import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
 import * as fs from 'fs';
@@ -13,7 +15,7 @@ import { mergeResults } from '../merge';
 import { parseSearchFlags, SearchFlags } from './search-options';
 import { Worker } from 'worker_threads';
 import { CheckResult, withoutTimings } from '../result';
-import { nodeHost } from '../spec/host';
+import { MAX_SPEC_BYTES, nodeHost, readRegularFile } from '../spec/host';
 import { fitsInt32 } from '../spec/expressions';
 import { diag, Diagnostic, formatDiagnostic } from '../diagnostics/diagnostic';
 import { checkShards, readResult, ResultInput } from '../result-input';
@@ -29,7 +31,7 @@ import { renderSarif } from '../../reports/sarif';
 import { renderDiagnostics, renderText } from '../../reports/text';
 import { SearchProgress } from './progress';
 import { knownNames, unknownName } from './known-names';
-import { writeFileAtomic } from './write-file';
+import { outputTarget, writeOutput } from './write-file';
 
 export interface Io {
   out: (s: string) => void;
@@ -134,12 +136,56 @@ function currentSpecHash(file: string): string | undefined {
   return loaded ? specHash(loaded) : undefined;
 }
 
+/** A --baseline or a shard result may be bigger than a spec (traces of many specs), but not unbounded. */
+const MAX_RESULT_BYTES = 256 * 2 ** 20;
+
+/** A file the CLI reads besides the specs: a regular file of at most maxBytes, as text, or why not. */
+function readInput(file: string, maxBytes: number): { text: string } | { error: string } {
+  const r = readRegularFile(file, maxBytes);
+  if ('bytes' in r) return { text: Buffer.from(r.bytes).toString('utf8') };
+  return { error: r.error.startsWith('is ') ? `${file} ${r.error}` : `cannot read ${file}: ${r.error}` };
+}
+
 function readSource(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  const r = readInput(file, MAX_SPEC_BYTES);
+  return 'text' in r ? r.text : undefined;
+}
+
+// Diagnostics that say a file is not a valid spec (invalid JSON, not UTF-8, not a lockcheck file): the HTML
+// report quotes no line of that file, which may hold anything.
+const NOT_A_SPEC = new Set(['LC1002', 'LC1006', 'LC2002']);
+
+/** The spec and model lines the HTML report may quote: those of files that loaded as lockcheck files. */
+function quotableSources(result: CheckResult) {
+  const unquotable = new Set(result.results.flatMap((r) => r.diagnostics.filter((d) => NOT_A_SPEC.has(d.code)).map((d) => d.pos.file)));
+  return collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
+}
+
+/** `--allow-import`: folders as absolute paths, each one that exists, or a usage message. */
+function parseAllowImport(list: string[]): string[] | string {
+  const out: string[] = [];
+  for (const d of list) {
+    if (!fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) return `--allow-import expects a folder, got "${d}"`;
+    out.push(path.resolve(d));
   }
+  return out;
+}
+
+const OUTPUT_RULE = 'an output replaces a regular file (or creates one), or writes to - or a character device such as /dev/null';
+
+/**
+ * Where each output goes, checked before the search so that a bad path fails at once. Stdout carries one
+ * output: the --format one, or one sent to `-` (or /dev/stdout) in its place.
+ */
+function checkOutputs(outputs: { format: FileFormat; file: string }[], formatGiven: boolean): { toStdout: boolean } | string {
+  let toStdout = 0;
+  for (const out of outputs) {
+    const t = outputTarget(out.file);
+    if (t.kind === 'refused') return `cannot write ${out.file}: ${t.reason}; ${OUTPUT_RULE}`;
+    if (t.kind === 'stdout') toStdout++;
+  }
+  if (toStdout > 1 || (toStdout === 1 && formatGiven)) return 'only one output can go to stdout: --format, or one --output/--report to -';
+  return { toStdout: toStdout === 1 };
 }
 
 interface CheckCliOptions extends SearchFlags {
@@ -151,6 +197,7 @@ interface CheckCliOptions extends SearchFlags {
   maxStates?: number;
   maxSeconds?: number;
   param: string[];
+  allowImport: string[];
   without: string[];
   traces: boolean;
   dump?: string;
@@ -187,7 +234,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   let code = 0;
   let interrupted = false;
   const env = io.env ?? {};
-  const onSigint = () => {
+  const onSignal = () => {
     interrupted = true;
   };
   const program = new Command('lockcheck')
@@ -208,6 +255,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--max-states <n>', 'stop after storing this many states (verdict incomplete, exit 3)', (v) => Number(v))
     .option('--max-seconds <s>', 'stop after this many seconds per spec (verdict incomplete, exit 3)', (v) => Number(v))
     .option('--param <NAME=VALUE>', 'override a param (repeatable)', collect, [])
+    .option('--allow-import <dir>', "also allow imports from this folder, outside the spec's project root (repeatable)", collect, [])
     .option('--without <lock>', 'drop every acquisition and release of this lock class (repeatable)', collect, [])
     .option('--no-traces', 'print findings without their traces (text format)')
     .addOption(
@@ -224,9 +272,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--seed <seed>', 'the seed of --simulate (default 0)')
     .option('--walk <k>', 'with --simulate: replay walk k only (from a reproduce line)')
     .option('--shard <i/n>', 'explore shard i of n of the search (merge the n results with lockcheck merge)')
-    .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them')
+    .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them; auto: one per core')
     .option('--max-memory <size>', 'stop when the process uses more memory than this, e.g. 1g (verdict incomplete, exit 3)')
-    .action(async (patterns: string[], o: CheckCliOptions) => {
+    .action(async (patterns: string[], o: CheckCliOptions, command: Command) => {
       const usage = (msg: string) => {
         io.err(`lockcheck: ${msg}\n`);
         code = 2;
@@ -241,20 +289,25 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (typeof params === 'string') return usage(params);
       const search = parseSearchFlags(o);
       if (typeof search === 'string') return usage(search);
+      for (const w of search.warnings) io.err(`lockcheck: warning: ${w}\n`);
+      const allowImport = parseAllowImport(o.allowImport);
+      if (typeof allowImport === 'string') return usage(allowImport);
       const outputs = parseOutputs(o.output);
       if (typeof outputs === 'string') return usage(outputs);
       if (o.report) outputs.push({ format: 'html', file: o.report });
+      const targets = checkOutputs(outputs, command.getOptionValueSource('format') === 'cli');
+      if (typeof targets === 'string') return usage(targets);
       let baseline: ReturnType<typeof parseBaseline> | undefined;
       if (o.baseline) {
-        const text = readSource(o.baseline);
-        if (text === undefined) return usage(`--baseline ${o.baseline}: cannot read it`);
-        const checked = readResult(o.baseline, text);
+        const input = readInput(o.baseline, MAX_RESULT_BYTES);
+        if ('error' in input) return usage(`--baseline ${input.error}`);
+        const checked = readResult(o.baseline, input.text);
         if (checked.diagnostics.length > 0) {
           io.err(checked.diagnostics.map(formatDiagnostic).join('\n') + '\n');
           code = 2;
           return;
         }
-        baseline = parseBaseline(text);
+        baseline = parseBaseline(input.text);
         if (typeof baseline === 'string') return usage(`--baseline ${o.baseline}: ${baseline}`);
       }
       const files = await expandFiles(patterns);
@@ -264,7 +317,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (o.dump === 'ir') {
         for (const f of files) {
           const display = path.relative(process.cwd(), f) || f;
-          const front = frontEnd(nodeHost, f, { params, without: o.without });
+          const front = frontEnd(nodeHost, f, { params, without: o.without, allowImport });
           if (front.ir) io.out(renderIr(front.ir));
           else {
             io.err(renderDiagnostics({ results: [errorResult(display, front.diagnostics)] }) + '\n');
@@ -278,20 +331,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });
       // Searches run on a worker thread (or, with --jobs, on several), so that SIGINT is heard during a long
       // search: it stops it cleanly, with verdict incomplete and exit 3, and the specs after it at once.
+      // SIGTERM, what CI runners and Kubernetes send before they kill, does the same: the reports still get written.
       const stop = new SharedArrayBuffer(4);
       const stopFlag = new Int32Array(stop);
       const onInterrupt = () => {
-        onSigint();
+        onSignal();
         Atomics.store(stopFlag, 0, 1);
       };
-      process.on('SIGINT', onInterrupt);
+      const signals = ['SIGINT', 'SIGTERM'] as const;
+      for (const s of signals) process.on(s, onInterrupt);
       const worker = search.jobs > 1 ? undefined : new CheckWorker(stop);
       let result: CheckResult = { results: [] };
       try {
         for (const f of files) {
           const display = path.relative(process.cwd(), f) || f;
           const onProgress = progress.begin(display);
-          const options = { params, without: o.without, maxStates: o.maxStates, maxSeconds: o.maxSeconds, ...search.options };
+          const options = { params, without: o.without, allowImport, maxStates: o.maxStates, maxSeconds: o.maxSeconds, ...search.options };
           const r = interrupted
             ? checkFile(nodeHost, f, { ...options, shouldStop: () => true })
             : worker
@@ -303,7 +358,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       } finally {
         progress.end();
         await worker?.close();
-        process.removeListener('SIGINT', onInterrupt);
+        for (const s of signals) process.removeListener(s, onInterrupt);
       }
       if (baseline && typeof baseline !== 'string') {
         const b = applyBaseline(result, baseline);
@@ -329,18 +384,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           case 'itf':
             return renderItf(result);
           case 'html':
-            return renderHtml(result, { layout: await graphvizLayout(), sources: collectSources(result, readSource) });
+            return renderHtml(result, { layout: await graphvizLayout(), sources: quotableSources(result) });
         }
       };
       for (const out of outputs) {
         try {
-          writeFileAtomic(out.file, await render(out.format, false));
+          writeOutput(out.file, await render(out.format, false), io);
         } catch (e) {
           io.err(`lockcheck: cannot write ${out.file}: ${e instanceof Error ? e.message : String(e)}\n`);
           code = 2;
         }
       }
-      io.out(await render(o.format, o.format === 'text' && useColor(env, io.outIsTTY === true)));
+      if (!targets.toStdout) io.out(await render(o.format, o.format === 'text' && useColor(env, io.outIsTTY === true)));
       if (code === 0) code = exitCodeFor(result);
     });
   program
@@ -353,13 +408,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const inputs: ResultInput[] = [];
       const problems: Diagnostic[] = [];
       for (const f of files) {
-        const text = readSource(f);
-        if (text === undefined) {
-          io.err(`lockcheck: cannot read ${f}\n`);
+        const input = readInput(f, MAX_RESULT_BYTES);
+        if ('error' in input) {
+          io.err(`lockcheck: ${input.error}\n`);
           code = 2;
           return;
         }
-        const r = readResult(f, text);
+        const r = readResult(f, input.text);
         problems.push(...r.diagnostics);
         if (r.input) inputs.push(r.input);
       }

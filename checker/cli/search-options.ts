@@ -1,5 +1,7 @@
 // The search options of `lockcheck check`, from their command-line spelling to CheckOptions: reductions,
-// storage, random simulation, shards and parallel jobs, the memory bound. Pure, so each rule is testable.
+// storage, random simulation, shards and parallel jobs, the memory bound. Pure (the core count is an
+// argument), so each rule is testable.
+import * as os from 'os';
 import { CheckOptions } from '../pipeline';
 
 export interface SearchFlags {
@@ -18,6 +20,25 @@ export interface SearchFlags {
 export interface SearchSettings {
   options: Pick<CheckOptions, 'por' | 'symmetry' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes'>;
   jobs: number;
+  /** one line each, for stderr */
+  warnings: string[];
+}
+
+/**
+ * The most worker threads --jobs starts: 4 per core, and never more than 64. Past the cores, more threads only
+ * add memory (each keeps its own state store) and switching; --jobs 64 on a 4-state spec took 24 s and 1.4 GB.
+ */
+export const maxJobs = (cores: number) => Math.min(64, 4 * Math.max(1, cores));
+
+/** --jobs N or auto (one per core): the number of worker threads, a warning when past the cores, or an error. */
+function parseJobs(v: string, cores: number): { jobs: number; warning?: string } | string {
+  if (v === 'auto') return { jobs: Math.max(1, cores) };
+  const n = int(v);
+  if (!(n >= 1)) return `--jobs expects a number of worker threads or auto, got "${v}"`;
+  if (n <= cores) return { jobs: n };
+  const jobs = Math.min(n, maxJobs(cores));
+  const using = jobs < n ? `; using ${jobs} (at most 4 per core, and 64)` : '';
+  return { jobs, warning: `--jobs ${v}: more worker threads than the ${cores} core${cores === 1 ? '' : 's'} available${using}` };
 }
 
 const int = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : NaN);
@@ -30,8 +51,9 @@ export function parseSize(v: string): number {
   return Math.round(Number(m[1]) * unit);
 }
 
-export function parseSearchFlags(f: SearchFlags): SearchSettings | string {
+export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism()): SearchSettings | string {
   const options: SearchSettings['options'] = {};
+  const warnings: string[] = [];
   if (f.por === false) options.por = false;
   if (f.symmetry === false) options.symmetry = false;
   if (f.exact) options.exact = true;
@@ -53,11 +75,17 @@ export function parseSearchFlags(f: SearchFlags): SearchSettings | string {
     if (!m || Number(m[1]) >= Number(m[2]) || Number(m[2]) < 1) return `--shard expects i/n with 0 <= i < n, got "${f.shard}"`;
     options.shard = { index: Number(m[1]), count: Number(m[2]), depth: -1 };
   }
+  // The default stays one thread: the split and its merge depend on the number of shards, so a default taken from
+  // the machine would make the same command give different statistics on different machines.
   let jobs = 1;
   if (f.jobs !== undefined) {
-    jobs = int(f.jobs);
-    if (!(jobs >= 1 && jobs <= 256)) return `--jobs expects a number of worker threads, got "${f.jobs}"`;
-    if (jobs > 1 && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
+    const j = parseJobs(f.jobs, cores);
+    if (typeof j === 'string') return j;
+    jobs = j.jobs;
+    if (j.warning) warnings.push(j.warning);
+    // auto excludes them even on one core, so that a command line is valid or not whatever the machine
+    if ((jobs > 1 || f.jobs === 'auto') && (options.shard || options.simulate))
+      return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
   }
   if (f.maxMemory !== undefined) {
     const bytes = parseSize(f.maxMemory);
@@ -65,5 +93,5 @@ export function parseSearchFlags(f: SearchFlags): SearchSettings | string {
     options.maxMemoryBytes = bytes;
   }
   if (options.simulate && (options.shard || options.bitstateBits !== undefined)) return '--simulate excludes --shard and --bitstate';
-  return { options, jobs };
+  return { options, jobs, warnings };
 }

@@ -17,8 +17,24 @@ export const CODES = {
   importCycle: { code: 'LC1004', message: 'import cycle: {{chain}}', hint: 'a model file may not import itself, directly or through others' },
   notAFile: { code: 'LC1005', message: '{{path}} is a directory, not a spec file', hint: 'give a .json file or a glob such as "specs/**/*.json"' },
   invalidUtf8: { code: 'LC1006', message: 'the file is not valid UTF-8', hint: 'save the spec as UTF-8 text' },
+  notRegularFile: {
+    code: 'LC1007',
+    message: '{{path}} is {{what}}, not a regular file',
+    hint: 'specs and the model files they import are regular files; devices, FIFOs and sockets are not read',
+  },
+  fileTooLarge: { code: 'LC1008', message: '{{path}} is larger than {{max}} MiB', hint: 'specs and model files are at most {{max}} MiB; split the model' },
+  importOutsideRoot: {
+    code: 'LC1009',
+    message: 'cannot import {{path}}: it is outside the project root {{root}}',
+    hint: 'imports stay inside the nearest folder above the spec holding package.json, .git or lockcheck.json; --allow-import DIR allows another folder',
+  },
 
   schema: { code: 'LC2001', message: '{{message}}', hint: '{{hint}}' },
+  notLockcheckFile: {
+    code: 'LC2002',
+    message: 'not a lockcheck {{what}}: a JSON object without "{{needs}}" and with members lockcheck does not know',
+    hint: 'a spec has "name" and "threads", a model file "name" and "procedures" (specs/schema/); the members of a file that is not one are not listed',
+  },
 
   unknownLock: { code: 'LC3001', message: 'unknown lock "{{name}}"', hint: 'declare it under "locks"{{suggest}}' },
   unknownVariable: {

@@ -57,7 +57,9 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       else break;
     }
   };
-  const describe = (at: number) => (at >= text.length ? 'end of file' : JSON.stringify(text[at]));
+  // Errors never quote the text: the file may not be meant for lockcheck at all (an import of a secret, say).
+  // The position says where; what is found there is named only when it is the end of the file.
+  const found = (at: number) => (at >= text.length ? ', found end of file' : '');
   const span = (offset: number): Span => ({ ...posOf(offset), offset });
 
   const parseString = (): { value: string; contentOffset: number; hasEscapes: boolean } => {
@@ -84,7 +86,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape in string');
           out += String.fromCharCode(parseInt(hex, 16));
           i += 6;
-        } else fail(`bad escape \\${e ?? ''} in string`);
+        } else fail('bad escape in string');
       } else {
         if (c.charCodeAt(0) < 0x20) fail('control character in string (escape it, e.g. \\n)');
         // copy the run of plain characters at once: one += per character is quadratic-ish on 10 MB strings
@@ -117,14 +119,17 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       }
       for (;;) {
         ws();
-        if (text[i] !== '"') fail(`expected a quoted member name, found ${describe(i)}`);
+        if (text[i] !== '"') fail(`expected a quoted member name${found(i)}`);
         const keyStart = i;
         const key = parseString().value;
         const childPtr = `${pointer}/${escapePointer(key)}`;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate member "${key}"`, keyStart);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) {
+          const first = spans.get(`${childPtr}#key`)!;
+          fail(`duplicate member name (first at line ${first.line}, column ${first.col})`, keyStart);
+        }
         spans.set(`${childPtr}#key`, span(keyStart));
         ws();
-        if (text[i] !== ':') fail(`expected ':' after member name, found ${describe(i)}`);
+        if (text[i] !== ':') fail(`expected ':' after member name${found(i)}`);
         i++;
         obj[key] = parseValue(childPtr, depth + 1);
         ws();
@@ -136,7 +141,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
           i++;
           return { ...obj };
         }
-        fail(`expected ',' or '}', found ${describe(i)}`);
+        fail(`expected ',' or '}'${found(i)}`);
       }
     }
     if (c === '[') {
@@ -158,7 +163,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
           i++;
           return arr;
         }
-        fail(`expected ',' or ']', found ${describe(i)}`);
+        fail(`expected ',' or ']'${found(i)}`);
       }
     }
     if (c === '"') {
@@ -181,13 +186,13 @@ export function parseJsonWithPositions(text: string): PositionedJson {
         return v;
       }
     }
-    return fail(`expected a value, found ${describe(i)}`);
+    return fail(`expected a value${found(i)}`);
   };
 
   if (text.charCodeAt(0) === 0xfeff) i = 1; // byte order mark
   const value = parseValue('', 0);
   ws();
-  if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
+  if (i < text.length) fail('unexpected text after the end of the JSON value');
   return { value, spans, lineStarts };
 }
 

@@ -246,7 +246,25 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
   }
 }
 
+// Every top-level member a lockcheck file may have (a spec's are a superset of a model file's).
+const LOCKCHECK_MEMBERS = new Set(Object.keys((specSchema as { properties: object }).properties));
+
+/**
+ * Whether a JSON object is meant for lockcheck: it has "threads" or "procedures", or only members lockcheck
+ * knows. Any other file (a package.json, a secret given as an import) gets one diagnostic that names none of
+ * its members: the schema's messages would list them.
+ */
+function isLockcheckFile(value: object): boolean {
+  const keys = Object.keys(value);
+  return keys.includes('threads') || keys.includes('procedures') || keys.every((k) => LOCKCHECK_MEMBERS.has(k));
+}
+
 export function validateSchema(src: SourceDoc): Diagnostic[] {
+  if (!isLockcheckFile(src.doc.value as object)) {
+    const sp = src.doc.spans.get('')!;
+    const [what, needs] = src.role === 'spec' ? ['spec', 'threads'] : ['model file', 'procedures'];
+    return [diag('notLockcheckFile', { file: src.display, line: sp.line, col: sp.col }, { what, needs })];
+  }
   const v = validator(`https://lockcheck.dev/schema/${src.role === 'spec' ? 'lockcheck' : 'model'}.schema.json`);
   if (v(src.doc.value)) return [];
   const problems: Problem[] = [];

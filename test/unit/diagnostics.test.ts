@@ -43,7 +43,7 @@ const FIXTURES: Record<string, Expected> = {
     line: 5,
     col: 3,
     at: '"name": "again"',
-    says: 'duplicate member "name"',
+    says: 'duplicate member name (first at line 2, column 3)',
     noPointer: 'a syntax error has no value to point at',
   },
   'LC1002-top-level-not-object.json': {
@@ -65,7 +65,23 @@ const FIXTURES: Record<string, Expected> = {
   },
   'LC1003-missing-import.json': { code: 'LC1003', line: 3, col: 15, at: '"models/no-such-model.json"', says: 'cannot import models/no-such-model.json' },
   'LC1003-import-is-directory.json': { code: 'LC1003', line: 4, col: 5, at: '"models"', says: 'is a directory' },
+  'LC1009-import-outside-root.json': {
+    code: 'LC1009',
+    line: 3,
+    col: 15,
+    at: '"/etc/shadow"',
+    says: 'cannot import /etc/shadow: it is outside the project root',
+  },
   'LC1004-import-cycle.json': { code: 'LC1004', line: 4, col: 15, at: '"cycle-a.json"', file: 'models/cycle-b.json', says: 'import cycle' },
+  'LC2002-import-not-lockcheck.json': {
+    code: 'LC2002',
+    line: 1,
+    col: 1,
+    at: '{',
+    file: 'models/not-lockcheck.json',
+    says: 'not a lockcheck model file',
+    noPointer: 'it is about the whole file',
+  },
   'LC2001-missing-member.json': { code: 'LC2001', line: 5, col: 5, at: '{ "seq"', says: 'missing required member "name"' },
   'LC2001-unknown-member.json': { code: 'LC2001', line: 5, col: 3, at: '"expect_error"', says: 'unknown member "expect_error"' },
   'LC2001-wrong-type.json': { code: 'LC2001', line: 4, col: 40, at: '1.5', says: '"count" must be an integer or a string' },
@@ -115,6 +131,8 @@ const NO_FIXTURE: Record<string, { why: string; notEmitted?: boolean }> = {
   LC1001: { why: 'an unreadable path: tested below with a missing file' },
   LC1005: { why: 'a directory given as the spec: tested below' },
   LC1006: { why: 'invalid UTF-8: tested below with bytes written at run time (no binary files in git)' },
+  LC1007: { why: 'a FIFO or a device: made at run time in test/cli/hardening.test.ts (git keeps neither)' },
+  LC1008: { why: 'a file over 4 MiB: written at run time in test/cli/hardening.test.ts' },
 };
 
 const codeNames = Object.keys(CODES) as (keyof typeof CODES)[];

@@ -25,8 +25,10 @@ for (const [text, line, col, msg] of [
   ['{"a": 1 "b": 2}', 1, 9, /expected ',' or '}'/],
   ['{"a": tru}', 1, 7, /expected a value/],
   ['{"a": "x\n"}', 1, 9, /control character/],
-  ['{"a": 1, "a": 2}', 1, 10, /duplicate member "a"/],
-  ['{"a": 1} x', 1, 10, /after the end/],
+  ['{"a": 1, "a": 2}', 1, 10, /^duplicate member name \(first at line 1, column 2\)$/],
+  ['{"a": 1} x', 1, 10, /^unexpected text after the end/],
+  ['{"a": "\\q"}', 1, 8, /^bad escape in string$/],
+  ['{"a": 1 secret}', 1, 9, /^expected ',' or '}'$/],
   ['{"a": [1, 2', 1, 12, /expected ',' or ']', found end of file/],
 ] as const) {
   test(`syntax error ${JSON.stringify(text)} is located at ${line}:${col}`, (t) => {
