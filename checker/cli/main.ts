@@ -300,7 +300,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       let baseline: ReturnType<typeof parseBaseline> | undefined;
       if (o.baseline) {
         const input = readInput(o.baseline, MAX_RESULT_BYTES);
-        if ('error' in input) return usage(`--baseline ${input.error}`);
+        if ('error' in input) return usage(`--baseline ${o.baseline}: ${input.error}`);
         const checked = readResult(o.baseline, input.text);
         if (checked.diagnostics.length > 0) {
           io.err(checked.diagnostics.map(formatDiagnostic).join('\n') + '\n');

@@ -80,3 +80,14 @@ test('a recursion check over 20,000 procedures needs no deep JS stack', (t) => {
   const codes = JSON.parse(r.stdout).results[0].diagnostics.map((x: { code: string }) => x.code);
   t.deepEqual([...new Set(codes)], ['LC3006']);
 });
+
+test('--max-seconds holds before the search too: a big spec stops while it is loaded, validated or compiled', (t) => {
+  const body = Array.from({ length: 15000 }, () => ({ assign: 'x', value: 'x + 1' }));
+  const f = tmpSpec({ name: 'big', vars: { x: {} }, threads: Array.from({ length: 6 }, (_, i) => ({ name: `t${i}`, body })) });
+  const r = measured(['check', '--format', 'json', '--max-seconds', '0.5', f]);
+  t.is(r.code, 3);
+  const res = JSON.parse(r.stdout).results[0];
+  t.is(res.verdict, 'incomplete');
+  t.regex(res.incomplete, /stopped after [\d.]+ s \(--max-seconds\), while (loading|validating|compiling) the spec/);
+  t.true(r.seconds < 20, `${r.seconds} s`);
+});

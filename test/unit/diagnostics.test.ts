@@ -121,7 +121,13 @@ const FIXTURES: Record<string, Expected> = {
   'LC4002-too-many-set-members.json': { code: 'LC4002', line: 11, col: 36, at: 'all(q)', says: 'this spec declares 32' },
   'LC4003-too-many-orders.json': { code: 'LC4003', line: 7, col: 26, at: '"any"', says: 'give 5040 orders to try, more than 720' },
   'LC4004-state-too-wide.json': { code: 'LC4004', line: 4, col: 29, at: '300000', says: 'takes 300000 integers, more than 16384' },
-  'LC4005-too-much-code.json': { code: 'LC4005', line: 25, col: 39, at: '{"call": "p20"}', says: 'inlining p20 here makes the code of t more than 20000 instructions' },
+  'LC4005-too-much-code.json': {
+    code: 'LC4005',
+    line: 25,
+    col: 39,
+    at: '{"call": "p20"}',
+    says: 'inlining p20 here makes the code of t more than 20000 instructions',
+  },
   'LC4006-calls-too-deep.json': { code: 'LC4006', line: 69, col: 23, at: '{ "call": "q64" }', says: 'calls nest more than 64 deep' },
 };
 
