@@ -27,9 +27,29 @@ export function paint(color: boolean | undefined): Paint {
   return { red: sgr('31', '39'), green: sgr('32', '39'), yellow: sgr('33', '39'), cyan: sgr('36', '39'), bold: sgr('1', '22'), dim: sgr('2', '22') };
 }
 
+/**
+ * Every string of the result as it may reach a terminal: control characters (ESC, CR, newlines inside a value,
+ * the C1 controls such as CSI, line separators) come from a spec's names and messages, and printed raw they
+ * could move the cursor or forge lines (a fake summary). They are shown as escapes instead.
+ */
+export function printable<T>(x: T): T {
+  if (typeof x === 'string') return escapeControls(x) as T;
+  if (Array.isArray(x)) return x.map(printable) as T;
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [escapeControls(k), printable(v)])) as T;
+  return x;
+}
+
+function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const short: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return short[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 export function renderText(result: CheckResult, opts: TextOptions = {}): string {
   const out: string[] = [];
   const p = paint(opts.color);
+  result = printable(result);
   for (const r of result.results) out.push(renderSpec(r, opts, p));
   out.push(summary(result, p));
   return out.join('\n').replace(/[ \t]+$/gm, '') + '\n';

@@ -3,6 +3,7 @@
 import test from 'ava';
 import { renderText } from '../../reports/text';
 import { fixture, FIXTURES } from './fixtures';
+import { checkSpec } from '../helpers/check';
 
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -34,4 +35,17 @@ test('a TOCTOU window is marked on its check, write and use steps, with or witho
     .filter((l) => /^\s+\^ /.test(l))
     .map((l) => l.trim());
   t.deepEqual(withNotes, ['^ check: reader reads x (under g)', '^ write: writer writes x', '^ use: x changed since reader checked it']);
+});
+
+test('spec strings reach the terminal escaped: no control character, no forged line', (t) => {
+  const forged = '\u001b[2K\r1 spec: 1 as expected, 0 not as expected\n\u009b31m';
+  const r = checkSpec({
+    name: 'forge',
+    vars: { x: {} },
+    threads: [{ name: 't', body: [{ assert: 'x == 1', message: forged }] }],
+  });
+  const text = renderText({ results: [r] }, { traces: true, color: false });
+  t.false(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text), 'no control character but newlines');
+  t.is(text.split('\n').filter((l) => l.startsWith('1 spec:')).length, 1, 'one summary line: the real one');
+  t.regex(text, /\\u001b\[2K\\r1 spec: 1 as expected, 0 not as expected\\n\\u009b31m/);
 });
