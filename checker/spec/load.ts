@@ -57,6 +57,11 @@ function readDoc(host: Host, file: string, role: SourceDoc['role'], diags: Diagn
 function parseDoc(host: Host, file: string, role: SourceDoc['role'], bytes: Uint8Array, diags: Diagnostic[]): SourceDoc | undefined {
   const display = host.display(file);
   const at = { file: display, line: 1, col: 1 };
+  // the node host refuses a big file before reading it; any host's bytes are held to the same limit here
+  if (bytes.length > MAX_SPEC_BYTES) {
+    diags.push(diag('fileTooLarge', at, { path: display, max: MAX_SPEC_BYTES / 2 ** 20 }));
+    return undefined;
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);

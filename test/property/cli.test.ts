@@ -1,6 +1,6 @@
 // Hostile input through the real CLI (bin/lockcheck.js, built by `npm run build`): a sample of the generated
 // and mutated specs of front-end.test.ts, and the cases only a file system has (a directory, a missing file,
-// invalid UTF-8, 10 MB). Each must end with exit 2 and FILE:LINE:COL: error: lines on stderr, or a verdict
+// invalid UTF-8, big files). Each must end with exit 2 and FILE:LINE:COL: error: lines on stderr, or a verdict
 // (exit 0, 1 or 3); never a stack trace, an internal error or a hang.
 import test from 'ava';
 import fc from 'fast-check';
@@ -71,20 +71,24 @@ test('invalid UTF-8', (t) => {
   assertWellBehaved(t, r, 'bad-utf8.json', 'invalid UTF-8');
 });
 
-test('10 MB files: a valid spec with a huge description, and 10 MB of garbage', (t) => {
-  const mb10 = 10 * 1024 * 1024;
-  const big = JSON.stringify({
-    name: 'big',
-    description: 'é'.repeat(mb10 / 2),
-    locks: { A: { kind: 'mutex' } },
-    threads: [{ name: 't', seq: 'L(A) U(A)' }],
-    expect: { findings: [] },
-  });
-  t.true(Buffer.byteLength(big) >= mb10);
-  const ok = cli(['--format', 'json', write('big.json', big)]);
+test('big files: a valid 3.5 MB spec with a huge description; 10 MB, valid or garbage, is over the size limit', (t) => {
+  const mb = 1024 * 1024;
+  const spec = (bytes: number) =>
+    JSON.stringify({
+      name: 'big',
+      description: 'é'.repeat(bytes / 2),
+      locks: { A: { kind: 'mutex' } },
+      threads: [{ name: 't', seq: 'L(A) U(A)' }],
+      expect: { findings: [] },
+    });
+  const ok = cli(['--format', 'json', write('big.json', spec(3.5 * mb))]);
   t.is(ok.code, 0, ok.stderr);
-  assertWellBehaved(t, ok, 'big.json', '10 MB spec');
-  const garbage = cli(['--format', 'json', write('garbage.json', Buffer.alloc(mb10, '[{"name": 1e400, '))]);
+  assertWellBehaved(t, ok, 'big.json', '3.5 MB spec');
+  const tooBig = cli(['--format', 'json', write('huge.json', spec(10 * mb))]);
+  t.is(tooBig.code, 2);
+  t.regex(tooBig.stderr, /huge\.json:1:1: error: .*larger than 4 MiB \[LC1008\]/);
+  assertWellBehaved(t, tooBig, 'huge.json', '10 MB spec');
+  const garbage = cli(['--format', 'json', write('garbage.json', Buffer.alloc(10 * mb, '[{"name": 1e400, '))]);
   t.is(garbage.code, 2);
   assertWellBehaved(t, garbage, 'garbage.json', '10 MB of garbage');
 });

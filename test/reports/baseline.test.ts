@@ -139,6 +139,6 @@ test('the CLI with --baseline: a pull request fails on the findings it adds, not
   fs.writeFileSync(path.join(dir, 'bad.json'), '{"nope": 1}');
   const bad = lockcheck(['check', '--baseline', path.join(dir, 'bad.json'), 'spec.json'], { cwd: dir });
   t.is(bad.code, 2);
-  t.regex(bad.stderr, /--baseline .*bad\.json: not a lockcheck JSON result/);
+  t.regex(bad.stderr, /bad\.json:1:1: error: not a lockcheck --format json result: the document has no "results" \[LC6002\]/);
   t.is(lockcheck(['check', '--baseline', path.join(dir, 'missing.json'), 'spec.json'], { cwd: dir }).code, 2);
 });
