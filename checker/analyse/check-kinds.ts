@@ -11,6 +11,7 @@ import { Finding } from '../result';
 import { Machine, MachineEvent } from '../explore/machine';
 import { heldNames, traceOfMoves } from '../explore/trace';
 import { eventFinding } from './findings';
+import { BUDGET_FACTOR, MIN_BUDGET } from './shortest';
 import { ToctouMonitor } from './toctou';
 
 const isCheck = (i: Instr) => i.op === 'assert' || i.op === 'assert_held';
@@ -132,10 +133,10 @@ export function settleCheckKinds(m: CompiledModel, budget: number, limits: Settl
   return { findings, states: visited.size };
 }
 
-/** The confirming search stores at most this many states, or this multiple of the main search's. */
-const MIN_BUDGET = 200_000;
-const BUDGET_FACTOR = 4;
-/** its states carry monitors and are kept as strings: at most this many, whatever the main search stored */
+/**
+ * The budget of the search that confirms shortest traces (shortest.ts); as these states carry monitors and are
+ * kept as strings, at most this many whatever the main search stored.
+ */
 const MAX_BUDGET = 2_000_000;
 
 /**

@@ -10,8 +10,8 @@ import { explore, ExploreOptions } from '../explore/explore';
 import { analyse } from './findings';
 
 /** The confirming search stores at most this many states, or this multiple of the reduced search's. */
-const MIN_BUDGET = 200_000;
-const BUDGET_FACTOR = 4;
+export const MIN_BUDGET = 200_000;
+export const BUDGET_FACTOR = 4;
 
 export const pathLength = (path: string) => (path === '' ? 0 : path.split(':').length);
 

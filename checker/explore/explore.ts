@@ -3,6 +3,7 @@
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
 import { CompiledModel, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
+import { assertNever } from '../assert-never';
 import { ModelRuntimeError } from '../model/link';
 import { lockKind } from '../model/lock-kinds';
 import { LockdepValidator } from '../lockdep/validator';
@@ -404,10 +405,6 @@ function mightSleep(m: CompiledModel, i: Instr, s: Int32Array, base: number): bo
     default:
       return assertNever(i);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled instruction: ${JSON.stringify(x)}`);
 }
 
 /** Two deadlock states have the same shape when the same threads wait at the same places. */

@@ -2,6 +2,7 @@
 // A move runs one visible instruction (a lock operation, an access to shared state, or a choice) and then
 // every following thread-local instruction up to the next visible one: local steps commute with every other
 // thread's steps, so merging them changes no reachable lock state, edge or finding, and saves states.
+import { assertNever } from '../assert-never';
 import {
   CompiledModel,
   H_READ,
@@ -15,8 +16,8 @@ import {
   T_NHELD,
   T_PC,
   T_RCU,
+  isSchedulingPoint,
   T_SEC,
-  touchesShared,
 } from '../model/ir';
 import { ModelRuntimeError } from '../model/link';
 import { lockKind } from '../model/lock-kinds';
@@ -45,10 +46,6 @@ export type WaitReason =
   | { kind: 'readers'; srcu: number; readers: number[] }
   | { kind: 'condition'; text: string }
   | { kind: 'empty-pick' };
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled instruction: ${JSON.stringify(x)}`);
-}
 
 const MAX_LOCAL_STEPS = 100000;
 
@@ -266,31 +263,8 @@ export class Machine {
         this.checkExit(s, t, i, 'ends', events);
         return;
       }
-      switch (i.op) {
-        case 'assign':
-        case 'branch':
-        case 'assert':
-        case 'assert_held':
-        case 'jump':
-        case 'work_return':
-          // a step that touches nothing another thread sees runs with the step before it
-          if (touchesShared(i.access)) return;
-          break;
-        // lock operations, choices, waits and RCU steps are scheduling points
-        case 'acquire':
-        case 'release':
-        case 'choose':
-        case 'pick':
-        case 'rcu_lock':
-        case 'rcu_unlock':
-        case 'sync_begin':
-        case 'sync_wait':
-        case 'wait':
-        case 'idle':
-          return;
-        default:
-          return assertNever(i);
-      }
+      // a step that touches nothing another thread sees runs with the step before it
+      if (isSchedulingPoint(i)) return;
       if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
       this.exec(s, t, i, 0, events, log);
     }

@@ -10,6 +10,7 @@
 // index is in them. rwsem readers look at other threads' pending writes, which no access set says, so specs
 // with rwsem classes are explored without the reduction.
 import { Access, CompiledModel, Instr, ThreadProg } from '../model/ir';
+import { assertNever } from '../assert-never';
 import { lockKind } from '../model/lock-kinds';
 
 /** What an instruction (or everything from a position on) may touch. Lock classes; RCU is its own entry. */
@@ -25,10 +26,6 @@ function footprintOf(a: Access): Footprint {
   const locks = new Set(a.locks);
   if (a.rcu) locks.add(RCU);
   return { locks, reads: new Set(a.reads), writes: new Set(a.writes) };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled instruction ${JSON.stringify(x)}`);
 }
 
 /** Where control can go after the instruction at pc. */

@@ -3,7 +3,7 @@
 // point or a local step, and the expressions it evaluates as the compiler resolved them (slots, constants,
 // instance checks). What the link step turns into closures and the explorer and the partial-order reduction
 // see, for people and golden tests.
-import { Access, Instr, IrModel, touchesShared } from './ir';
+import { Access, Instr, IrModel, isSchedulingPoint } from './ir';
 import { IrExpr, renderExpr } from './ir-expr';
 
 type IrInstr = Instr<IrExpr>;
@@ -47,31 +47,6 @@ export function renderIr(m: IrModel): string {
     });
   }
   return out.join('\n') + '\n';
-}
-
-/** Lock operations, choices, waits and RCU steps always end a step; the rest only when they touch shared state. */
-function isSchedulingPoint(i: IrInstr): boolean {
-  switch (i.op) {
-    case 'assign':
-    case 'branch':
-    case 'assert':
-    case 'assert_held':
-    case 'jump':
-    case 'work_return':
-      return touchesShared(i.access);
-    case 'acquire':
-    case 'release':
-    case 'choose':
-    case 'pick':
-    case 'rcu_lock':
-    case 'rcu_unlock':
-    case 'sync_begin':
-    case 'sync_wait':
-    case 'wait':
-    case 'idle':
-    case 'end':
-      return true;
-  }
 }
 
 /** The expressions an instruction evaluates, by field. */

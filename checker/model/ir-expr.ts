@@ -2,6 +2,7 @@
 // class or an instance, so that the compiler's output can be printed, compared and analysed without running
 // it. The link step (model/link.ts) turns them into the closures the explorer evaluates.
 import { BinOp } from '../spec/expressions';
+import { assertNever } from '../assert-never';
 
 export type SetFunction = 'size' | 'has' | 'add' | 'del';
 
@@ -27,10 +28,6 @@ export type IrExpr =
   | { e: 'rank'; of: IrExpr; members: number[]; className: string; what: string };
 
 export const irConst = (v: number): IrExpr => ({ e: 'const', v });
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected expression ${JSON.stringify(x)}`);
-}
 
 /** The expression in the spec language's own syntax, with what the compiler resolved made visible. */
 export function renderExpr(x: IrExpr): string {

@@ -3,6 +3,7 @@
 // model/link.ts turns those into closures over (state, thread base), the form explore/ runs (CompiledModel).
 import { SourcePos } from '../diagnostics/diagnostic';
 import { IrExpr } from './ir-expr';
+import { assertNever } from '../assert-never';
 import { CmpRule, FindingKind, LockKind } from '../spec/types';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
@@ -55,6 +56,36 @@ export const NO_ACCESS: Access = Object.freeze({ reads: [], writes: [], locks: [
 
 /** Does the instruction touch anything another thread can see or change? If not, it is a local step. */
 export const touchesShared = (a: Access) => a.reads.length > 0 || a.writes.length > 0 || a.locks.length > 0 || a.rcu;
+
+/**
+ * Does the instruction start a step of its own (another thread may run before it)? Lock operations, choices,
+ * waits and RCU steps always do; the rest only when they touch shared state (else they run with the step before).
+ */
+export function isSchedulingPoint(i: { op: Instr<unknown>['op']; access: Access }): boolean {
+  switch (i.op) {
+    case 'assign':
+    case 'branch':
+    case 'assert':
+    case 'assert_held':
+    case 'jump':
+    case 'work_return':
+      return touchesShared(i.access);
+    case 'acquire':
+    case 'release':
+    case 'choose':
+    case 'pick':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_begin':
+    case 'sync_wait':
+    case 'wait':
+    case 'idle':
+    case 'end':
+      return true;
+    default:
+      return assertNever(i.op);
+  }
+}
 
 interface InstrBase {
   src: SourcePos;

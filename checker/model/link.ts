@@ -2,6 +2,7 @@
 // the same program with each expression as a closure over (state, thread base). Nothing else changes: the
 // instructions, their access sets and the state layout are the IR's, so what --dump ir prints is what runs.
 import { BinOp } from '../spec/expressions';
+import { assertNever } from '../assert-never';
 import { CompiledModel, Ev, FinalAssert, Instr, IrModel, LockClass, LockInstance, LValue, ThreadProg } from './ir';
 import { makeCmpFn } from './cmp';
 import { IrExpr } from './ir-expr';
@@ -17,10 +18,6 @@ function popcount(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }
 
 function instanceOf(ctx: LinkContext, v: number, what: string): LockInstance {

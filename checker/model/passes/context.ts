@@ -47,6 +47,4 @@ export class Ctx {
   }
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../../assert-never';
