@@ -63,6 +63,7 @@ export function searchIdentity(options: CheckOptions): string {
     without: [...(options.without ?? [])].sort(),
     por: options.por !== false,
     symmetry: options.symmetry !== false,
+    deadVariables: options.deadVariables !== false,
     exact: options.exact === true,
     maxDepth: options.maxDepth ?? null,
   });

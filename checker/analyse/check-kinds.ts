@@ -6,7 +6,7 @@
 // reaches, with its shortest trace in the unreduced interleaving space. The kinds then never depend on the
 // search mode or order. Its states are bounded: when the budget runs out, the findings stay as they were.
 import { CompiledModel, Instr } from '../model/ir';
-import { ModelRuntimeError } from '../model/link';
+import { ModelRuntimeError } from '../model/runtime-error';
 import { Finding } from '../result';
 import { Machine, MachineEvent } from '../explore/machine';
 import { heldNames, traceOfMoves } from '../explore/trace';

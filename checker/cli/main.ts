@@ -266,6 +266,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--no-timings', 'leave out wall-clock figures (seconds, states/s): the same spec and options then give byte-identical reports')
     .option('--no-por', 'switch partial-order reduction off')
     .option('--no-symmetry', 'switch symmetry reduction (over copies of a thread) off')
+    .option('--no-dead-vars', 'keep the values of dead thread-local variables (switch dead-variable reduction off)')
+    .option('--interpret', 'run the reference interpreter instead of generated code (slower; for cross-checking)')
     .option('--exact', 'keep every state vector and compare vectors, not 64-bit fingerprints')
     .option('--bitstate <bits>', 'supertrace: visited states as bits in a table of 2^bits bits (10-32)')
     .option('--simulate <walks>', 'seeded random walks instead of an exhaustive search')

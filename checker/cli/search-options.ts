@@ -7,6 +7,8 @@ import { CheckOptions } from '../pipeline';
 export interface SearchFlags {
   por?: boolean;
   symmetry?: boolean;
+  deadVars?: boolean;
+  interpret?: boolean;
   exact?: boolean;
   bitstate?: string;
   simulate?: string;
@@ -18,7 +20,7 @@ export interface SearchFlags {
 }
 
 export interface SearchSettings {
-  options: Pick<CheckOptions, 'por' | 'symmetry' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes'>;
+  options: Pick<CheckOptions, 'por' | 'symmetry' | 'deadVariables' | 'interpret' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes'>;
   jobs: number;
   /** one line each, for stderr */
   warnings: string[];
@@ -56,6 +58,8 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
   const warnings: string[] = [];
   if (f.por === false) options.por = false;
   if (f.symmetry === false) options.symmetry = false;
+  if (f.deadVars === false) options.deadVariables = false;
+  if (f.interpret) options.interpret = true;
   if (f.exact) options.exact = true;
   if (f.bitstate !== undefined) {
     const bits = int(f.bitstate);

@@ -4,7 +4,7 @@
 // deadlock states and their witnesses for the analyse stage.
 import { CompiledModel, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
 import { assertNever } from '../assert-never';
-import { ModelRuntimeError } from '../model/link';
+import { ModelRuntimeError } from '../model/runtime-error';
 import { lockKind } from '../model/lock-kinds';
 import { LockdepValidator } from '../lockdep/validator';
 import { Machine, MachineEvent } from './machine';
@@ -206,24 +206,30 @@ class Search {
     return index;
   }
 
-  /** Every successor of the examined state idx, or one thread's when partial-order reduction allows. */
-  expandAll(idx: number) {
+  /**
+   * Every successor of the examined state idx, or one thread's when partial-order reduction allows.
+   * `nextLevel` is the index of the first state of the next breadth-first level: a stored state below it is no
+   * deeper than idx.
+   */
+  expandAll(idx: number, nextLevel: number) {
     const { T, moves } = this;
+    /** expands thread t; true when a successor closes a cycle (it was stored no deeper than idx) */
     const expand = (t: number): boolean => {
-      let allNew = true;
-      for (let c = 0; c < moves[t] && !this.stopped; c++) {
-        this.step(idx, t, c);
-        if (!this.store.added) allNew = false;
-      }
-      return allNew;
+      let closes = false;
+      // (bitstate storage returns -1 for a state seen before: its depth is unknown, so it counts as closing)
+      for (let c = 0; c < moves[t] && !this.stopped; c++) if (this.step(idx, t, c) < nextLevel) closes = true;
+      return closes;
     };
     let ample = -1;
     if (this.por) {
       const pc = (u: number) => this.s[this.m.threads[u].base];
       for (let t = 0; t < T && ample < 0; t++) if (moves[t] > 0 && this.por.independent(t, pc)) ample = t;
     }
-    // cycle proviso: if the chosen thread led back to a stored state, expand the others too
-    if (ample >= 0 && expand(ample)) this.reduced++;
+    // Cycle proviso, for breadth-first search: every cycle of the reduced graph has an edge from its deepest
+    // state to a state no deeper, which is already stored when that state is expanded; so expanding fully
+    // wherever the chosen thread leads to such a state leaves no cycle on which a thread is ignored forever.
+    // (A successor stored in the next level is not on a cycle through idx by this edge: it is deeper.)
+    if (ample >= 0 && !expand(ample)) this.reduced++;
     else for (let t = 0; t < T && !this.stopped; t++) if (t !== ample) expand(t);
   }
 
@@ -327,7 +333,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
     if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
     const { live, any } = search.examine(idx);
     if (!any) search.deadEnd(idx, live);
-    else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx);
+    else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx, levelEnd);
     if (search.stopped) break;
   }
   const r = search.result(depth, now() - t0);

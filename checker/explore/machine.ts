@@ -19,7 +19,7 @@ import {
   isSchedulingPoint,
   T_SEC,
 } from '../model/ir';
-import { ModelRuntimeError } from '../model/link';
+import { ModelRuntimeError } from '../model/runtime-error';
 import { lockKind } from '../model/lock-kinds';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
@@ -52,10 +52,26 @@ const MAX_LOCAL_STEPS = 100000;
 export class Machine {
   readonly m: CompiledModel;
   private readonly ends: number[];
+  /** per thread and instruction: the local slots to zero when a step ends there (dead there) */
+  private readonly dead: (readonly number[])[][];
+  /** the state, thread and event sink of the generated local run in progress, for its two callbacks */
+  private runS: Int32Array = new Int32Array(0);
+  private runT = 0;
+  private runEvents: (e: MachineEvent) => void = () => undefined;
+  private readonly runFail = (k: number) => {
+    const i = this.m.threads[this.runT].code[k];
+    if (i.op === 'assert') this.runEvents({ kind: 'assertion', thread: this.runT, instr: i, message: i.message });
+  };
+  private readonly runOther = (k: number) => {
+    const th = this.m.threads[this.runT];
+    this.exec(this.runS, this.runT, th.code[k], 0, this.runEvents);
+    return this.runS[th.base + T_PC];
+  };
 
   constructor(m: CompiledModel) {
     this.m = m;
     this.ends = m.threads.map((t) => t.code.length - 1);
+    this.dead = m.threads.map((t) => t.deadLocals ?? t.code.map(() => []));
   }
 
   initial(events: (e: MachineEvent) => void): Int32Array {
@@ -253,18 +269,38 @@ export class Machine {
     events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
     log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
     s[th.base + T_PC] = this.ends[t];
+    this.forgetDead(s, t);
+  }
+
+  /** Zeroes the locals that are dead where the thread now is: states that differ only there are one state. */
+  private forgetDead(s: Int32Array, t: number) {
+    const b = this.m.threads[t].base;
+    const z = this.dead[t][s[b + T_PC]];
+    for (let k = 0; k < z.length; k++) s[b + z[k]] = 0;
   }
 
   private runLocal(s: Int32Array, t: number, events: (e: MachineEvent) => void, log?: LoggedStep[]) {
     const th = this.m.threads[t];
+    // generated code runs the local instructions up to the next scheduling point (traces, which log every
+    // instruction, take the interpreter's path below)
+    if (th.runLocal && !log) {
+      this.runS = s;
+      this.runT = t;
+      this.runEvents = events;
+      th.runLocal(s, th.base, s[th.base + T_PC], this.runFail, this.runOther);
+    }
     for (let n = 0; ; n++) {
       const i = th.code[s[th.base + T_PC]];
       if (i.op === 'end') {
         this.checkExit(s, t, i, 'ends', events);
+        this.forgetDead(s, t);
         return;
       }
       // a step that touches nothing another thread sees runs with the step before it
-      if (isSchedulingPoint(i)) return;
+      if (isSchedulingPoint(i)) {
+        this.forgetDead(s, t);
+        return;
+      }
       if (n > MAX_LOCAL_STEPS) throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
       this.exec(s, t, i, 0, events, log);
     }

@@ -9,8 +9,7 @@
 // written, lock classes, RCU), never from names: a shared var reached through a parameter, a loop bound or an
 // index is in them. rwsem readers look at other threads' pending writes, which no access set says, so specs
 // with rwsem classes are explored without the reduction.
-import { Access, CompiledModel, Instr, ThreadProg } from '../model/ir';
-import { assertNever } from '../assert-never';
+import { Access, CompiledModel, Instr, successors, ThreadProg } from '../model/ir';
 import { lockKind } from '../model/lock-kinds';
 
 /** What an instruction (or everything from a position on) may touch. Lock classes; RCU is its own entry. */
@@ -26,37 +25,6 @@ function footprintOf(a: Access): Footprint {
   const locks = new Set(a.locks);
   if (a.rcu) locks.add(RCU);
   return { locks, reads: new Set(a.reads), writes: new Set(a.writes) };
-}
-
-/** Where control can go after the instruction at pc. */
-export function successors(code: Instr[], pc: number): number[] {
-  const i = code[pc];
-  switch (i.op) {
-    case 'end':
-      return [];
-    case 'jump':
-      return [i.target];
-    case 'branch':
-      return [pc + 1, i.elseTarget];
-    case 'choose':
-      return i.targets;
-    case 'acquire':
-    case 'release':
-    case 'assign':
-    case 'pick':
-    case 'assert':
-    case 'assert_held':
-    case 'rcu_lock':
-    case 'rcu_unlock':
-    case 'sync_begin':
-    case 'sync_wait':
-    case 'wait':
-    case 'idle':
-    case 'work_return':
-      return [pc + 1];
-    default:
-      return assertNever(i);
-  }
 }
 
 export class PartialOrder {
@@ -76,7 +44,7 @@ export class PartialOrder {
       for (let changed = true; changed;) {
         changed = false;
         for (let pc = th.code.length - 1; pc >= 0; pc--)
-          for (const s of successors(th.code, pc)) {
+          for (const s of successors(th.code[pc], pc)) {
             const a = future[pc];
             const b = future[s];
             for (const [x, y] of [

@@ -5,21 +5,29 @@
 //   -> layout  (passes/layout.ts: the shared part of the state vector)
 //   -> lower   (passes/lower.ts: each thread's IR instructions with their access sets; calls inlined)
 //   -> place   (passes/layout.ts: each thread's frame after the shared part)
+//   -> liveness (passes/liveness.ts: the locals dead where a step ends, which the machine zeroes there)
 //   -> link    (model/link.ts: the IR as the closures the explorer runs).
 // The data IR between lower and link is what --dump ir prints. Every pass reports into one Ctx, and the
 // passes go on after an error where they can, so that one run names every problem.
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
-import { CompiledModel, IrModel } from './ir';
+import { CompiledModel, IrModel, T_HELD, ThreadProg } from './ir';
+import { IrExpr } from './ir-expr';
 import { link } from './link';
 import { AstStmt } from './passes/ast';
 import { Ctx } from './passes/context';
 import { fits, layoutShared, LoweredThread, placeThreads } from './passes/layout';
 import { arrayParam, lowerFinals, lowerThread, Lowering } from './passes/lower';
+import { deadLocalsAt } from './passes/liveness';
 import { normalise } from './passes/normalise';
 import { LockPart, positiveInt, resolve, ResolveOptions } from './passes/resolve';
 
-export type CompileOptions = ResolveOptions;
+export type CompileOptions = ResolveOptions & {
+  /** zero thread-local slots where they are dead (default on): states that differ only there are one state */
+  deadVariables?: boolean;
+  /** run the reference interpreter's closures instead of generated code (model/link.ts) */
+  interpret?: boolean;
+};
 export { MAX_ORDERS } from './passes/resolve';
 export { MAX_STATE_WIDTH } from './passes/layout';
 
@@ -115,6 +123,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const placed = placeThreads(layout, lowered, sym.maxHeld, ctx, spec);
   const finals = lowerFinals(lw);
   if (!placed || ctx.failed) return stopped();
+  if (options.deadVariables !== false) markDeadLocals(placed.threads, sym.maxHeld);
   const ir: IrModel = {
     name: normalised.file.name,
     file: spec.display,
@@ -130,5 +139,20 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     anyAttrs: sym.anyAttrs,
     finals,
   };
-  return { ir, model: link(ir), diagnostics: [] };
+  return { ir, model: link(ir, { interpret: options.interpret }), diagnostics: [] };
+}
+
+/** Each thread's dead locals per instruction, computed once per code (copies of a thread share it). */
+function markDeadLocals(threads: ThreadProg<IrExpr>[], maxHeld: number) {
+  const first = T_HELD + maxHeld;
+  const byCode = new Map<unknown, ThreadProg<IrExpr>[]>();
+  for (const t of threads) byCode.set(t.code, [...(byCode.get(t.code) ?? []), t]);
+  for (const copies of byCode.values()) {
+    const t = copies[0];
+    const count = t.snapOffset >= 0 ? t.snapOffset - first : t.initLocals.length;
+    const nonzero = new Set<number>();
+    for (const c of copies) c.initLocals.forEach((v, k) => v !== 0 && k < count && nonzero.add(k));
+    const dead = deadLocalsAt(t.code, { first, count }, [...nonzero]);
+    for (const c of copies) c.deadLocals = dead;
+  }
 }

@@ -34,6 +34,19 @@ export function renderIr(m: IrModel): string {
       continue;
     }
     printed.set(th.code, th.name);
+    const localName = new Map<number, string[]>();
+    for (const l of th.localNames)
+      for (let k = 0; k < l.size; k++) {
+        const names = localName.get(l.offset + k) ?? [];
+        const n = l.size > 1 ? `${l.name}[${k}]` : l.name;
+        if (!names.includes(n)) names.push(n);
+        localName.set(l.offset + k, names);
+      }
+    // the locals a step ending here zeroes (dead here); at `end` that is every local
+    const forgets = (pc: number) => {
+      const dead = th.code[pc].op === 'end' ? [] : (th.deadLocals?.[pc] ?? []);
+      return dead.length ? `  forgets ${dead.map((o) => (localName.get(o) ?? [`slot ${o}`]).join('/')).join(' ')}` : '';
+    };
     th.code.forEach((i, pc) => {
       const kind = isSchedulingPoint(i) ? 'step ' : 'local';
       const instance = (id: number) => m.instances[id]?.name ?? String(id);
@@ -42,7 +55,7 @@ export function renderIr(m: IrModel): string {
         x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' ? instance(x.v) : renderExpr(x);
       const resolved = expressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
       out.push(
-        `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}  ${i.src.file}:${i.src.line}:${i.src.col}`,
+        `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}${forgets(pc)}  ${i.src.file}:${i.src.line}:${i.src.col}`,
       );
     });
   }

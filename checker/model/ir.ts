@@ -87,6 +87,36 @@ export function isSchedulingPoint(i: { op: Instr<unknown>['op']; access: Access 
   }
 }
 
+/** Where control can go after instruction i at pc (the last instruction of a thread is always `end`). */
+export function successors<E>(i: Instr<E>, pc: number): number[] {
+  switch (i.op) {
+    case 'end':
+      return [];
+    case 'jump':
+      return [i.target];
+    case 'branch':
+      return [pc + 1, i.elseTarget];
+    case 'choose':
+      return i.targets;
+    case 'acquire':
+    case 'release':
+    case 'assign':
+    case 'pick':
+    case 'assert':
+    case 'assert_held':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'sync_begin':
+    case 'sync_wait':
+    case 'wait':
+    case 'idle':
+    case 'work_return':
+      return [pc + 1];
+    default:
+      return assertNever(i);
+  }
+}
+
 interface InstrBase {
   src: SourcePos;
   access: Access;
@@ -157,6 +187,16 @@ export interface ThreadProg<E = Ev> {
   worker: boolean;
   /** thread-relative offset of the grace-period snapshot (one slot per thread), -1 when unused */
   snapOffset: number;
+  /**
+   * per instruction: the thread-relative local slots that are dead there and may be nonzero, which the machine
+   * zeroes when a step ends there (passes/liveness.ts); absent with --no-dead-vars
+   */
+  deadLocals?: number[][];
+  /**
+   * the linked model's generated runner of this thread's local instructions (model/codegen.ts): from a pc,
+   * runs them up to the next scheduling point; absent in the IR and with --interpret
+   */
+  runLocal?: (s: Int32Array, b: number, pc: number, fail: (k: number) => void, other: (k: number) => number) => number;
 }
 
 export interface FinalAssert<E = Ev> {

@@ -6,8 +6,11 @@ import { assertNever } from '../assert-never';
 import { CompiledModel, Ev, FinalAssert, Instr, IrModel, LockClass, LockInstance, LValue, ThreadProg } from './ir';
 import { makeCmpFn } from './cmp';
 import { IrExpr } from './ir-expr';
+import { ExprBatch, generateLocalRunner, LocalRunner, makeHelpers } from './codegen';
 
-export class ModelRuntimeError extends Error {}
+import { ModelRuntimeError } from './runtime-error';
+
+export { ModelRuntimeError };
 
 interface LinkContext {
   classes: LockClass[];
@@ -192,12 +195,9 @@ export function evaluateConstant(x: IrExpr, ctx: LinkContext): number {
   return linkExpr(x, ctx)(new Int32Array(0), 0);
 }
 
-function linkLv(lv: LValue<IrExpr>, ctx: LinkContext): LValue {
-  return { ...lv, index: lv.index && linkExpr(lv.index, ctx) };
-}
-
-function linkInstr(i: Instr<IrExpr>, ctx: LinkContext): Instr {
-  const x = (y: IrExpr) => linkExpr(y, ctx);
+/** The instruction with each expression replaced by what `x` makes of it (fields in a fixed order). */
+function linkInstr(i: Instr<IrExpr>, x: (y: IrExpr) => Ev): Instr {
+  const lv = (l: LValue<IrExpr>): LValue => ({ ...l, index: l.index && x(l.index) });
   switch (i.op) {
     case 'acquire':
       return { ...i, lock: x(i.lock), nest: i.nest && x(i.nest) };
@@ -205,9 +205,9 @@ function linkInstr(i: Instr<IrExpr>, ctx: LinkContext): Instr {
     case 'assert_held':
       return { ...i, lock: x(i.lock) };
     case 'assign':
-      return { ...i, target: linkLv(i.target, ctx), value: x(i.value) };
+      return { ...i, target: lv(i.target), value: x(i.value) };
     case 'pick':
-      return { ...i, target: linkLv(i.target, ctx), set: x(i.set) };
+      return { ...i, target: lv(i.target), set: x(i.set) };
     case 'branch':
     case 'assert':
     case 'wait':
@@ -228,21 +228,46 @@ function linkInstr(i: Instr<IrExpr>, ctx: LinkContext): Instr {
   }
 }
 
-/** The runnable model: every expression of the IR linked, everything else shared with it. */
-export function link(ir: IrModel): CompiledModel {
+export interface LinkOptions {
+  /** run the closures of this module (the reference interpreter) instead of generated code */
+  interpret?: boolean;
+}
+
+/**
+ * The runnable model: every expression of the IR linked, everything else shared with it. By default the
+ * expressions and each thread's local instructions are generated JavaScript (model/codegen.ts); with
+ * `interpret` they are this module's closures, the reference the generated code is tested against.
+ */
+export function link(ir: IrModel, opts: LinkOptions = {}): CompiledModel {
   const classes = ir.classes.map((c) => (c.cmpRules ? { ...c, cmpFn: makeCmpFn(c.cmpRules, ir.instances) } : c));
   const ctx: LinkContext = { classes, instances: ir.instances };
+  const helpers = opts.interpret ? undefined : makeHelpers(ctx);
   // copies of one thread share one program (symmetry reduction and the POR cache rely on it): link it once
-  const linked = new Map<Instr<IrExpr>[], Instr[]>();
-  const code = (c: Instr<IrExpr>[]) =>
-    linked.get(c) ??
-    linked
-      .set(
-        c,
-        c.map((i) => linkInstr(i, ctx)),
-      )
-      .get(c)!;
-  const threads: ThreadProg[] = ir.threads.map((t) => ({ ...t, code: code(t.code) }));
+  const linked = new Map<Instr<IrExpr>[], { code: Instr[]; runLocal?: LocalRunner }>();
+  const linkCode = (c: Instr<IrExpr>[]) => {
+    const hit = linked.get(c);
+    if (hit) return hit;
+    let out: { code: Instr[]; runLocal?: LocalRunner };
+    if (!helpers) out = { code: c.map((i) => linkInstr(i, (y) => linkExpr(y, ctx))) };
+    else {
+      // two passes in the same field order: collect the expressions, generate them in one go, then link
+      const batch = new ExprBatch(helpers);
+      const collect = (y: IrExpr): Ev => (batch.add(y), NOT_BUILT);
+      c.forEach((i) => linkInstr(i, collect));
+      batch.build();
+      out = { code: c.map((i) => linkInstr(i, () => batch.get())), runLocal: generateLocalRunner(c, helpers) };
+    }
+    linked.set(c, out);
+    return out;
+  };
+  const threads: ThreadProg[] = ir.threads.map((t) => {
+    const { code, runLocal } = linkCode(t.code);
+    return runLocal ? { ...t, code, runLocal } : { ...t, code };
+  });
   const finals: FinalAssert[] = ir.finals.map((f) => ({ ...f, cond: linkExpr(f.cond, ctx) }));
   return { ...ir, classes, threads, finals };
 }
+
+const NOT_BUILT: Ev = () => {
+  throw new Error('internal: a generated expression used before it was built');
+};

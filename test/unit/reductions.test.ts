@@ -1,6 +1,6 @@
 // Reductions never change a verdict: every bundled spec and a few hundred generated ones give the same
-// finding kinds and the same lock-order graph (every held -> acquired edge) with partial-order and symmetry
-// reduction as without, and the reduced search never stores more states.
+// finding kinds and the same lock-order graph (every held -> acquired edge) with partial-order, symmetry and
+// dead-variable reduction as without, and the reduced search never stores more states.
 import test from 'ava';
 import fg from 'fast-glob';
 import * as path from 'path';
@@ -13,7 +13,7 @@ import { checkSpec } from '../helpers/check';
 import { ROOT } from '../helpers/cli';
 
 const kinds = (r: SpecResult) => [...new Set(r.findings.map((f) => f.kind))].sort();
-const OFF = { por: false, symmetry: false };
+const OFF = { por: false, symmetry: false, deadVariables: false };
 
 function same(
   t: { deepEqual: (a: unknown, b: unknown, m?: string) => void; true: (a: boolean, m?: string) => void },
