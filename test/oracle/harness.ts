@@ -30,6 +30,8 @@ export const MODES: Mode[] = [
   { name: 'no-symmetry', args: ['--no-symmetry'], complete: true },
   // every reduction off: the search the oracle's own brute force does
   { name: 'unreduced', args: ['--no-por', '--no-symmetry', '--no-dead-vars'], complete: true },
+  // the reference interpreter instead of generated code
+  { name: 'interpret', args: ['--interpret'], complete: true },
   { name: 'exact', args: ['--exact'], complete: true },
   // --jobs starts worker threads per spec (about 0.3 s a spec here): only the first ORACLE_JOBS_COUNT specs (default 200)
   { name: 'jobs2', args: ['--jobs', '2'], complete: true, limit: Number(process.env.ORACLE_JOBS_COUNT || 200) },
