@@ -8,7 +8,7 @@ import * as path from 'path';
 import { lockcheck } from '../helpers/cli';
 
 const SPECS = [
-  'specs/kernel/macvlan-unregister-broken.json',
+  'specs/kernel/macvlan-unregister-lock-upper.json',
   'specs/kernel/setlink-relookup-race.json',
   'specs/kernel/newlink-veth-srcu-sync-under-rtnl.json',
   'specs/rtnl/nets-addr-any.json',
