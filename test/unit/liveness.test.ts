@@ -127,3 +127,29 @@ test('dead-variable reduction pays on the scale family and keeps its verdict, ed
     t.true(on.stats!.states * 3 < off.stats!.states, `${spec}: ${on.stats!.states} states, ${off.stats!.states} without`);
   }
 });
+
+test('more than 32 locals: the bit sets span words, and the analysis ends', (t) => {
+  const names = Array.from({ length: 40 }, (_, k) => `v${k}`);
+  const spec = {
+    name: 'wide',
+    locks: { A: { kind: 'mutex' } },
+    vars: { x: { init: 0 } },
+    threads: [
+      {
+        name: 't',
+        locals: Object.fromEntries(names.map((n) => [n, 0])),
+        // every local is written, then a step, then each is read in turn (v31 sets a word's sign bit)
+        body: [...names.map((n) => ({ assign: n, value: 'x' })), { lock: 'A' }, ...names.map((n) => ({ assign: 'x', value: n })), { unlock: 'A' }],
+      },
+    ],
+  };
+  const { ir, diagnostics } = compileSpec(spec);
+  t.deepEqual(diagnostics, []);
+  const f = forgets(ir!);
+  // each `x = vk` is a step of its own: where it starts, v(k-1) has just been read for the last time (the
+  // earlier ones were zeroed at earlier steps), across the word boundaries at v31/v32
+  for (let k = 1; k < names.length; k++) {
+    const at = Object.keys(f).find((key) => key.endsWith(`x = v${k}`))!;
+    t.deepEqual(f[at], [`v${k - 1}`], at);
+  }
+});

@@ -75,9 +75,10 @@ export function deadLocalsAt(code: readonly IrInstr[], region: LocalRegion, init
     let changed = false;
     const li = liveIn[pc].w;
     for (let k = 0; k < words; k++) {
-      const v = readMask[pc][k] | (out[k] & ~killMask[pc][k]);
+      // >>> 0: compare as unsigned, as the Uint32Array stores it (slot 31 of a word sets the sign bit)
+      const v = (readMask[pc][k] | (out[k] & ~killMask[pc][k])) >>> 0;
       if (v !== li[k]) {
-        li[k] = v >>> 0;
+        li[k] = v;
         changed = true;
       }
     }
