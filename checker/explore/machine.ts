@@ -39,6 +39,8 @@ export interface LoggedStep {
   instr: Instr;
   /** e.g. the lock instance an acquire resolved to, the branch taken, a trylock result */
   detail?: string;
+  /** the state right after the instruction (traces read what it wrote from it; only logged runs copy it) */
+  after?: Int32Array;
 }
 
 export type WaitReason =
@@ -58,16 +60,18 @@ export class Machine {
     this.ends = m.threads.map((t) => t.code.length - 1);
   }
 
-  initial(events: (e: MachineEvent) => void): Int32Array {
+  /** The initial state: every thread's leading local statements run (logged per thread into `logs`, if given). */
+  initial(events: (e: MachineEvent) => void, logs?: LoggedStep[][]): Int32Array {
     const m = this.m;
     const s = new Int32Array(m.width);
     for (const g of m.globals) s.set(g.init, g.offset);
     m.threads.forEach((t, i) => {
       s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
+      const log = logs ? (logs[i] = []) : undefined;
       try {
-        this.runLocal(s, i, events);
+        this.runLocal(s, i, events, log);
       } catch (e) {
-        this.runtimeError(s, i, e, events, undefined);
+        this.runtimeError(s, i, e, events, log);
       }
     });
     return s;
@@ -251,7 +255,7 @@ export class Machine {
     const th = this.m.threads[t];
     const at = th.code[s[th.base + T_PC]];
     events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
-    log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
+    log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops`, after: s.slice() });
     s[th.base + T_PC] = this.ends[t];
   }
 
@@ -427,7 +431,7 @@ export class Machine {
       case 'end':
         return;
     }
-    log?.push({ thread: t, instr: i, detail });
+    log?.push({ thread: t, instr: i, detail, after: s.slice() });
     s[b + T_PC] = next;
   }
 

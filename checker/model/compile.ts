@@ -8,6 +8,7 @@
 //   -> link    (model/link.ts: the IR as the closures the explorer runs).
 // The data IR between lower and link is what --dump ir prints. Every pass reports into one Ctx, and the
 // passes go on after an error where they can, so that one run names every problem.
+import { inferValueKinds } from './passes/value-kinds';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
 import { CompiledModel, IrModel } from './ir';
@@ -130,5 +131,6 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     anyAttrs: sym.anyAttrs,
     finals,
   };
+  inferValueKinds(ir);
   return { ir, model: link(ir), diagnostics: [] };
 }

@@ -88,6 +88,18 @@ table.held-now { border-collapse: collapse; margin-top: 6px; width: 100%; }
 table.held-now caption { text-align: left; color: var(--muted); font-size: 12px; }
 table.held-now th, table.held-now td { border-top: 1px solid var(--line); padding: 2px 4px; text-align: left; vertical-align: top; }
 table.held-now .none { color: var(--muted); }
+.state-now { display: flex; flex-wrap: wrap; gap: 0 10px; align-items: flex-start; }
+.state-now > table { flex: 1 1 150px; }
+table.vars-now { border-collapse: collapse; margin-top: 6px; }
+table.vars-now caption { text-align: left; color: var(--muted); font-size: 12px; }
+table.vars-now th, table.vars-now td { border-top: 1px solid var(--line); padding: 2px 4px; text-align: left; vertical-align: top; font-weight: normal; }
+table.vars-now tr.changed th, table.vars-now tr.changed td { background: #fff1b8; }
+table.vars-now tr.changed th { font-weight: 600; }
+.old-value { color: var(--muted); text-decoration: line-through; }
+.changes .muted { color: var(--muted); }
+.cell .changes, .cell .choices, .step-detail .choices { font-size: 12px; color: #334; margin-top: 2px; }
+ol.stack { margin: 4px 0; padding-left: 22px; font-size: 12px; }
+ol.stack .fn, .vars-now .fn { font-family: ui-monospace, monospace; }
 ul.blocked-list { padding-left: 18px; margin: 4px 0; }
 ul.blocked-list li.in-cycle { color: var(--red); }
 .path { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
