@@ -18,10 +18,15 @@ export interface VarChange {
   thread?: string;
   /** the procedure whose local or parameter it is (inlined into `thread`); absent for a thread's own local */
   frame?: string;
-  /** the value before the step; absent for a parameter bound by a call in this step */
+  /**
+   * the value before the step; for a variable of a frame the step entered, the value it started with (a
+   * parameter's argument, a local's declared value)
+   */
   from?: Value;
   /** the value the step left (for a procedure's local: when the step last wrote it) */
   to: Value;
+  /** a parameter bound by a call in this step (listed even when it kept its argument's value) */
+  param?: true;
 }
 
 /** A choice a step made: a pick's value, or a choose's branch (1-based). */

@@ -116,9 +116,12 @@ export function showValue(v: Value): string {
   return Array.isArray(v) ? `{${v.join(', ')}}` : String(v);
 }
 
-/** One change: "len 0 -> 1", a parameter bound by a call "n = net1". */
+/** One change: "len 0 -> 1"; a parameter bound by a call "n = net1" (then changed: "n = net1 -> net2"). */
 export function showChange(c: VarChange): string {
-  return c.from === undefined ? `${c.var} = ${showValue(c.to)}` : `${c.var} ${showValue(c.from)} -> ${showValue(c.to)}`;
+  const from = c.from === undefined ? undefined : showValue(c.from);
+  const to = showValue(c.to);
+  if (c.param) return `${c.var} = ${from === undefined || from === to ? to : `${from} -> ${to}`}`;
+  return from === undefined ? `${c.var} = ${to}` : `${c.var} ${from} -> ${to}`;
 }
 
 /** A step's changes: the thread's own locals, then each procedure's ("in rtnl_nets_add: ..."), then shared vars. */

@@ -133,8 +133,8 @@ class DataReader {
     const m = this.m;
     const th = m.threads[t];
     const live = this.live[t];
-    /** per variable, in the order first written: its value before (undefined: a parameter), its last value */
-    const seen = new Map<string, { var: string; frame?: string; local: boolean; kind?: ValueKind; from?: number; to: number }>();
+    /** per variable, in the order first written: its value before (a new frame's: its first), its last value */
+    const seen = new Map<string, { var: string; frame?: string; local: boolean; kind?: ValueKind; param: boolean; from: number; to: number }>();
     const choices: TraceChoice[] = [];
     let prev = before;
     for (const e of log) {
@@ -160,20 +160,20 @@ class DataReader {
       const value = after[w.slot];
       const old = seen.get(key);
       if (old) old.to = value;
-      // a parameter has no old value; a procedure local starts from its declared value
-      else
-        seen.set(key, { var: name, frame, local, kind: w.kind, from: w.role === 'param' ? undefined : w.role === 'init' ? value : before[w.slot], to: value });
+      // a new frame's parameter starts from its argument, a local from its declared value
+      else seen.set(key, { var: name, frame, local, kind: w.kind, param: w.role === 'param', from: starts ? value : before[w.slot], to: value });
     }
     const changes: VarChange[] = [];
     for (const v of seen.values()) {
-      if (v.from === v.to) continue;
+      if (v.from === v.to && !v.param) continue;
       const c: VarChange = {
         var: v.var,
         ...(v.local ? { thread: th.name } : {}),
         ...(v.local && v.frame !== undefined ? { frame: v.frame } : {}),
       } as VarChange;
-      if (v.from !== undefined) c.from = showValue(m, v.from, v.kind);
+      c.from = showValue(m, v.from, v.kind);
       c.to = showValue(m, v.to, v.kind);
+      if (v.param) c.param = true;
       changes.push(c);
     }
     return { changes, choices };

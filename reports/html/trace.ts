@@ -85,9 +85,10 @@ function stackList(stack: StackFrame[] | undefined): string {
 }
 
 function changeText(c: VarChange): string {
-  return c.from === undefined
-    ? `<b class="new-value">${esc(showValue(c.to))}</b>`
-    : `<span class="old-value">${esc(showValue(c.from))}</span> <span class="arrow">→</span> <b class="new-value">${esc(showValue(c.to))}</b>`;
+  const to = `<b class="new-value">${esc(showValue(c.to))}</b>`;
+  const eq = c.param ? '= ' : '';
+  if (c.from === undefined || (c.param && showValue(c.from) === showValue(c.to))) return eq + to;
+  return `${eq}<span class="old-value">${esc(showValue(c.from))}</span> <span class="arrow">→</span> ${to}`;
 }
 
 /** The variables after a step: every shared var and thread local (the changed ones marked), then the procedure locals it wrote. */

@@ -76,8 +76,17 @@ export function inferValueKinds(ir: IrModel): void {
     /** the procedure of the instruction being read: its names are its frame's (or, by reference, a caller's) */
     let frame: string | undefined;
     const key = (shared: boolean, offset: number, name: string) => (shared ? globalKey(offset) : localKey(c, frame, name));
+    /**
+     * A local array is passed by reference: the callee's parameter names the caller's array, at its slots.
+     * Arrays at one offset are one variable here (frames that reuse the slots for other arrays share a kind).
+     */
+    const arrayKey = (shared: boolean, offset: number, name: string) => {
+      const named = key(shared, offset, name);
+      if (!shared && named) k.union(`a${c}:${offset}`, named);
+      return named;
+    };
     const lvKey = (lv: LValue<IrExpr>) => {
-      const here = key(lv.global, lv.offset, lv.name);
+      const here = lv.index || lv.size > 1 ? arrayKey(lv.global, lv.offset, lv.name) : key(lv.global, lv.offset, lv.name);
       if (lv.global || !lv.decl || !here) return here;
       const declared = localKey(c, lv.decl.frame, lv.decl.name.replace(/\[\d+\]$/, ''));
       k.union(declared, here);
@@ -90,8 +99,9 @@ export function inferValueKinds(ir: IrModel): void {
           // all(CLASS) is the mask of the class's instances: its lowest bit names one of them
           return x.of ? { kind: kind(x.of, classOf(x.of === 'set' ? 31 - Math.clz32(x.v & -x.v) : x.v)) } : {};
         case 'slot':
-        case 'element':
           return { key: key(x.shared, x.offset, x.name) };
+        case 'element':
+          return { key: arrayKey(x.shared, x.offset, x.name) };
         case 'set':
         case 'withoutLowest':
           return { kind: kind('set') };
