@@ -91,20 +91,34 @@ class DataReader {
   /** per thread: the variable of a procedure frame each local slot holds now, by the write that started it */
   private live: Map<number, { name: string; frame?: string; gen: number }>[];
   private gen = 0;
+  /**
+   * Each slot's value as the program last wrote it: what a change's old value is. The state may hold
+   * something else where the compiler zeroed a dead variable (so that states differing only there are one).
+   */
+  private readonly written0: Int32Array;
 
-  constructor(private readonly m: CompiledModel) {
+  constructor(
+    private readonly m: CompiledModel,
+    declared: Int32Array,
+  ) {
     this.live = m.threads.map(() => new Map());
+    this.written0 = declared.slice();
   }
 
-  /** The slot an lvalue wrote: the one that changed within its range, or its only slot. */
-  private slotOf(lv: LValue, base: number, before: Int32Array, after: Int32Array): number | undefined {
+  /** The slot an lvalue writes: its element's, the index evaluated as the machine did, before the write. */
+  private slotOf(lv: LValue, base: number, before: Int32Array): number | undefined {
     const start = lv.global ? lv.offset : base + lv.offset;
     if (!lv.index) return start;
-    for (let k = 0; k < lv.size; k++) if (before[start + k] !== after[start + k]) return start + k;
-    return undefined;
+    let k: number;
+    try {
+      k = lv.index(before, base);
+    } catch {
+      return undefined;
+    }
+    return k >= 0 && k < lv.size ? start + k : undefined;
   }
 
-  private written(t: number, e: LoggedStep, before: Int32Array, after: Int32Array): (Written & { role?: string }) | undefined {
+  private written(t: number, e: LoggedStep, before: Int32Array): (Written & { role?: string }) | undefined {
     const th = this.m.threads[t];
     const i = e.instr;
     if (i.op === 'acquire') {
@@ -113,9 +127,10 @@ class DataReader {
     }
     if (i.op !== 'assign' && i.op !== 'pick') return undefined;
     const role = i.op === 'assign' ? i.role : undefined;
-    if (role === 'temp') return undefined;
+    // a temporary of the compiler's, or an instruction that stopped the thread before it wrote
+    if (role === 'temp' || e.detail?.startsWith('runtime error')) return undefined;
     const lv = i.target;
-    const slot = this.slotOf(lv, th.base, before, after);
+    const slot = this.slotOf(lv, th.base, before);
     if (slot === undefined) return undefined;
     if (role === 'reset') return { slot, name: '', role };
     if (lv.global) {
@@ -142,7 +157,7 @@ class DataReader {
       const i = e.instr;
       if (i.op === 'pick') choices.push({ action: i.text, value: e.detail ?? '', src: i.src });
       if (i.op === 'choose') choices.push({ action: i.text, value: Number(/^branch (\d+)/.exec(e.detail ?? '')?.[1] ?? 0), src: i.src });
-      const w = this.written(t, e, prev, after);
+      const w = this.written(t, e, prev);
       prev = after;
       if (!w) continue;
       const local = w.slot >= th.base && w.slot < th.base + threadWidth(m, t);
@@ -158,10 +173,12 @@ class DataReader {
       if (owner && !starts) ({ name, frame } = owner);
       const key = local ? `l${w.slot}:${owner?.gen ?? 0}` : `g${w.slot}`;
       const value = after[w.slot];
+      const was = this.written0[w.slot];
+      this.written0[w.slot] = value;
       const old = seen.get(key);
       if (old) old.to = value;
       // a new frame's parameter starts from its argument, a local from its declared value
-      else seen.set(key, { var: name, frame, local, kind: w.kind, param: w.role === 'param', from: starts ? value : before[w.slot], to: value });
+      else seen.set(key, { var: name, frame, local, kind: w.kind, param: w.role === 'param', from: starts ? value : was, to: value });
     }
     const changes: VarChange[] = [];
     for (const v of seen.values()) {
@@ -228,8 +245,8 @@ function stepOf(
 /** The trace of a run given as its moves (thread << 16 | choice) from the initial state, replayed with logging. */
 export function traceOfMoves(machine: Machine, moves: number[], focus?: Instr): { trace: Trace; state: Int32Array; logs: LoggedStep[][] } {
   const m = machine.m;
-  const reader = new DataReader(m);
   const declared = declaredState(m);
+  const reader = new DataReader(m, declared);
   const setupLogs: LoggedStep[][] = [];
   const s = machine.initial(() => undefined, setupLogs);
   const setup: TraceStep[] = [];
