@@ -155,10 +155,12 @@ class DataReader {
     for (const e of log) {
       const after = e.after ?? prev;
       const i = e.instr;
-      if (i.op === 'pick') choices.push({ action: i.text, value: e.detail ?? '', src: i.src });
+
       if (i.op === 'choose') choices.push({ action: i.text, value: Number(/^branch (\d+)/.exec(e.detail ?? '')?.[1] ?? 0), src: i.src });
       const w = this.written(t, e, prev);
       prev = after;
+      // a pick's value as its variable prints it (an instance by name, else its integer)
+      if (i.op === 'pick') choices.push({ action: i.text, value: w ? showValue(m, after[w.slot], w.kind) : (e.detail ?? ''), src: i.src });
       if (!w) continue;
       const local = w.slot >= th.base && w.slot < th.base + threadWidth(m, t);
       if (w.role === 'reset') {

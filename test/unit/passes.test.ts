@@ -173,9 +173,11 @@ test('value kinds: what a variable holds is read off how the program uses it (in
     threads: [
       {
         name: 't',
-        locals: { p: 0, s: 0, q: 0, n: 0, r: { array: 2 }, e: 'd1' },
+        locals: { p: 0, s: 0, q: 0, n: 0, r: { array: 2 }, e: 'd1', u: 0, w: 0 },
         body: [
           { pick: 'p', from: 'all(net)' },
+          { pick: 'u', from: '{d0, d1}' },
+          { pick: 'w', from: '{0, 2}' },
           { assign: 's', value: 'add(s, p)' },
           { assign: 'q', value: 'cmp(p, owner[0]) + size(s)' },
           { assign: 'n', value: 'count + 1' },
@@ -194,6 +196,8 @@ test('value kinds: what a variable holds is read off how the program uses it (in
     n: 'int',
     r: 'instance of net',
     e: 'instance of dev',
+    u: 'instance of dev',
+    w: 'int',
     'fill.x': 'instance of net',
     'fill.j': 'int',
   });

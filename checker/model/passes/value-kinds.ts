@@ -102,7 +102,13 @@ export function inferValueKinds(ir: IrModel): void {
           return { key: key(x.shared, x.offset, x.name) };
         case 'element':
           return { key: arrayKey(x.shared, x.offset, x.name) };
-        case 'set':
+        case 'set': {
+          // {a, b} of instance names is a set of instances (of their class); {0, 1} a set of integers
+          const consts = x.items.filter((i) => i.e === 'const');
+          if (consts.some((i) => !i.of)) return {};
+          const classes = new Set(consts.map((i) => classOf(i.v)));
+          return { kind: kind('set', classes.size === 1 && consts.length === x.items.length ? [...classes][0] : -1) };
+        }
         case 'withoutLowest':
           return { kind: kind('set') };
         case 'lowest':
@@ -149,7 +155,7 @@ export function inferValueKinds(ir: IrModel): void {
           evidence(x.of, 'set');
           return uses(x.of);
         case 'set':
-          x.items.forEach((i) => evidence(i, 'instance'));
+          if (valueOf(x).kind) x.items.forEach((i) => evidence(i, 'instance'));
           return x.items.forEach(uses);
         case 'call':
           if (x.fn === 'cmp') x.args.forEach((a) => evidence(a, 'instance'));
@@ -188,8 +194,10 @@ export function inferValueKinds(ir: IrModel): void {
       if (i.op === 'pick') {
         // a member of the set it is picked from: of that set's class when the set is all(CLASS)
         const from = valueOf(i.set);
-        write(lvKey(i.target), { kind: kind('instance', from.kind?.of === 'set' ? from.kind.cls : -1) });
-        evidence(i.set, 'set');
+        if (from.kind || from.key) {
+          write(lvKey(i.target), { kind: kind('instance', from.kind?.of === 'set' ? from.kind.cls : -1) });
+          evidence(i.set, 'set');
+        }
       }
     }
   });
