@@ -39,8 +39,8 @@ export interface LoggedStep {
   instr: Instr;
   /** e.g. the lock instance an acquire resolved to, the branch taken, a trylock result */
   detail?: string;
-  /** the state right after the instruction (traces read what it wrote from it; only logged runs copy it) */
-  after?: Int32Array;
+  /** the state slot a write went to (an assign, a pick, a trylock's result), and the value it wrote */
+  wrote?: { slot: number; value: number };
 }
 
 export type WaitReason =
@@ -255,7 +255,7 @@ export class Machine {
     const th = this.m.threads[t];
     const at = th.code[s[th.base + T_PC]];
     events({ kind: 'assertion', thread: t, instr: at, message: `runtime error: ${e.message}` });
-    log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops`, after: s.slice() });
+    log?.push({ thread: t, instr: at, detail: `runtime error: ${e.message}; the thread stops` });
     s[th.base + T_PC] = this.ends[t];
   }
 
@@ -298,12 +298,14 @@ export class Machine {
     const pc = s[b + T_PC];
     let next = pc + 1;
     let detail: string | undefined;
+    /** the slot this instruction wrote, for the log (-1: none) */
+    let wrote = -1;
     switch (i.op) {
       case 'acquire': {
         const inst = i.lock(s, b);
         const lb = m.locksBase + 2 * inst;
         if (i.trylock && !this.available(s, t, inst, false)) {
-          if (i.into >= 0) s[b + i.into] = 0;
+          if (i.into >= 0) s[(wrote = b + i.into)] = 0;
           detail = `${m.instances[inst].name}: busy, trylock fails`;
           break;
         }
@@ -318,7 +320,7 @@ export class Machine {
         s[b + T_NHELD] = n + 1;
         if (i.read) s[lb + 1]++;
         else s[lb] = t + 1;
-        if (i.into >= 0) s[b + i.into] = 1;
+        if (i.into >= 0) s[(wrote = b + i.into)] = 1;
         detail = m.instances[inst].name + (i.trylock ? ': trylock succeeds' : '');
         break;
       }
@@ -354,7 +356,7 @@ export class Machine {
       }
       case 'assign': {
         const v = i.value(s, b);
-        this.store(s, t, i.target, v, i, events);
+        wrote = this.store(s, t, i.target, v, i, events);
         break;
       }
       case 'branch':
@@ -372,7 +374,7 @@ export class Machine {
         let set = i.set(s, b);
         for (let k = 0; k < choice; k++) set &= set - 1;
         const v = 31 - Math.clz32(set & -set);
-        this.store(s, t, i.target, v, i, events);
+        wrote = this.store(s, t, i.target, v, i, events);
         detail = m.instances[v]?.short ?? String(v);
         break;
       }
@@ -431,11 +433,12 @@ export class Machine {
       case 'end':
         return;
     }
-    log?.push({ thread: t, instr: i, detail, after: s.slice() });
+    log?.push(wrote >= 0 ? { thread: t, instr: i, detail, wrote: { slot: wrote, value: s[wrote] } } : { thread: t, instr: i, detail });
     s[b + T_PC] = next;
   }
 
-  private store(s: Int32Array, t: number, lv: LValue, v: number, i: Instr, events: (e: MachineEvent) => void) {
+  /** Writes v where lv says; returns the absolute slot written. */
+  private store(s: Int32Array, t: number, lv: LValue, v: number, i: Instr, events: (e: MachineEvent) => void): number {
     const b = this.m.threads[t].base;
     let off = lv.offset;
     if (lv.index) {
@@ -453,7 +456,10 @@ export class Machine {
           locks: [lv.guard],
         });
       s[off] = v;
-    } else s[b + off] = v;
+      return off;
+    }
+    s[b + off] = v;
+    return b + off;
   }
 }
 

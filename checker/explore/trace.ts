@@ -2,7 +2,7 @@
 // machine with logging recovers each step's action, source position and call chain, the locks every thread
 // holds, the choices it made and the variables it changed. Only this replay computes data: the search keeps
 // none of it.
-import { CompiledModel, H_READ, heldInst, Instr, LValue, T_HELD, ValueKind } from '../model/ir';
+import { CompiledModel, H_READ, heldInst, Instr, T_HELD, ValueKind } from '../model/ir';
 import { StackFrame, Trace, TraceChoice, TraceStep, Value, VarChange, VarValue } from '../result';
 import { LoggedStep, Machine } from './machine';
 import { StateStore } from './store';
@@ -105,34 +105,18 @@ class DataReader {
     this.written0 = declared.slice();
   }
 
-  /** The slot an lvalue writes: its element's, the index evaluated as the machine did, before the write. */
-  private slotOf(lv: LValue, base: number, before: Int32Array): number | undefined {
-    const start = lv.global ? lv.offset : base + lv.offset;
-    if (!lv.index) return start;
-    let k: number;
-    try {
-      k = lv.index(before, base);
-    } catch {
-      return undefined;
-    }
-    return k >= 0 && k < lv.size ? start + k : undefined;
-  }
-
-  private written(t: number, e: LoggedStep, before: Int32Array): (Written & { role?: string }) | undefined {
+  /** What a logged instruction wrote, as the program says: its variable, or nothing to show. */
+  private written(t: number, e: LoggedStep): (Written & { role?: string }) | undefined {
     const th = this.m.threads[t];
     const i = e.instr;
-    if (i.op === 'acquire') {
-      if (i.into < 0 || !i.intoVar) return undefined;
-      return { slot: th.base + i.into, name: i.intoVar.name, frame: i.intoVar.frame };
-    }
+    const slot = e.wrote?.slot;
+    if (slot === undefined) return undefined;
+    if (i.op === 'acquire') return i.intoVar ? { slot, name: i.intoVar.name, frame: i.intoVar.frame } : undefined;
     if (i.op !== 'assign' && i.op !== 'pick') return undefined;
     const role = i.op === 'assign' ? i.role : undefined;
-    // a temporary of the compiler's, or an instruction that stopped the thread before it wrote
-    if (role === 'temp' || e.detail?.startsWith('runtime error')) return undefined;
-    const lv = i.target;
-    const slot = this.slotOf(lv, th.base, before);
-    if (slot === undefined) return undefined;
+    if (role === 'temp') return undefined;
     if (role === 'reset') return { slot, name: '', role };
+    const lv = i.target;
     if (lv.global) {
       const g = this.m.globals.find((v) => slot >= v.offset && slot < v.offset + v.size);
       if (!g || g.internal) return undefined;
@@ -143,24 +127,21 @@ class DataReader {
     return { slot, name, frame: decl.frame, kind: lv.kind, role };
   }
 
-  /** The changes and choices of one step (or a thread's setup) from its log, starting in state `before`. */
-  read(t: number, log: LoggedStep[], before: Int32Array): { changes: VarChange[]; choices: TraceChoice[] } {
+  /** The changes and choices of one step (or a thread's setup), from its log. */
+  read(t: number, log: LoggedStep[]): { changes: VarChange[]; choices: TraceChoice[] } {
     const m = this.m;
     const th = m.threads[t];
     const live = this.live[t];
     /** per variable, in the order first written: its value before (a new frame's: its first), its last value */
     const seen = new Map<string, { var: string; frame?: string; local: boolean; kind?: ValueKind; param: boolean; from: number; to: number }>();
     const choices: TraceChoice[] = [];
-    let prev = before;
     for (const e of log) {
-      const after = e.after ?? prev;
       const i = e.instr;
 
       if (i.op === 'choose') choices.push({ action: i.text, value: Number(/^branch (\d+)/.exec(e.detail ?? '')?.[1] ?? 0), src: i.src });
-      const w = this.written(t, e, prev);
-      prev = after;
+      const w = this.written(t, e);
       // a pick's value as its variable prints it (an instance by name, else its integer)
-      if (i.op === 'pick') choices.push({ action: i.text, value: w ? showValue(m, after[w.slot], w.kind) : (e.detail ?? ''), src: i.src });
+      if (i.op === 'pick') choices.push({ action: i.text, value: w ? showValue(m, e.wrote!.value, w.kind) : (e.detail ?? ''), src: i.src });
       if (!w) continue;
       const local = w.slot >= th.base && w.slot < th.base + threadWidth(m, t);
       if (w.role === 'reset') {
@@ -174,7 +155,7 @@ class DataReader {
       // a write through a by_ref parameter names the caller's variable: the frame that holds the slot
       if (owner && !starts) ({ name, frame } = owner);
       const key = local ? `l${w.slot}:${owner?.gen ?? 0}` : `g${w.slot}`;
-      const value = after[w.slot];
+      const value = e.wrote!.value;
       const was = this.written0[w.slot];
       this.written0[w.slot] = value;
       const old = seen.get(key);
@@ -256,7 +237,7 @@ export function traceOfMoves(machine: Machine, moves: number[], focus?: Instr): 
   setupLogs.forEach((log, t) => {
     if (log.length === 0) return;
     const focused = focus && moves.length === 0 ? log.find((e) => e.instr === focus) : undefined;
-    setup.push(stepOf(machine, t, 0, log, s, reader.read(t, log, declared), focused));
+    setup.push(stepOf(machine, t, 0, log, s, reader.read(t, log), focused));
   });
   const steps: TraceStep[] = [];
   const logs: LoggedStep[][] = [];
@@ -264,12 +245,11 @@ export function traceOfMoves(machine: Machine, moves: number[], focus?: Instr): 
     const t = mv >>> 16;
     const c = mv & 0xffff;
     const log: LoggedStep[] = [];
-    const prev = s.slice();
     machine.step(s, t, c, () => undefined, log);
     logs.push(log);
     // The last step shows the instruction the finding is about (e.g. the assert that failed), when it ran.
     const focused = focus && logs.length === moves.length ? log.find((e) => e.instr === focus) : undefined;
-    steps.push(stepOf(machine, t, steps.length + 1, log, s, reader.read(t, log, prev), focused));
+    steps.push(stepOf(machine, t, steps.length + 1, log, s, reader.read(t, log), focused));
   }
   const trace: Trace = { steps, path: moves.map((mv) => `${mv >>> 16}.${mv & 0xffff}`).join(':'), initial: variablesOf(m, declared) };
   if (setup.length > 0) trace.setup = setup;
