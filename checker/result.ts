@@ -3,6 +3,55 @@
 import { Diagnostic, SourcePos } from './diagnostics/diagnostic';
 import { FindingKind } from './spec/types';
 
+/**
+ * A value as the program writes it: an integer, a lock instance by name ("init_net"), a set of instances as
+ * its members in instance order (a set member that names no instance stays a number). The spec language has
+ * no booleans: conditions and trylock results are 0 and 1.
+ */
+export type Value = number | string | (string | number)[];
+
+/** One variable a step changed, as the program wrote it (a compiler's reset of a dead variable is not one). */
+export interface VarChange {
+  /** the variable as the user wrote it: "len", an array element "nets[1]" */
+  var: string;
+  /** whose local it is; absent for a shared var */
+  thread?: string;
+  /** the procedure whose local or parameter it is (inlined into `thread`); absent for a thread's own local */
+  frame?: string;
+  /**
+   * the value before the step; for a variable of a frame the step entered, the value it started with (a
+   * parameter's argument, a local's declared value)
+   */
+  from?: Value;
+  /** the value the step left (for a procedure's local: when the step last wrote it) */
+  to: Value;
+  /** a parameter bound by a call in this step (listed even when it kept its argument's value) */
+  param?: true;
+}
+
+/** A choice a step made: a pick's value, or a choose's branch (1-based). */
+export interface TraceChoice {
+  action: string;
+  value: Value;
+  src: SourcePos;
+}
+
+/** One frame of a call chain: the thread's body or an inlined procedure, and the position it is at. */
+export interface StackFrame {
+  /** the thread ("writer[0]") for the outermost frame, else the procedure */
+  name: string;
+  /** for the innermost frame the statement itself; for the others the call into the next frame */
+  src: SourcePos;
+}
+
+/** The value of a shared var (or element) or of a thread's own local. */
+export interface VarValue {
+  var: string;
+  /** whose local; absent for a shared var */
+  thread?: string;
+  value: Value;
+}
+
 export interface TraceStep {
   /** 1-based step number */
   step: number;
@@ -13,6 +62,12 @@ export interface TraceStep {
   src: SourcePos;
   /** inlined procedure frames, outermost first */
   frames: string[];
+  /** the whole call chain, outermost (the thread) first, with each frame's position; the last one is src */
+  stack?: StackFrame[];
+  /** the variables the step changed (old -> new), in the order it first wrote them; absent when none */
+  changes?: VarChange[];
+  /** the choices the step made (picks, chooses), also those of its folded local statements */
+  choices?: TraceChoice[];
   /** locks each thread holds after the step (threads holding none are omitted) */
   held: Record<string, string[]>;
   /** marks a step that matters to the finding, e.g. "acquires net[net2] while holding net[net1]" */
@@ -28,12 +83,24 @@ export interface BlockedThread {
   /** an rwsem reader waits behind these queued writers */
   queuedBehind?: string[];
   src: SourcePos;
+  /** its call chain, outermost first (see TraceStep.stack) */
+  stack?: StackFrame[];
 }
 
 export interface Trace {
   steps: TraceStep[];
   /** for deadlocks: who waits for what at the end */
   blocked?: BlockedThread[];
+  /**
+   * every shared var (each array element on its own) and every thread's own locals, with the values they
+   * start from; a step's changes without a frame apply to these
+   */
+  initial?: VarValue[];
+  /**
+   * what threads did before the first step: their leading local statements (step 0, one entry per thread
+   * that ran any), e.g. an assert that fails before any other thread can run
+   */
+  setup?: TraceStep[];
   /** the choice path from the initial state: "thread.choice" per step, replayable */
   path: string;
   /**
@@ -51,6 +118,8 @@ export interface Finding {
   location?: SourcePos;
   /** when the location is inside an imported procedure: the call in the spec that leads there */
   calledFrom?: SourcePos;
+  /** the call chain to the location, outermost (the thread) first, each frame with its position */
+  stack?: StackFrame[];
   trace?: Trace;
   /**
    * kind-specific facts (deadlock category and members, cycle classes, ...). A toctou finding has

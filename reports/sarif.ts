@@ -1,12 +1,15 @@
 // SARIF 2.1.0 reporter (--format sarif), for GitHub code scanning and other SARIF viewers. One result per
-// finding, ruleId = the finding kind (rules with help text from reports/rules.ts), the location in the spec
-// (or the model file, with the spec's call site as a related location), and the trace as a codeFlow with one
-// threadFlow per thread: each step keeps its place in the interleaving as executionOrder and the locks its
-// thread holds as state. A lock-order cycle has a codeFlow per edge. Findings a spec declares in
+// finding, ruleId = the finding kind (rules with help text from reports/rules.ts). Its location is the
+// innermost frame of its call chain inside the spec being checked (the file a pull request changes: a
+// deadlock inside an imported model shows at the spec's call that leads there), the other frames (the model
+// procedures, innermost first) are related locations, and the trace is a codeFlow with one threadFlow per
+// thread: each step keeps its place in the interleaving as executionOrder, its call chain as stack, and the
+// locks its thread holds and the variables it changed as state. A lock-order cycle has a codeFlow per edge. Findings a spec declares in
 // expect.findings are level "note" and suppressed in source; unexpected ones are errors.
 // Bad specs and incomplete searches are tool execution notifications. Pure, stable output.
 import { Diagnostic, SourcePos } from '../checker/diagnostics/diagnostic';
-import { CheckResult, Finding, SpecResult, Trace, TraceStep } from '../checker/result';
+import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep } from '../checker/result';
+import { changesText } from './text';
 import { FINDING_KINDS, FindingKind } from '../checker/spec/types';
 import { fingerprint } from './fingerprint';
 import { RULES } from './rules';
@@ -60,6 +63,14 @@ function rule(kind: FindingKind): Json {
   };
 }
 
+/** A call chain as a SARIF stack: innermost frame first. */
+function sarifStack(stack: StackFrame[], specFile: string): Json {
+  return {
+    message: { text: stack.map((f) => f.name).join(' > ') },
+    frames: [...stack].reverse().map((f) => ({ location: { physicalLocation: physical(f.src, specFile), message: { text: f.name } } })),
+  };
+}
+
 function stepText(s: TraceStep): string {
   const held = s.held[s.thread]?.length ? `; holds ${s.held[s.thread].join(', ')}` : '';
   return `${s.step}. ${s.thread}: ${s.action}${s.detail ? ` -> ${s.detail}` : ''}${held}${s.note ? ` (${s.note})` : ''}`;
@@ -95,8 +106,12 @@ function codeFlow(t: Trace, specFile: string, label: string, marks: Map<number, 
           executionOrder: s.step,
           nestingLevel: s.frames.length,
           importance: s.note || mark ? 'essential' : 'important',
-          state: { held: { text: (s.held[th] ?? []).join(', ') || '(none)' } },
+          state: {
+            held: { text: (s.held[th] ?? []).join(', ') || '(none)' },
+            ...(s.changes?.length ? { changed: { text: changesText(s.changes) } } : {}),
+          },
         };
+        if (s.stack && s.stack.length > 1) loc.stack = sarifStack(s.stack, specFile);
         const kinds = kindsOf(s.action);
         if (kinds) loc.kinds = kinds;
         if (s.frames.length) loc.properties = { frames: s.frames };
@@ -108,6 +123,7 @@ function codeFlow(t: Trace, specFile: string, label: string, marks: Map<number, 
       locations.push({
         location: { physicalLocation: physical(b.src, specFile), message: { text: `blocked: ${th} waits for ${b.waitsFor}${by}${behind}` } },
         executionOrder: last + 1,
+        ...(b.stack && b.stack.length > 1 ? { stack: sarifStack(b.stack, specFile) } : {}),
         importance: 'essential',
         kinds: ['acquire', 'lock'],
       });
@@ -132,12 +148,21 @@ function sarifResult(r: SpecResult, f: Finding): Json {
     ruleIndex: FINDING_KINDS.indexOf(f.kind),
     level: expected ? 'note' : 'error',
     message: { text: f.message },
-    locations: [{ physicalLocation: physical(f.location, r.file) }],
+    locations: [{ physicalLocation: physical(primaryLocation(r, f), r.file) }],
     partialFingerprints: { 'lockcheck/v1': fingerprint(r.file, f) },
   };
   const related: Json[] = [];
-  if (f.calledFrom) related.push({ id: 1, physicalLocation: physical(f.calledFrom, r.file), message: { text: `called from ${r.file}` } });
-  if (f.location && f.location.file !== r.file && !f.calledFrom)
+  const stack = f.stack ?? [];
+  const primary = primaryFrame(r, f);
+  if (primary !== undefined) {
+    // the frames below the spec's call, innermost first: where the finding is, and each call on the way
+    for (let k = stack.length - 1; k > primary; k--) {
+      const fr = stack[k];
+      const text = k === stack.length - 1 ? `${f.kind} here, in ${fr.name}` : `${fr.name} calls ${stack[k + 1].name} here`;
+      related.push({ id: related.length + 1, physicalLocation: physical(fr.src, r.file), message: { text } });
+    }
+  } else if (f.calledFrom) related.push({ id: 1, physicalLocation: physical(f.calledFrom, r.file), message: { text: `called from ${r.file}` } });
+  if (f.location && f.location.file !== r.file && primary === undefined && !f.calledFrom)
     related.push({ id: 1, physicalLocation: physical(undefined, r.file), message: { text: 'the spec' } });
   if (related.length) out.relatedLocations = related;
   const flows: Json[] = [];
@@ -147,6 +172,19 @@ function sarifResult(r: SpecResult, f: Finding): Json {
   if (expected) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
   out.properties = { spec: r.file, verdict: r.verdict, ...(typeof f.details?.order === 'string' ? { order: f.details.order } : {}) };
   return out;
+}
+
+/** The innermost frame of the finding's call chain that is in the spec being checked, if any. */
+function primaryFrame(r: SpecResult, f: Finding): number | undefined {
+  const stack = f.stack ?? [];
+  for (let k = stack.length - 1; k >= 0; k--) if (stack[k].src.file === r.file) return k;
+  return undefined;
+}
+
+/** Where code scanning shows the finding: in the spec a pull request changes, when the call chain passes it. */
+export function primaryLocation(r: SpecResult, f: Finding): SourcePos | undefined {
+  const k = primaryFrame(r, f);
+  return k === undefined ? f.location : f.stack![k].src;
 }
 
 function notification(level: 'error' | 'warning', text: string, pos: SourcePos | undefined, file: string, id?: string): Json {

@@ -1,7 +1,7 @@
 // Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them. Colour (ANSI)
 // only when the caller asks for it (the CLI does on a TTY without NO_COLOR); the words are the same either way.
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
-import { CheckResult, Finding, SpecResult, Trace } from '../checker/result';
+import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep, Value, VarChange } from '../checker/result';
 
 const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.line}:${p.col}`;
 
@@ -93,16 +93,56 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
 export function renderFinding(f: Finding, opts: TextOptions = {}, unexpected = true): string[] {
   const p = paint(opts.color);
   const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}: ${f.message}`];
-  if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
+  if (f.location && f.stack && f.stack.length > 1) lines.push(...backtrace(f.stack, p).map((l) => '  ' + l));
+  else if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
   if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
   if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f, p).map((l) => (l ? '  ' + l : l)));
   if (opts.traces === false) return lines;
-  if (f.trace && f.trace.steps.length > 0) lines.push(...renderTrace(f.trace, p, windowOf(f)).map((l) => '  ' + l));
+  if (f.trace && (f.trace.steps.length > 0 || f.trace.setup?.length)) lines.push(...renderTrace(f.trace, p, windowOf(f)).map((l) => '  ' + l));
   for (const c of f.chains ?? []) {
     lines.push(`  chain ${c.label}:`);
     lines.push(...renderTrace(c.trace, p).map((l) => '    ' + l));
   }
   return lines;
+}
+
+/** A call chain as a backtrace, innermost first: "at FILE:LINE:COL in proc", then each "called from". */
+function backtrace(stack: StackFrame[], p: Paint): string[] {
+  return [...stack].reverse().map((f, k) => `${k === 0 ? 'at' : '   called from'} ${p.cyan(loc(f.src))} in ${f.name}`);
+}
+
+/** A value as the spec writes it: an integer, an instance name, a set {a, b}. */
+export function showValue(v: Value): string {
+  return Array.isArray(v) ? `{${v.join(', ')}}` : String(v);
+}
+
+/** One change: "len 0 -> 1"; a parameter bound by a call "n = net1" (then changed: "n = net1 -> net2"). */
+export function showChange(c: VarChange): string {
+  const from = c.from === undefined ? undefined : showValue(c.from);
+  const to = showValue(c.to);
+  if (c.param) return `${c.var} = ${from === undefined || from === to ? to : `${from} -> ${to}`}`;
+  return from === undefined ? `${c.var} = ${to}` : `${c.var} ${from} -> ${to}`;
+}
+
+/** A step's changes: the thread's own locals, then each procedure's ("in rtnl_nets_add: ..."), then shared vars. */
+export function changesText(changes: VarChange[]): string {
+  const groups = new Map<string, string[]>();
+  const add = (label: string, c: VarChange) => groups.set(label, [...(groups.get(label) ?? []), showChange(c)]);
+  for (const c of changes) if (c.thread !== undefined && c.frame === undefined) add('', c);
+  for (const c of changes) if (c.thread !== undefined && c.frame !== undefined) add(`in ${c.frame}: `, c);
+  for (const c of changes) if (c.thread === undefined) add('shared: ', c);
+  return [...groups].map(([label, cs]) => label + cs.join(', ')).join('; ');
+}
+
+/** The lines under a step: its choices, its changes, its call chain. */
+function stepData(s: TraceStep): string[] {
+  const out: string[] = [];
+  // a choice made by the step's own action is already in the action column
+  const choices = (s.choices ?? []).filter((c) => !(c.action === s.action && loc(c.src) === loc(s.src)));
+  if (choices.length) out.push(`chose: ${choices.map((c) => `${c.action} -> ${showValue(c.value)} (${loc(c.src)})`).join(', ')}`);
+  if (s.changes?.length) out.push(`changed: ${changesText(s.changes)}`);
+  if (s.stack && s.stack.length > 1) out.push(`calls: ${s.stack.map((f, k) => (k === s.stack!.length - 1 ? f.name : `${f.name} ${loc(f.src)}`)).join(' > ')}`);
+  return out;
 }
 
 /** A TOCTOU finding's window: step number -> "check" | "write" | "use". */
@@ -114,12 +154,12 @@ function windowOf(f: Finding): Map<number, string> {
 }
 
 export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<number, string> = new Map()): string[] {
-  const rows = t.steps.map((s) => {
+  const rows = [...(t.setup ?? []), ...t.steps].map((s) => {
     const action = `${s.action}${s.detail ? ` -> ${s.detail}` : ''}`;
     const held = Object.entries(s.held)
       .map(([th, locks]) => `${th}{${locks.join(', ')}}`)
       .join(' ');
-    const at = loc(s.src) + (s.frames.length ? ` (in ${s.frames.join(' > ')})` : '');
+    const at = loc(s.src) + (s.frames.length ? ` (in ${s.frames[s.frames.length - 1]})` : '');
     const mark = window.get(s.step);
     return {
       n: String(s.step),
@@ -127,6 +167,7 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
       action,
       at,
       held,
+      data: stepData(s),
       note: mark && !s.note?.startsWith(`${mark}:`) ? `${mark}${s.note ? `: ${s.note}` : ''}` : s.note,
     };
   });
@@ -136,6 +177,7 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
   for (const r of rows) {
     // Pad before painting: escape codes have no width.
     lines.push(`${r.n.padStart(wn)}  ${p.bold(r.th.padEnd(wt))}  ${r.action.padEnd(wa)}  ${p.dim(r.at.padEnd(wl))}  ${r.held || '-'}`);
+    for (const d of r.data) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ${p.dim(d)}`);
     if (r.note) lines.push(`${''.padStart(wn)}  ${''.padEnd(wt)}  ${p.yellow(`^ ${r.note}`)}`);
   }
   for (const b of t.blocked ?? []) {

@@ -5,7 +5,7 @@ import { checkCmpOrder } from '../model/cmp';
 import { CompiledModel } from '../model/ir';
 import { BlockedThread, Finding, Trace } from '../result';
 import { Exploration } from '../explore/explore';
-import { buildTrace } from '../explore/trace';
+import { buildTrace, stackOf } from '../explore/trace';
 import { DepEdge } from '../lockdep/validator';
 import { findToctou } from './toctou';
 import { LoggedStep, MachineEvent } from '../explore/machine';
@@ -53,6 +53,7 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
           message,
           location: w.instr.src,
           calledFrom: w.instr.callSite,
+          stack: stackOf(th, w.instr),
           trace,
           details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th },
         },
@@ -89,7 +90,7 @@ function attemptStep(
   m: CompiledModel,
   trace: Trace,
   thread: number,
-  instr: { text: string; src: Trace['steps'][number]['src']; frames: string[] },
+  instr: { text: string; src: Trace['steps'][number]['src']; frames: string[]; calls?: Trace['steps'][number]['src'][] },
   inst: number,
   note: string,
 ) {
@@ -101,6 +102,7 @@ function attemptStep(
     detail: `${m.instances[inst].name} (attempt)`,
     src: instr.src,
     frames: instr.frames,
+    stack: stackOf(m.threads[thread].name, instr),
     held: prev ? prev.held : {},
     note,
   };
@@ -121,19 +123,20 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
         waitsFor: w.kind === 'condition' ? `the condition of ${w.text}` : 'a value from an empty set',
         heldBy: [],
         src: instr.src,
+        stack: stackOf(th.name, instr),
       });
       waitsFor.set(t, []);
       return;
     }
     if (w.kind === 'readers') {
       const what = w.srcu < 0 ? 'an RCU grace period' : `an SRCU grace period of ${m.instances[w.srcu].name}`;
-      blocked.push({ thread: th.name, waitsFor: what, heldBy: w.readers.map(exited), src: instr.src, readers: true });
+      blocked.push({ thread: th.name, waitsFor: what, heldBy: w.readers.map(exited), src: instr.src, stack: stackOf(th.name, instr), readers: true });
       waitsFor.set(t, w.readers);
       return;
     }
     waitsFor.set(t, [...w.holders, ...w.queuedWriters]);
     const lock = `${m.instances[w.inst].name}${w.read ? ' (read)' : ''}`;
-    const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map(exited), src: instr.src };
+    const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map(exited), src: instr.src, stack: stackOf(th.name, instr) };
     if (w.queuedWriters.length > 0) b.queuedBehind = w.queuedWriters.map((u) => m.threads[u].name);
     blocked.push(b);
   });
@@ -172,7 +175,8 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
   }
   const first = blocked[0];
-  const firstInstr = [...waitsFor.keys()].map((t) => x.machine.instrAt(state, t))[0];
+  const firstThread = [...waitsFor.keys()][0];
+  const firstInstr = firstThread === undefined ? undefined : x.machine.instrAt(state, firstThread);
   const members = cycle ?? [...waitsFor.keys()];
   const classes = members.flatMap((t) => {
     const w = x.machine.waitReason(state, t);
@@ -183,6 +187,7 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     message,
     location: first?.src,
     calledFrom: firstInstr?.callSite,
+    ...(firstInstr ? { stack: stackOf(m.threads[firstThread].name, firstInstr) } : {}),
     trace,
     details: { category, threads: members.map(name), classes: [...new Set(classes)] },
   };
@@ -233,6 +238,7 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
     message: `possible circular locking dependency: ${chain} (${verdict})`,
     location: cycle[0].witness.instr.src,
     calledFrom: cycle[0].witness.instr.callSite,
+    stack: stackOf(m.threads[cycle[0].witness.thread].name, cycle[0].witness.instr),
     details: {
       classes: names,
       reached,
@@ -260,6 +266,7 @@ export function eventFinding(m: CompiledModel, event: MachineEvent, trace: Trace
       message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${event.message}`,
       location: event.instr.src,
       calledFrom: event.instr.callSite,
+      ...eventStack(m, event),
       trace,
       details: {
         window: { check: window.check, write: window.write, use: window.use },
@@ -281,10 +288,16 @@ export function eventFinding(m: CompiledModel, event: MachineEvent, trace: Trace
       detail: 'attempt',
       src: i.src,
       frames: i.frames,
+      stack: stackOf(m.threads[attempt].name, i),
       held: prev ? prev.held : {},
     });
   }
-  const last = trace.steps[trace.steps.length - 1];
+  // an event of a thread's leading local statements (before any step) is noted on its setup entry
+  const last = trace.steps[trace.steps.length - 1] ?? trace.setup?.find((s) => event.thread >= 0 && s.thread === m.threads[event.thread].name);
   if (last) last.note = event.message;
-  return { kind: event.kind, message: event.message, location: event.instr.src, calledFrom: event.instr.callSite, trace };
+  return { kind: event.kind, message: event.message, location: event.instr.src, calledFrom: event.instr.callSite, ...eventStack(m, event), trace };
+}
+
+function eventStack(m: CompiledModel, event: MachineEvent): { stack?: Finding['stack'] } {
+  return event.thread >= 0 ? { stack: stackOf(m.threads[event.thread].name, event.instr) } : {};
 }

@@ -39,6 +39,8 @@ export interface LoggedStep {
   instr: Instr;
   /** e.g. the lock instance an acquire resolved to, the branch taken, a trylock result */
   detail?: string;
+  /** the state slot a write went to (an assign, a pick, a trylock's result), and the value it wrote */
+  wrote?: { slot: number; value: number };
 }
 
 export type WaitReason =
@@ -74,16 +76,18 @@ export class Machine {
     this.dead = m.threads.map((t) => t.deadLocals ?? t.code.map(() => []));
   }
 
-  initial(events: (e: MachineEvent) => void): Int32Array {
+  /** The initial state: every thread's leading local statements run (logged per thread into `logs`, if given). */
+  initial(events: (e: MachineEvent) => void, logs?: LoggedStep[][]): Int32Array {
     const m = this.m;
     const s = new Int32Array(m.width);
     for (const g of m.globals) s.set(g.init, g.offset);
     m.threads.forEach((t, i) => {
       s.set(t.initLocals, t.base + T_HELD + m.maxHeld);
+      const log = logs ? (logs[i] = []) : undefined;
       try {
-        this.runLocal(s, i, events);
+        this.runLocal(s, i, events, log);
       } catch (e) {
-        this.runtimeError(s, i, e, events, undefined);
+        this.runtimeError(s, i, e, events, log);
       }
     });
     return s;
@@ -330,12 +334,14 @@ export class Machine {
     const pc = s[b + T_PC];
     let next = pc + 1;
     let detail: string | undefined;
+    /** the slot this instruction wrote, for the log (-1: none) */
+    let wrote = -1;
     switch (i.op) {
       case 'acquire': {
         const inst = i.lock(s, b);
         const lb = m.locksBase + 2 * inst;
         if (i.trylock && !this.available(s, t, inst, false)) {
-          if (i.into >= 0) s[b + i.into] = 0;
+          if (i.into >= 0) s[(wrote = b + i.into)] = 0;
           detail = `${m.instances[inst].name}: busy, trylock fails`;
           break;
         }
@@ -350,7 +356,7 @@ export class Machine {
         s[b + T_NHELD] = n + 1;
         if (i.read) s[lb + 1]++;
         else s[lb] = t + 1;
-        if (i.into >= 0) s[b + i.into] = 1;
+        if (i.into >= 0) s[(wrote = b + i.into)] = 1;
         detail = m.instances[inst].name + (i.trylock ? ': trylock succeeds' : '');
         break;
       }
@@ -386,7 +392,7 @@ export class Machine {
       }
       case 'assign': {
         const v = i.value(s, b);
-        this.store(s, t, i.target, v, i, events);
+        wrote = this.store(s, t, i.target, v, i, events);
         break;
       }
       case 'branch':
@@ -404,7 +410,7 @@ export class Machine {
         let set = i.set(s, b);
         for (let k = 0; k < choice; k++) set &= set - 1;
         const v = 31 - Math.clz32(set & -set);
-        this.store(s, t, i.target, v, i, events);
+        wrote = this.store(s, t, i.target, v, i, events);
         detail = m.instances[v]?.short ?? String(v);
         break;
       }
@@ -463,11 +469,12 @@ export class Machine {
       case 'end':
         return;
     }
-    log?.push({ thread: t, instr: i, detail });
+    log?.push(wrote >= 0 ? { thread: t, instr: i, detail, wrote: { slot: wrote, value: s[wrote] } } : { thread: t, instr: i, detail });
     s[b + T_PC] = next;
   }
 
-  private store(s: Int32Array, t: number, lv: LValue, v: number, i: Instr, events: (e: MachineEvent) => void) {
+  /** Writes v where lv says; returns the absolute slot written. */
+  private store(s: Int32Array, t: number, lv: LValue, v: number, i: Instr, events: (e: MachineEvent) => void): number {
     const b = this.m.threads[t].base;
     let off = lv.offset;
     if (lv.index) {
@@ -485,7 +492,10 @@ export class Machine {
           locks: [lv.guard],
         });
       s[off] = v;
-    } else s[b + off] = v;
+      return off;
+    }
+    s[b + off] = v;
+    return b + off;
   }
 }
 

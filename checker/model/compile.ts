@@ -9,6 +9,7 @@
 //   -> link    (model/link.ts: the IR as the closures the explorer runs).
 // The data IR between lower and link is what --dump ir prints. Every pass reports into one Ctx, and the
 // passes go on after an error where they can, so that one run names every problem.
+import { inferValueKinds } from './passes/value-kinds';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
 import { CompiledModel, IrModel, T_HELD, ThreadProg } from './ir';
@@ -139,6 +140,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     anyAttrs: sym.anyAttrs,
     finals,
   };
+  inferValueKinds(ir);
   return { ir, model: link(ir, { interpret: options.interpret }), diagnostics: [] };
 }
 

@@ -1,7 +1,8 @@
 // `lockcheck check --dump ir`: the compiled program as text, one line per instruction with its access set
 // (the shared slots it reads and writes, the lock classes and RCU it touches) and whether it is a scheduling
-// point or a local step, and the expressions it evaluates as the compiler resolved them (slots, constants,
-// instance checks). What the link step turns into closures and the explorer and the partial-order reduction
+// point or a local step, the role of an assignment the compiler inserted (a parameter's binding, a local's
+// initialisation, a dead variable's reset, a temporary: model/ir.ts WriteRole), and the expressions it
+// evaluates as the compiler resolved them (slots, constants, instance checks). What the link step turns into closures and the explorer and the partial-order reduction
 // see, for people and golden tests.
 import { Access, Instr, IrModel, isSchedulingPoint } from './ir';
 import { IrExpr, renderExpr } from './ir-expr';
@@ -55,7 +56,7 @@ export function renderIr(m: IrModel): string {
         x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' ? instance(x.v) : renderExpr(x);
       const resolved = expressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
       out.push(
-        `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}${forgets(pc)}  ${i.src.file}:${i.src.line}:${i.src.col}`,
+        `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}${i.op === 'assign' && i.role ? ` (${i.role})` : ''}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}${forgets(pc)}  ${i.src.file}:${i.src.line}:${i.src.col}`,
       );
     });
   }

@@ -1,14 +1,16 @@
 // Lowers parsed expressions to the data IR (model/ir-expr.ts), resolving names in a scope to slots,
 // constants and lock classes. Name errors become diagnostics at the exact character of the expression string.
 import { Expr } from '../spec/expressions';
-import { LockClass, LockInstance } from './ir';
+import { LockClass, LockInstance, VarDecl } from './ir';
 import { IrExpr, irConst } from './ir-expr';
 import { evaluateConstant } from './link';
 
 export type Binding =
-  | { kind: 'local'; offset: number; size: number; array: boolean }
+  /** decl: the variable as declared (a by_ref parameter binds the caller's), for traces */
+  | { kind: 'local'; offset: number; size: number; array: boolean; decl?: VarDecl }
   | { kind: 'global'; offset: number; size: number; array: boolean; guard: number; name: string }
-  | { kind: 'const'; value: number };
+  /** instance: the name of a lock instance (not a param) */
+  | { kind: 'const'; value: number; instance?: boolean };
 
 export interface ExprEnv {
   lookup(name: string): Binding | undefined;
@@ -61,7 +63,7 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         env.error(e.at, 'unknownName', e.name);
         return bad();
       }
-      if (b.kind === 'const') return { ir: irConst(b.value), reads: NONE, constant: b.value };
+      if (b.kind === 'const') return { ir: b.instance ? { e: 'const', v: b.value, of: 'instance' } : irConst(b.value), reads: NONE, constant: b.value };
       if (b.array) {
         env.error(e.at, 'isArray', e.name);
         return bad();
@@ -121,7 +123,7 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         }
         if (env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
         const m = cls.instances.reduce((acc, i) => acc | (1 << i), 0);
-        return { ir: irConst(m), reads: NONE, constant: m };
+        return { ir: { e: 'const', v: m, of: 'set' }, reads: NONE, constant: m };
       }
       if (['size', 'has', 'add', 'del'].includes(e.fn) && env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
       const args = e.args.map(c);

@@ -7,7 +7,8 @@ import { assertNever } from '../assert-never';
 export type SetFunction = 'size' | 'has' | 'add' | 'del';
 
 export type IrExpr =
-  | { e: 'const'; v: number }
+  /** of: the constant names a lock instance, or is the set all(CLASS) (for how traces print values) */
+  | { e: 'const'; v: number; of?: 'instance' | 'set' }
   /** one slot: absolute for a shared var, relative to the thread's base for a local */
   | { e: 'slot'; shared: boolean; offset: number; name: string }
   /** an array element, bounds-checked against size */

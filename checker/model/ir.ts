@@ -126,16 +126,20 @@ interface InstrBase {
   frames: string[];
   /** for inlined code: the outermost call in the thread's own body, where the user's code calls in */
   callSite?: SourcePos;
+  /** for inlined code: where each procedure of `frames` is called (calls[k] calls frames[k]), outermost first */
+  calls?: SourcePos[];
   /** shared vars (by name) and thread slots (arrays by their first slot) its expressions read */
   reads?: { globals: string[]; locals: number[] };
 }
 
 export type Instr<E = Ev> = InstrBase &
+  /** into >= 0: a trylock's result slot; intoVar names it when the program declared it (not a shorthand's own) */
   (
-    | { op: 'acquire'; lock: E; cls: number; read: boolean; subclass: number; nest?: E; trylock: boolean; into: number }
+    | { op: 'acquire'; lock: E; cls: number; read: boolean; subclass: number; nest?: E; trylock: boolean; into: number; intoVar?: VarDecl }
     /** onlyIf >= 0: the U(X) matching a T(X): it runs only if that trylock succeeded (thread slot onlyIf is 1) */
     | { op: 'release'; lock: E; cls: number; onlyIf: number }
-    | { op: 'assign'; target: LValue<E>; value: E }
+    /** role: absent for a write the program makes; see WriteRole */
+    | { op: 'assign'; target: LValue<E>; value: E; role?: WriteRole }
     | { op: 'branch'; cond: E; elseTarget: number }
     | { op: 'jump'; target: number }
     | { op: 'choose'; targets: number[] }
@@ -158,6 +162,34 @@ export type Instr<E = Ev> = InstrBase &
 /** An instruction before the compiler has attached its access set. */
 export type InstrWithoutAccess<E = IrExpr> = Instr<E> extends infer I ? (I extends unknown ? Omit<I, 'access'> : never) : never;
 
+/**
+ * Why the compiler emitted an assignment that the program does not write itself. Traces list the program's
+ * writes as its changes and these as follows: `param` (an argument bound to a called procedure's parameter)
+ * and `init` (a procedure local set to its declared value at the call) start a variable of the new frame;
+ * `reset` (a dead variable zeroed, so that states differing only in dead values are one state) is never
+ * shown; `temp` (a compiler temporary: a loop's bound, a foreach's remaining set) is never shown.
+ * A pass that zeroes more dead variables marks its writes `reset`.
+ */
+export type WriteRole = 'param' | 'init' | 'reset' | 'temp';
+
+/** A variable as the program declares it: a shared var (no frame, shared), a thread local, a procedure's. */
+export interface VarDecl {
+  name: string;
+  /** the procedure that declares it; absent for a shared var and for the thread's own locals */
+  frame?: string;
+}
+
+/**
+ * How traces print a variable's values: a lock instance by its name, a set of instances as its members
+ * (absent: an integer); `cls` is the class whose instances it holds (-1: several or unknown), so that a value
+ * outside it (a table zeroed before use) prints as the integer it is. Inferred by model/passes/value-kinds.ts
+ * from how the program uses the variable.
+ */
+export interface ValueKind {
+  of: 'instance' | 'set';
+  cls: number;
+}
+
 /** Where an assignment goes: a thread slot (relative to the thread base) or a global slot (absolute). */
 export interface LValue<E = Ev> {
   global: boolean;
@@ -170,6 +202,10 @@ export interface LValue<E = Ev> {
   name: string;
   /** for guarded globals: the instance id that must be held to write */
   guard: number;
+  /** the variable written, as declared (through a by_ref or array parameter: the caller's): what traces call it */
+  decl?: VarDecl;
+  /** how traces print its values */
+  kind?: ValueKind;
 }
 
 export interface ThreadProg<E = Ev> {
@@ -182,7 +218,7 @@ export interface ThreadProg<E = Ev> {
   base: number;
   /** initial values of the locals (after pc, held count and held slots) */
   initLocals: number[];
-  localNames: { name: string; offset: number; size: number }[];
+  localNames: LocalName[];
   /** a work queue worker: never ends; idle (not live) while its item is not pending */
   worker: boolean;
   /** thread-relative offset of the grace-period snapshot (one slot per thread), -1 when unused */
@@ -199,6 +235,21 @@ export interface ThreadProg<E = Ev> {
   runLocal?: (s: Int32Array, b: number, pc: number, fail: (k: number) => void, other: (k: number) => number) => number;
 }
 
+/** A slot range of a thread's frame, as allocated (slots of dead procedure frames are reused). */
+export interface LocalName {
+  name: string;
+  offset: number;
+  size: number;
+  /** the procedure whose local or parameter it is; absent for the thread's own */
+  frame?: string;
+  /** a compiler temporary (a loop bound, a trylock result): no variable of the program */
+  temp?: boolean;
+  /** an array (indexed), even of size 1 */
+  array?: boolean;
+  /** how traces print its values */
+  kind?: ValueKind;
+}
+
 export interface FinalAssert<E = Ev> {
   cond: E;
   message: string;
@@ -213,6 +264,12 @@ export interface GlobalVar {
   init: number[];
   /** instance id of the guarding lock; -1: none; -2: RCU */
   guard: number;
+  /** declared as an array (even of size 1) */
+  array?: boolean;
+  /** a work item's pending flags: machine state, no variable of the program */
+  internal?: boolean;
+  /** how traces print its values */
+  kind?: ValueKind;
 }
 
 /** Thread slot layout: [pc, nheld, rcu depth, read-section counter, held[0..maxHeld), locals..., snapshot] */

@@ -54,7 +54,7 @@ table.summary th { background: var(--panel); }
 .controls .keys { color: var(--muted); font-size: 12px; }
 .trace-body { display: flex; gap: 12px; align-items: flex-start; }
 .lanes-wrap { flex: 1 1 auto; overflow-x: auto; }
-.step-panel { flex: 0 0 360px; position: sticky; top: 8px; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; max-width: 40%; }
+.step-panel { flex: 0 0 470px; position: sticky; top: 8px; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; max-width: 40%; }
 table.lanes { border-collapse: collapse; width: 100%; }
 table.lanes th, table.lanes td { border: 1px solid var(--line); padding: 3px 6px; vertical-align: top; }
 table.lanes thead th { background: var(--panel); position: sticky; top: 0; }
@@ -88,6 +88,19 @@ table.held-now { border-collapse: collapse; margin-top: 6px; width: 100%; }
 table.held-now caption { text-align: left; color: var(--muted); font-size: 12px; }
 table.held-now th, table.held-now td { border-top: 1px solid var(--line); padding: 2px 4px; text-align: left; vertical-align: top; }
 table.held-now .none { color: var(--muted); }
+.state-now { display: grid; grid-template-columns: minmax(130px, max-content) minmax(0, 1fr); gap: 0 10px; align-items: start; }
+.state-now > table { width: 100%; }
+table.vars-now { border-collapse: collapse; margin-top: 6px; }
+table.vars-now caption { text-align: left; color: var(--muted); font-size: 12px; }
+table.vars-now th, table.vars-now td { border-top: 1px solid var(--line); padding: 2px 4px; text-align: left; vertical-align: top; font-weight: normal; }
+table.vars-now tr.changed th, table.vars-now tr.changed td { background: #fff1b8; }
+table.vars-now td { white-space: nowrap; }
+table.vars-now tr.changed th { font-weight: 600; }
+.old-value { color: var(--muted); text-decoration: line-through; }
+.changes .muted { color: var(--muted); }
+.cell .changes, .cell .choices, .step-detail .choices { font-size: 12px; color: #334; margin-top: 2px; }
+ol.stack { margin: 4px 0; padding-left: 22px; font-size: 12px; }
+ol.stack .fn, .vars-now .fn { font-family: ui-monospace, monospace; }
 ul.blocked-list { padding-left: 18px; margin: 4px 0; }
 ul.blocked-list li.in-cycle { color: var(--red); }
 .path { color: var(--muted); font-size: 12px; margin: 6px 0 0; }

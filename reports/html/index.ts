@@ -10,7 +10,7 @@ import { RULES } from '../rules';
 import { renderFinding } from '../text';
 import { CLIENT_JS, CSS } from './assets';
 import { cycleThreads, inlineSvg, Layout, lockGraphDot, waitForDot } from './graphs';
-import { esc, sourceContext } from './markup';
+import { esc, posText, sourceContext } from './markup';
 import { Sources } from './sources';
 import { renderStory } from './story';
 import { renderTraceView } from './trace';
@@ -82,14 +82,24 @@ function renderFindingHtml(r: SpecResult, f: Finding, i: number, j: number, opts
   const id = findingId(i, j);
   const unexpected = r.unexpected.includes(f.kind);
   const where = f.location ? sourceContext(sources, f.location, 1) : '';
-  const calledFrom = f.calledFrom ? `<p>called from the spec at:</p>${sourceContext(sources, f.calledFrom, 1)}` : '';
+  const stack = f.stack && f.stack.length > 1 ? f.stack : undefined;
+  // the call chain as a backtrace: the finding's frame first, each caller's call after it
+  const chain = stack
+    ? `<ol class="stack backtrace" aria-label="call chain, innermost first">${[...stack]
+        .reverse()
+        .map(
+          (fr, k) => `<li>${k === 0 ? 'at' : 'called from'} <span class="pos">${esc(posText(fr.src))}</span> in <span class="fn">${esc(fr.name)}</span></li>`,
+        )
+        .join('')}</ol>`
+    : '';
+  const calledFrom = chain + (f.calledFrom ? `<p>called from the spec at:</p>${sourceContext(sources, f.calledFrom, 1)}` : '');
   const order = typeof f.details?.order === 'string' ? `<p>with the attribute order ${esc(f.details.order)}</p>` : '';
   const cycle = cycleThreads(f);
   const wait =
     f.kind === 'deadlock' ? graph(waitForDot(f), opts.layout, `${id}-waitfor`, 'Who waits for whom at the end (the wait-for cycle in red)', 'wait-for') : '';
   const window = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
   const main =
-    f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)
+    f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length || f.trace.setup?.length)
       ? renderTraceView(f.trace, {
           id: `${id}-trace`,
           title: f.kind === 'deadlock' ? 'The schedule that deadlocks (shortest)' : 'Trace',

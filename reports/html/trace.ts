@@ -2,10 +2,12 @@
 // did and quotes the source line; every cell lists the locks its thread holds after the step (a lock just
 // taken is marked new). A deadlock's trace ends in an extra row for its final state: the blocked threads,
 // what each waits for and who holds it, the wait-for cycle marked. A TOCTOU window's check, write and use
-// rows are marked. Beside the table, one detail panel per position (shown one at a time by the page's script):
-// the step, its source in context, and the locks every thread holds.
-import { Trace, TraceStep } from '../../checker/result';
-import { esc, lockChip, sourceContext, sourceRef, threadName } from './markup';
+// rows are marked. Threads' leading local statements (the trace's setup) come first, as step 0. Beside the
+// table, one detail panel per position (shown one at a time by the page's script): the step, its call chain
+// with each frame's position, its source in context, the locks every thread holds, and the variables
+// (shared vars, each thread's locals, the procedure locals the step wrote) with the ones it changed marked.
+import { StackFrame, Trace, TraceStep, Value, VarChange, VarValue } from '../../checker/result';
+import { esc, lockChip, posText, sourceContext, sourceRef, threadName } from './markup';
 import { Sources } from './sources';
 
 export interface TraceViewOptions {
@@ -27,8 +29,9 @@ export function laneThreads(t: Trace): string[] {
   const add = (n: string) => {
     if (!names.includes(n)) names.push(n);
   };
-  for (const s of t.steps) add(s.thread);
-  for (const s of t.steps) for (const th of Object.keys(s.held)) add(th);
+  const all = [...(t.setup ?? []), ...t.steps];
+  for (const s of all) add(s.thread);
+  for (const s of all) for (const th of Object.keys(s.held)) add(th);
   for (const b of t.blocked ?? []) {
     add(b.thread);
     for (const h of b.heldBy) add(h);
@@ -51,6 +54,13 @@ function actionText(s: TraceStep): string {
   return `${esc(s.action)}${s.detail ? ` <span class="arrow">→</span> <b class="detail">${esc(s.detail)}</b>` : ''}`;
 }
 
+/** The choices of a step's folded statements (the action's own is in the action). */
+function choicesLine(s: TraceStep): string {
+  const cs = (s.choices ?? []).filter((c) => !(c.action === s.action && posText(c.src) === posText(s.src)));
+  if (!cs.length) return '';
+  return `<div class="choices">chose ${cs.map((c) => `${esc(c.action)} <span class="arrow">→</span> <b class="detail">${esc(showValue(c.value))}</b>`).join(', ')}</div>`;
+}
+
 function heldCell(now: string[], before: string[]): string {
   if (now.length === 0) return '';
   return `<div class="held">${now.map((l) => lockChip(l, before.includes(l) ? '' : 'new')).join(' ')}</div>`;
@@ -64,12 +74,60 @@ function heldTable(threads: string[], held: Record<string, string[]>, cycle: Set
   return `<table class="held-now"><caption>locks held</caption>${rows.join('')}</table>`;
 }
 
+const showValue = (v: Value) => (Array.isArray(v) ? `{${v.join(', ')}}` : String(v));
+const varKey = (thread: string | undefined, name: string) => `${thread ?? ''}\u0000${name}`;
+
+/** The call chain, outermost first, each frame with its position. */
+function stackList(stack: StackFrame[] | undefined): string {
+  if (!stack || stack.length < 2) return '';
+  const items = stack.map((f) => `<li><span class="fn">${esc(f.name)}</span> <span class="pos">${esc(posText(f.src))}</span></li>`);
+  return `<ol class="stack" aria-label="call chain, outermost first">${items.join('')}</ol>`;
+}
+
+function changeText(c: VarChange): string {
+  const to = `<b class="new-value">${esc(showValue(c.to))}</b>`;
+  const eq = c.param ? '= ' : '';
+  if (c.from === undefined || (c.param && showValue(c.from) === showValue(c.to))) return eq + to;
+  return `${eq}<span class="old-value">${esc(showValue(c.from))}</span> <span class="arrow">→</span> ${to}`;
+}
+
+/** The variables after a step: every shared var and thread local (the changed ones marked), then the procedure locals it wrote. */
+function varsTable(values: Map<string, VarValue>, changes: VarChange[]): string {
+  if (values.size === 0 && changes.length === 0) return '';
+  const changed = new Map(changes.filter((c) => c.frame === undefined).map((c) => [varKey(c.thread, c.var), c]));
+  const label = (v: { thread?: string; var: string; frame?: string }) =>
+    v.thread === undefined ? esc(v.var) : `${threadName(v.thread)}${v.frame ? ` <span class="fn">${esc(v.frame)}</span>` : ''} ${esc(v.var)}`;
+  const rows = [...values.values()].map((v) => {
+    const c = changed.get(varKey(v.thread, v.var));
+    return `<tr class="var${c ? ' changed' : ''}" data-var="${esc(v.var)}"${v.thread ? ` data-thread="${esc(v.thread)}"` : ''}><th>${label(v)}</th><td>${c ? changeText(c) : esc(showValue(v.value))}</td></tr>`;
+  });
+  for (const c of changes.filter((x) => x.frame !== undefined))
+    rows.push(
+      `<tr class="var changed frame-var" data-var="${esc(c.var)}" data-thread="${esc(c.thread ?? '')}" data-frame="${esc(c.frame!)}"><th>${label(c)}</th><td>${changeText(c)}</td></tr>`,
+    );
+  return `<table class="vars-now"><caption>variables after the step (changed ones marked)</caption>${rows.join('')}</table>`;
+}
+
+/** One-line summary of a step's changes, for its lane cell: shared vars and thread locals (procedure locals: how many). */
+function changesCell(changes: VarChange[] | undefined): string {
+  if (!changes?.length) return '';
+  const own = changes.filter((c) => c.frame === undefined);
+  const inProcs = changes.length - own.length;
+  const items = own.map((c) => `${esc(c.var)} ${changeText(c)}`);
+  if (inProcs) items.push(`<span class="muted">${inProcs} procedure local${inProcs === 1 ? '' : 's'}</span>`);
+  return `<div class="changes">${items.join(', ')}</div>`;
+}
+
 export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
+  const setup = t.setup ?? [];
   const threads = laneThreads(t);
   const cycle = opts.cycle ?? new Set<string>();
   const blocked = t.blocked ?? [];
   const marks = windowMarks(opts);
-  const total = t.steps.length + (blocked.length ? 1 : 0);
+  const all = [...setup, ...t.steps];
+  const total = all.length + (blocked.length ? 1 : 0);
+  // the values of shared vars and thread locals, replayed from the initial ones through each step's changes
+  const values = new Map<string, VarValue>((t.initial ?? []).map((v) => [varKey(v.thread, v.var), { ...v }]));
   const head = `<tr><th class="n" scope="col">#</th>${threads
     .map((th) => {
       const b = blocked.some((x) => x.thread === th);
@@ -78,9 +136,13 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
     .join('')}</tr>`;
   const rows: string[] = [];
   const panels: string[] = [];
-  t.steps.forEach((s, k) => {
+  all.forEach((s, k) => {
     const pos = k + 1;
-    const before = k > 0 ? t.steps[k - 1].held : {};
+    const before = k > setup.length ? all[k - 1].held : {};
+    for (const c of s.changes ?? []) {
+      const v = values.get(varKey(c.thread, c.var));
+      if (c.frame === undefined && v) v.value = c.to;
+    }
     const mark = marks.get(s.step);
     const inWindow = opts.window?.check !== undefined && opts.window?.use !== undefined && s.step > opts.window.check && s.step < opts.window.use;
     const cls = ['step', ...(mark ? mark.split(' ').map((m) => `win-${m}`) : []), inWindow ? 'in-window' : '', s.note ? 'noted' : ''].filter(Boolean).join(' ');
@@ -95,9 +157,9 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
         : '';
       const frames = s.frames.length ? `<div class="frames">in ${s.frames.map(esc).join(' › ')}</div>` : '';
       const note = s.note ? `<div class="note">${esc(s.note)}</div>` : '';
-      return `<td class="cell act" data-thread="${esc(th)}">${badge}<div class="action">${actionText(s)}</div><div class="where">${sourceRef(opts.sources, s.src)}</div>${frames}${note}${held}</td>`;
+      return `<td class="cell act" data-thread="${esc(th)}">${badge}<div class="action">${actionText(s)}</div><div class="where">${sourceRef(opts.sources, s.src)}</div>${frames}${choicesLine(s)}${changesCell(s.changes)}${note}${held}</td>`;
     });
-    rows.push(`<tr class="${cls}" data-pos="${pos}" data-step="${s.step}"><td class="n">${s.step}</td>${cells.join('')}</tr>`);
+    rows.push(`<tr class="${cls}${s.step === 0 ? ' setup' : ''}" data-pos="${pos}" data-step="${s.step}"><td class="n">${s.step}</td>${cells.join('')}</tr>`);
     const markLine = mark
       ? `<p class="win-line">${mark
           .split(' ')
@@ -106,17 +168,19 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
       : '';
     panels.push(
       `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +
-        `<h5>Step ${s.step} of ${t.steps.length}: ${threadName(s.thread)}</h5>${markLine}` +
+        `<h5>${s.step === 0 ? 'Before the first step' : `Step ${s.step} of ${t.steps.length}`}: ${threadName(s.thread)}</h5>${markLine}` +
         `<p class="action">${actionText(s)}</p>` +
         (s.frames.length ? `<p class="frames">in ${s.frames.map(esc).join(' › ')}</p>` : '') +
+        stackList(s.stack) +
+        choicesLine(s) +
         (s.note ? `<p class="note">${esc(s.note)}</p>` : '') +
         sourceContext(opts.sources, s.src) +
-        heldTable(threads, s.held, cycle) +
+        `<div class="state-now">${heldTable(threads, s.held, cycle)}${varsTable(values, s.changes ?? [])}</div>` +
         `</div>`,
     );
   });
   if (blocked.length) {
-    const pos = t.steps.length + 1;
+    const pos = all.length + 1;
     const lastHeld = t.steps.length ? t.steps[t.steps.length - 1].held : {};
     const cells = threads.map((th) => {
       const b = blocked.find((x) => x.thread === th);
@@ -139,8 +203,9 @@ export function renderTraceView(t: Trace, opts: TraceViewOptions): string {
     panels.push(
       `<div class="step-detail" data-pos="${pos}"${pos === 1 ? '' : ' hidden'}>` +
         `<h5>End: ${esc(opts.endLabel ?? 'blocked')}</h5><p>No thread can move:</p><ul class="blocked-list">${list}</ul>` +
+        stackList(blocked[0].stack) +
         sourceContext(opts.sources, blocked[0].src) +
-        heldTable(threads, lastHeld, cycle) +
+        `<div class="state-now">${heldTable(threads, lastHeld, cycle)}${varsTable(values, [])}</div>` +
         `</div>`,
     );
   }

@@ -2,7 +2,9 @@
 // the CLI, steps through each deadlock with the keyboard, the buttons and clicks, and checks what the page
 // shows against the JSON result of the same run: the selected step's source line and the locks every thread
 // holds, the blocked threads, the wait-for cycle and the lock-order cycle highlighted (in red, as rendered),
-// the TOCTOU window's three steps. It also checks the page fetches nothing and logs no error.
+// the TOCTOU window's three steps, each step's call chain (a frame per line with its position) and its
+// variables panel (every shared var and thread local with its value after the step, the changed ones
+// highlighted, as the JSON's changes say). It also checks the page fetches nothing and logs no error.
 // Without /usr/bin/chromium the tests are skipped with a message, except under CI=true, where they fail.
 // The callbacks given to evaluate() and evaluateAll() run in the page: the DOM library types them (and
 // playwright-core's Element-typed signatures). tsconfig.json (the engine's build) stays without it.
@@ -12,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
-import { CheckResult, Finding, SpecResult } from '../../checker/result';
+import { CheckResult, Finding, SpecResult, TraceStep, Value, VarChange, VarValue } from '../../checker/result';
 import { graphvizLayout } from '../../reports/html/graphs';
 import { renderHtml } from '../../reports/html/index';
 import { lockcheck, ROOT } from '../helpers/cli';
@@ -103,6 +105,8 @@ interface Shown {
   hereLine: string;
   held: Record<string, string[]>;
   blocked: string[];
+  vars: { label: string; value: string; changed: boolean; background: string }[];
+  stack: string[];
 }
 
 /** What the trace viewer of a finding shows now. */
@@ -126,12 +130,44 @@ async function shown(page: Page, sel: string): Promise<Shown> {
         hereLine: (panel?.querySelector('.ln.here')?.textContent ?? '').replace(/^\s*\d+ > /, ''),
         held,
         blocked: [...(panel?.querySelectorAll('ul.blocked-list li') ?? [])].map((li) => li.textContent ?? ''),
+        vars: [...(panel?.querySelectorAll('table.vars-now tr.var') ?? [])].map((row) => ({
+          label: (row.querySelector('th')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+          value: (row.querySelector('td')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+          changed: row.classList.contains('changed'),
+          background: getComputedStyle(row.querySelector('td')!).backgroundColor,
+        })),
+        stack: [...(panel?.querySelectorAll('ol.stack li') ?? [])].map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim()),
       };
     });
 }
 
 function specLine(file: string, line: number): string {
   return fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')[line - 1];
+}
+
+const showValue = (v: Value) => (Array.isArray(v) ? `{${v.join(', ')}}` : String(v));
+const change = (c: VarChange) =>
+  (c.param ? '= ' : '') +
+  (c.from === undefined || (c.param && showValue(c.from) === showValue(c.to)) ? showValue(c.to) : `${showValue(c.from)} → ${showValue(c.to)}`);
+
+/**
+ * What the variables panel must say after each of `steps`, replayed from the JSON alone: every shared var
+ * and thread local with its value (a changed one as "old → new"), then the procedure locals the step wrote.
+ */
+function expectedVars(initial: VarValue[], steps: TraceStep[]): { label: string; value: string; changed: boolean }[][] {
+  const key = (thread: string | undefined, name: string) => `${thread ?? ''}|${name}`;
+  const values = new Map(initial.map((v) => [key(v.thread, v.var), { ...v }]));
+  return steps.map((s) => {
+    const own = new Map((s.changes ?? []).filter((c) => c.frame === undefined).map((c) => [key(c.thread, c.var), c]));
+    for (const [k, c] of own) values.get(k)!.value = c.to;
+    const rows = [...values.values()].map((v) => {
+      const c = own.get(key(v.thread, v.var));
+      return { label: v.thread === undefined ? v.var : `${v.thread} ${v.var}`, value: c ? change(c) : showValue(v.value), changed: !!c };
+    });
+    for (const c of (s.changes ?? []).filter((x) => x.frame !== undefined))
+      rows.push({ label: `${c.thread} ${c.frame} ${c.var}`, value: change(c), changed: true });
+    return rows;
+  });
 }
 
 /** What the held-locks table must say after a step: every lane, its locks or none. */
@@ -143,8 +179,12 @@ async function followDeadlock(t: ExecutionContext, page: Page, r: SpecResult) {
   const f = r.findings.find((x) => x.kind === 'deadlock')!;
   const trace = f.trace!;
   const sel = findingSel(r.file, 'deadlock');
+  // the threads' leading local statements (step 0) come first, then the steps
+  const setup = trace.setup ?? [];
+  const all = [...setup, ...trace.steps];
   const steps = trace.steps;
-  const total = steps.length + 1;
+  const total = all.length + 1;
+  const vars = expectedVars(trace.initial ?? [], all);
 
   let s = await shown(page, sel);
   t.is(s.pos, 1, `${r.file}: the first step is selected at first`);
@@ -155,17 +195,27 @@ async function followDeadlock(t: ExecutionContext, page: Page, r: SpecResult) {
   // Keyboard: focus the trace and walk every step with the right arrow.
   await page.locator(`${sel} section.trace h4`).first().click();
   await page.keyboard.press('Home');
-  for (let k = 0; k < steps.length; k++) {
+  for (let k = 0; k < all.length; k++) {
     if (k > 0) await page.keyboard.press('ArrowRight');
     s = await shown(page, sel);
-    const st = steps[k];
+    const st = all[k];
     t.is(s.pos, k + 1);
     t.deepEqual(s.selectedRows, [k + 1], 'exactly one row selected');
     t.is(s.visiblePanels, 1, 'exactly one step panel shown');
-    t.true(s.title.startsWith(`Step ${st.step} of ${steps.length}: ${st.thread}`), s.title);
+    t.true(s.title.startsWith(st.step === 0 ? `Before the first step: ${st.thread}` : `Step ${st.step} of ${steps.length}: ${st.thread}`), s.title);
     t.is(s.caption, `${st.src.file}:${st.src.line}:${st.src.col}`);
     t.is(s.hereLine, specLine(st.src.file, st.src.line), 'the step shows its source line');
     t.deepEqual(s.held, expectedHeld(f, st.held, lanes), `${r.file} step ${st.step}: the locks each thread holds`);
+    // its call chain, outermost first, a frame per line with its file:line:col
+    const chain = st.stack && st.stack.length > 1 ? st.stack.map((fr) => `${fr.name} ${fr.src.file}:${fr.src.line}:${fr.src.col}`) : [];
+    t.deepEqual(s.stack, chain, `${r.file} step ${st.step}: the call chain`);
+    // the variables panel agrees with the JSON, changed values marked and highlighted
+    t.deepEqual(
+      s.vars.map(({ label, value, changed }) => ({ label, value, changed })),
+      vars[k],
+      `${r.file} step ${st.step}: the variables`,
+    );
+    for (const v of s.vars) seenVars.push(v);
   }
   // The end: who is blocked on what.
   await page.keyboard.press('ArrowRight');
@@ -189,11 +239,11 @@ async function followDeadlock(t: ExecutionContext, page: Page, r: SpecResult) {
   t.is((await shown(page, sel)).pos, 1);
   await page.locator(`${sel} button[data-act="next"]`).first().click();
   t.is((await shown(page, sel)).pos, 2);
-  const target = Math.min(3, steps.length);
+  const target = Math.min(3, all.length);
   await page.locator(`${sel} section.trace tr[data-pos="${target}"] td.n`).first().click();
   s = await shown(page, sel);
   t.is(s.pos, target);
-  t.deepEqual(s.held, expectedHeld(f, steps[target - 1].held, lanes));
+  t.deepEqual(s.held, expectedHeld(f, all[target - 1].held, lanes));
   await page.locator(`${sel} ol.story a.step-link[data-step="end"]`).first().click();
   t.is((await shown(page, sel)).pos, total, 'the story links to the end state');
   await page.keyboard.press('k');
@@ -210,6 +260,9 @@ async function followDeadlock(t: ExecutionContext, page: Page, r: SpecResult) {
   for (const th of cycle) t.true(hotThreads.includes(`thread:${th}`), `${th} highlighted`);
 }
 
+/** Every variables-panel row seen while following the deadlocks. */
+const seenVars: Shown['vars'] = [];
+
 browserTest('the deadlocks of the showcase specs (and of the macvlan spec) can be followed step by step', async (t) => {
   const page = await openPage(reportUrl);
   const summaryRows = await page.locator('table.summary.specs tbody tr').count();
@@ -221,6 +274,17 @@ browserTest('the deadlocks of the showcase specs (and of the macvlan spec) can b
     'and one per finding',
   );
   for (const r of result.results) if (r.findings.some((f) => f.kind === 'deadlock')) await followDeadlock(t, page, r);
+  // the panels are not vacuous: shared vars, thread locals and procedure locals were shown, and a changed
+  // value stands out from the unchanged ones
+  const changed = seenVars.filter((v) => v.changed);
+  const unchanged = seenVars.filter((v) => !v.changed);
+  t.true(changed.length > 0 && unchanged.length > 0, `${changed.length} changed and ${unchanged.length} unchanged rows`);
+  t.true(
+    changed.some((v) => / → /.test(v.value)),
+    'some change shows old → new',
+  );
+  const plain = new Set(unchanged.map((v) => v.background));
+  for (const v of changed) t.false(plain.has(v.background), `${v.label}: highlighted (${v.background})`);
   await page.close();
   t.deepEqual(problems, []);
 });

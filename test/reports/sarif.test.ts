@@ -1,6 +1,8 @@
 // SARIF 2.1.0: validated by Microsoft's SARIF multitool (`sarif-multitool validate`, which checks the JSON
 // schema and the SARIF rules), and its shape checked here: a result per finding, a rule per kind with help
-// text, locations in the spec, one threadFlow per thread, expected findings suppressed.
+// text, the location in the spec being checked (the innermost frame of the call chain there, the model
+// frames as related locations), one threadFlow per thread with each step's call chain, expected findings
+// suppressed.
 import test from 'ava';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -80,6 +82,12 @@ test('sarif-multitool validate: specs given by absolute and relative paths from 
     uris(absolute.stdout).every((u) => u.startsWith('file:///')),
     'an absolute path is a file: URI of its own, not under %SRCROOT%',
   );
+  // the deadlock is inside models/: its location is the spec's call that leads there, in both
+  const primary = (doc: string) => (JSON.parse(doc) as SarifDoc).runs[0].results.find((x) => x.ruleId === 'deadlock')!.locations[0].physicalLocation;
+  for (const doc of [absolute.stdout, relative.stdout]) {
+    t.regex(primary(doc).artifactLocation.uri, /specs\/rtnl\/nets-unsorted-after\.json$/);
+    t.is(primary(doc).region!.startLine, 62);
+  }
   const v = validate({ absolute: absolute.stdout, relative: relative.stdout });
   t.deepEqual(errorsOf(v), [], v.stdout);
 });
@@ -92,6 +100,9 @@ test('the validation can fail: a result without a message and a line 0 are error
   t.true(rules.length >= 2, `errors: ${rules.join(', ')}`);
 });
 
+interface SarifStack {
+  frames: { location: SarifLoc & { message: { text: string } } }[];
+}
 interface SarifLoc {
   physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number; startColumn: number } };
 }
@@ -105,12 +116,18 @@ interface SarifDoc {
       level: string;
       message: { text: string };
       locations: SarifLoc[];
+      relatedLocations?: (SarifLoc & { id: number; message: { text: string } })[];
       partialFingerprints: Record<string, string>;
       suppressions?: unknown[];
       codeFlows?: {
         threadFlows: {
           id: string;
-          locations: { executionOrder: number; location: SarifLoc & { message: { text: string } }; state?: Record<string, { text: string }> }[];
+          locations: {
+            executionOrder: number;
+            location: SarifLoc & { message: { text: string } };
+            state?: Record<string, { text: string }>;
+            stack?: SarifStack;
+          }[];
         }[];
       }[];
     }[];
@@ -132,16 +149,32 @@ test('a result per finding, ruleId = kind with a rule (and help text) per kind, 
   }
   const findings = result.results.flatMap((r) => r.findings.map((f) => ({ r, f })));
   t.is(run.results.length, findings.length);
+  let inModels = 0;
   run.results.forEach((res, k) => {
-    const { f } = findings[k];
+    const { r, f } = findings[k];
     t.is(res.ruleId, f.kind);
     t.is(run.tool.driver.rules[res.ruleIndex].id, f.kind);
     t.is(res.message.text, f.message);
+    // the innermost frame in the spec being checked: the file a pull request changes
+    const k0 = f.stack ? f.stack.map((fr) => fr.src.file).lastIndexOf(r.file) : -1;
+    const at = k0 >= 0 ? f.stack![k0].src : f.location!;
     const pl = res.locations[0].physicalLocation;
-    t.is(pl.artifactLocation.uri, f.location!.file);
-    t.deepEqual(pl.region, { startLine: f.location!.line, startColumn: f.location!.col });
+    t.is(pl.artifactLocation.uri, at.file);
+    t.deepEqual(pl.region, { startLine: at.line, startColumn: at.col });
+    if (k0 >= 0) t.is(at.file, r.file);
+    // the frames below it (in the models), innermost first, as related locations
+    const below = k0 >= 0 ? f.stack!.slice(k0 + 1).reverse() : [];
+    if (below.length) {
+      inModels++;
+      t.deepEqual(
+        res.relatedLocations!.map((l) => `${l.physicalLocation.artifactLocation.uri}:${l.physicalLocation.region!.startLine}`),
+        below.map((fr) => `${fr.src.file}:${fr.src.line}`),
+      );
+      t.regex(res.relatedLocations![0].message.text, new RegExp(`^${f.kind} here, in ${below[0].name}$`));
+    }
     t.regex(res.partialFingerprints['lockcheck/v1'], /^[0-9a-f]{16}$/);
   });
+  t.true(inModels > 0, 'some finding of the showcase is inside a model procedure');
 });
 
 test('codeFlows: one threadFlow per thread, steps in interleaving order, blocked threads last', (t) => {
@@ -164,6 +197,15 @@ test('codeFlows: one threadFlow per thread, steps in interleaving order, blocked
     const last = tf.locations[tf.locations.length - 1];
     t.regex(last.location.message.text, /^blocked: /, `${tf.id} ends blocked`);
   }
+  // Each step inside a procedure carries its call chain as a stack, innermost frame first.
+  const stepsWithStack = deadlock.trace!.steps.filter((s) => (s.stack?.length ?? 0) > 1);
+  t.true(stepsWithStack.length > 0);
+  const byOrder = new Map(flow.threadFlows.flatMap((tf) => tf.locations.map((l) => [l.executionOrder, l] as const)));
+  for (const s of stepsWithStack)
+    t.deepEqual(
+      byOrder.get(s.step)!.stack!.frames.map((fr) => `${fr.location.message.text} ${fr.location.physicalLocation.region!.startLine}`),
+      [...s.stack!].reverse().map((fr) => `${fr.name} ${fr.src.line}`),
+    );
   // A lock-order cycle has a codeFlow per edge.
   const cycle = doc.runs[0].results.find((r) => r.ruleId === 'lock-order-cycle')!;
   t.is(cycle.codeFlows!.length, 3);

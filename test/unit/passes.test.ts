@@ -9,7 +9,8 @@ import { resolve } from '../../checker/model/passes/resolve';
 import { layoutShared } from '../../checker/model/passes/layout';
 import { arrayParam } from '../../checker/model/passes/lower';
 import { AstStmt } from '../../checker/model/passes/ast';
-import { specText } from '../helpers/check';
+import { compileSpec, specText } from '../helpers/check';
+import { ValueKind } from '../../checker/model/ir';
 
 function passes(spec: object, params: Record<string, number> = {}) {
   const { loaded } = load(memoryHost({ 'spec.json': specText(spec) }), 'spec.json');
@@ -136,4 +137,68 @@ test('array params: indexed in an expression or a lock reference, or passed on t
   t.true(arrayParam(sym!, 'inLock', 'nets'));
   t.true(arrayParam(sym!, 'passesOn', 'w'));
   t.false(arrayParam(sym!, 'noteOnly', 'q'), 'a note is not code');
+});
+
+/** The value kind traces print each variable of thread 0 (and each shared var) with, by name. */
+function valueKinds(spec: object): Record<string, string> {
+  const { ir, diagnostics } = compileSpec(spec);
+  if (!ir) throw new Error(JSON.stringify(diagnostics));
+  const cls = (c: number) => (c < 0 ? '?' : ir.classes[c].name);
+  const show = (k: ValueKind | undefined) => (k ? `${k.of} of ${cls(k.cls)}` : 'int');
+  const out: Record<string, string> = {};
+  for (const g of ir.globals) out[g.name] = show(g.kind);
+  for (const l of ir.threads[0].localNames) if (!l.temp && l.frame === undefined) out[l.name] = show(l.kind);
+  for (const i of ir.threads[0].code)
+    if ((i.op === 'assign' || i.op === 'pick') && i.target.decl?.frame) out[`${i.target.decl.frame}.${i.target.decl.name}`] = show(i.target.kind);
+  return out;
+}
+
+test('value kinds: what a variable holds is read off how the program uses it (instances, sets, integers)', (t) => {
+  const kinds = valueKinds({
+    name: 'k',
+    locks: { m: { kind: 'mutex' }, net: { kind: 'mutex', instances: ['a', 'b'] }, dev: { kind: 'mutex', instances: ['d0', 'd1'] } },
+    vars: { owner: { array: 2, init: ['a', 'b'] }, count: { init: 0 } },
+    procedures: {
+      // an array parameter names the caller's array; zeroing it with 0 gives no evidence
+      fill: {
+        params: ['tbl', 'x'],
+        locals: { j: 0 },
+        body: [
+          { assign: 'tbl[0]', value: 0 },
+          { assign: 'tbl[1]', value: 'x' },
+        ],
+      },
+      take: { params: ['tbl'], body: [{ lock: 'net[tbl[1]]' }, { unlock: 'net[tbl[1]]' }] },
+    },
+    threads: [
+      {
+        name: 't',
+        locals: { p: 0, s: 0, q: 0, n: 0, r: { array: 2 }, e: 'd1', u: 0, w: 0 },
+        body: [
+          { pick: 'p', from: 'all(net)' },
+          { pick: 'u', from: '{d0, d1}' },
+          { pick: 'w', from: '{0, 2}' },
+          { assign: 's', value: 'add(s, p)' },
+          { assign: 'q', value: 'cmp(p, owner[0]) + size(s)' },
+          { assign: 'n', value: 'count + 1' },
+          { call: 'fill', args: ['r', 'p'] },
+          { call: 'take', args: ['r'] },
+        ],
+      },
+    ],
+  });
+  t.like(kinds, {
+    owner: 'instance of net',
+    count: 'int',
+    p: 'instance of net',
+    s: 'set of ?',
+    q: 'int',
+    n: 'int',
+    r: 'instance of net',
+    e: 'instance of dev',
+    u: 'instance of dev',
+    w: 'int',
+    'fill.x': 'instance of net',
+    'fill.j': 'int',
+  });
 });

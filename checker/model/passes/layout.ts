@@ -40,7 +40,10 @@ export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx): Sha
   const varSlots: SharedLayout['varSlots'] = new Map();
   let next = 0;
   for (const v of sym.vars.values()) {
-    const global: GlobalVar = { name: v.name, offset: next, size: v.size, init: v.init, guard: v.guard };
+    const global: GlobalVar = { name: v.name, offset: next, size: v.size, init: v.init, guard: v.guard, array: v.array };
+    // a table initialised with instance names holds instances (traces print them by name)
+    const named = [v.decl.value.init].flat().find((x) => typeof x === 'string' && sym.instanceByName.has(x.trim()));
+    if (typeof named === 'string') global.kind = { of: 'instance', cls: sym.instances[sym.instanceByName.get(named.trim())!].cls };
     next += v.size;
     parts.push({ what: `shared var ${v.name} takes`, slots: v.size, doc: v.decl.doc, pointer: v.array ? `${v.decl.pointer}/array` : v.decl.pointer });
     globals.push(global);
@@ -49,7 +52,7 @@ export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx): Sha
   const works = new Map<string, PlacedWork>();
   for (const w of sym.works.values()) {
     const size = w.cls ? w.cls.instances.length : 1;
-    globals.push({ name: `${w.name} pending`, offset: next, size, init: new Array<number>(size).fill(0), guard: -1 });
+    globals.push({ name: `${w.name} pending`, offset: next, size, init: new Array<number>(size).fill(0), guard: -1, internal: true });
     works.set(w.name, { ...w, pending: next });
     next += size;
   }

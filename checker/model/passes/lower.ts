@@ -7,9 +7,10 @@ import { ExprSyntaxError, parseExpr, parseLockRef } from '../../spec/expressions
 import { escapePointer } from '../../spec/json-positions';
 import { SourceDoc } from '../../spec/load';
 import { LocalDecl } from '../../spec/types';
+import type { VarDecl } from '../ir';
 import { SourcePos } from '../../diagnostics/diagnostic';
 import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
-import { Access, FinalAssert, Instr, InstrWithoutAccess, LValue, NO_ACCESS, T_HELD } from '../ir';
+import { Access, FinalAssert, Instr, InstrWithoutAccess, LocalName, LValue, NO_ACCESS, T_HELD } from '../ir';
 import { IrExpr, irConst } from '../ir-expr';
 import { lockKind } from '../lock-kinds';
 import { AstStmt, AstThread, childBodies, Text, textsOf, Where } from './ast';
@@ -43,7 +44,7 @@ class TooMuchCode extends Error {}
 export interface LoweredCode {
   code: Instr<IrExpr>[];
   init(copy: number): number[];
-  localNames: { name: string; offset: number; size: number }[];
+  localNames: LocalName[];
   usesSync: boolean;
 }
 
@@ -55,12 +56,14 @@ type Frame = {
   returnJumps: number[];
   frames: string[];
   callSite?: SourcePos;
+  /** where each of frames is called, outermost first */
+  calls: SourcePos[];
   /** the result slot of each shorthand T(X) lowered in this frame, for its U(X) */
   trySlots: Map<number, number>;
 };
 
 type CallNode = Extract<AstStmt, { kind: 'call' }>;
-type LocalSlot = { name: string; offset: number; size: number; init?: { src: number | string; doc: SourceDoc; pointer: string } };
+type LocalSlot = LocalName & { init?: { src: number | string; doc: SourceDoc; pointer: string } };
 
 /** Lowers a thread (or a worker: `workerPending` is its item's pending flag) whose JSON is at `ptr` in `doc`. */
 export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: SourceDoc, workerPending = -1): LoweredCode {
@@ -81,20 +84,31 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
   const slots: LocalSlot[] = [];
   let nextSlot = 0;
   let maxSlot = 0;
-  const alloc = (name: string, size: number, init?: LocalSlot['init']): number => {
+  const alloc = (name: string, size: number, init?: LocalSlot['init'], meta: Pick<LocalName, 'frame' | 'temp' | 'array' | 'kind'> = {}): number => {
     const offset = localsBase + nextSlot;
     nextSlot += size;
     maxSlot = Math.max(maxSlot, nextSlot);
-    slots.push({ name, offset, size, init });
+    slots.push({ name, offset, size, ...meta, init });
     return offset;
   };
   /** Dead slots are zeroed (states that differ only in dead values are one state) and reused. */
-  const freeSlotsFrom = (mark: number, src: SourcePos, frames: string[], callSite?: SourcePos) => {
+  const freeSlotsFrom = (mark: number, src: SourcePos, frames: string[], callSite: SourcePos | undefined, calls: SourcePos[]) => {
     for (let k = mark; k < nextSlot; k++)
-      emit({ op: 'assign', target: localLv(localsBase + k, '(dead)'), value: irConst(0), text: 'forget a dead local', src, frames, callSite });
+      emit({
+        op: 'assign',
+        target: localLv(localsBase + k, '(dead)'),
+        value: irConst(0),
+        role: 'reset',
+        text: 'forget a dead local',
+        src,
+        frames,
+        callSite,
+        calls,
+      });
     nextSlot = mark;
   };
   const selfOffset = alloc('self', 1);
+  const selfDecl = { name: 'self' };
 
   const declareLocals = (frame: Frame, locals: Record<string, LocalDecl>, pointer: string) => {
     const declared: LocalSlot[] = [];
@@ -107,8 +121,16 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       const isObj = typeof decl === 'object';
       const size = isObj && decl.array !== undefined ? (positiveInt(sym, ctx, decl.array, frame.doc, `${lp}/array`, 'an array size') ?? 1) : 1;
       const initSrc = isObj ? decl.init : decl;
-      const offset = alloc(name, size, initSrc === undefined ? undefined : { src: initSrc, doc: frame.doc, pointer: isObj ? `${lp}/init` : lp });
-      frame.scope.set(name, { kind: 'local', offset, size, array: isObj && decl.array !== undefined });
+      const array = isObj && decl.array !== undefined;
+      const offset = alloc(name, size, initSrc === undefined ? undefined : { src: initSrc, doc: frame.doc, pointer: isObj ? `${lp}/init` : lp }, {
+        frame: frame.proc,
+        array,
+        // initialised with an instance name: holds instances (a hint for how traces print it)
+        ...(typeof initSrc === 'string' && instanceByName.has(initSrc.trim())
+          ? { kind: { of: 'instance' as const, cls: instances[instanceByName.get(initSrc.trim())!].cls } }
+          : {}),
+      });
+      frame.scope.set(name, { kind: 'local', offset, size, array, decl: { name, frame: frame.proc } });
       declared.push(slots[slots.length - 1]);
     }
     return declared;
@@ -133,7 +155,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || v.resolved.array, guard: g.guard, name: g.name };
       }
       const id = instanceByName.get(n);
-      if (id !== undefined) return { kind: 'const', value: id };
+      if (id !== undefined) return { kind: 'const', value: id, instance: true };
       return undefined;
     },
     classes,
@@ -223,8 +245,18 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       env(frame, pointer).error(nameNode.at, 'isArray', nameNode.name);
       return {};
     }
+    const global = b.kind === 'global';
     return {
-      lv: { global: b.kind === 'global', offset: b.offset, size: b.size, index, indexReads, name: nameNode.name, guard: b.kind === 'global' ? b.guard : -1 },
+      lv: {
+        global,
+        offset: b.offset,
+        size: b.size,
+        index,
+        indexReads,
+        name: nameNode.name,
+        guard: global ? b.guard : -1,
+        decl: global ? { name: b.name } : b.decl,
+      },
     };
   };
 
@@ -329,7 +361,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
   const lowerStmt = (frame: Frame, s: AstStmt): void => {
     codeBound(frame, s.where.pointer, s.kind === 'call' ? `inlining ${s.proc} here` : 'this statement');
     const src = position(frame, s.where);
-    const base = { src, frames: frame.frames, callSite: frame.callSite };
+    const base = { src, frames: frame.frames, callSite: frame.callSite, calls: frame.calls };
     switch (s.kind) {
       case 'lock': {
         const ref = lockRef(frame, s.lock);
@@ -361,6 +393,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         const ref = lockRef(frame, s.lock);
         if (!ref || !plainLockOrError(ref.cls, frame, s.lock, { shorthand: s.shorthand, src }, 'other')) return;
         let into = -1;
+        let intoVar: VarDecl | undefined;
         if (s.into !== undefined) {
           const b = frame.scope.get(s.into.name);
           if (!b || b.kind !== 'local' || b.array) {
@@ -373,14 +406,15 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
             return;
           }
           into = b.offset;
+          intoVar = b.decl;
         }
         if (ref.skip) return;
         if (s.tryId !== undefined) {
-          into = alloc(`(result of ${s.text})`, 1);
+          into = alloc(`(result of ${s.text})`, 1, undefined, { frame: frame.proc, temp: true });
           frame.trySlots.set(s.tryId, into);
         }
         emit(
-          { op: 'acquire', lock: ref.ir, cls: ref.cls, read: false, subclass: 0, trylock: true, into, text: s.text, ...base },
+          { op: 'acquire', lock: ref.ir, cls: ref.cls, read: false, subclass: 0, trylock: true, into, intoVar, text: s.text, ...base },
           { reads: ref.reads, locks: [ref.cls] },
         );
         return;
@@ -390,7 +424,8 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         if (!ref || !plainLockOrError(ref.cls, frame, s.lock, { shorthand: s.shorthand, src }, 'other') || ref.skip) return;
         const onlyIf = s.closesTry === undefined ? -1 : (frame.trySlots.get(s.closesTry) ?? -1);
         emit({ op: 'release', lock: ref.ir, cls: ref.cls, onlyIf, text: s.text, ...base }, { reads: ref.reads, locks: [ref.cls] });
-        if (onlyIf >= 0) emit({ op: 'assign', target: localLv(onlyIf, '(trylock result)'), value: irConst(0), text: 'forget the trylock result', ...base });
+        if (onlyIf >= 0)
+          emit({ op: 'assign', target: localLv(onlyIf, '(trylock result)'), value: irConst(0), role: 'reset', text: 'forget the trylock result', ...base });
         return;
       }
       case 'assign': {
@@ -445,7 +480,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         const toLooksUp = takeReads(fromLooksUp);
         if (!lv) return;
         const name = String(s.variable.src);
-        const endSlot = alloc(`(end of ${name})`, 1);
+        const endSlot = alloc(`(end of ${name})`, 1, undefined, { frame: frame.proc, temp: true });
         // i = from; end = to; while (i < end) { body; i++ }: the loop variable may be shared (or reach a shared
         // var through a by_ref parameter), and so may the bound
         const readsLv = unionSlots(lv.indexReads, lvSlots(lv));
@@ -454,7 +489,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
           { reads: unionSlots(lv.indexReads, from.reads), writes: lvSlots(lv) },
         );
         pendingReads = toLooksUp;
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ir, text: `loop to ${s.to.src}`, ...base }, { reads: to.reads });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: to.ir, role: 'temp', text: `loop to ${s.to.src}`, ...base }, { reads: to.reads });
         const read = readLv(lv);
         alsoReads(lv, endSlot);
         const loopEnd: IrExpr = { e: 'slot', shared: false, offset: endSlot, name: `(end of ${name})` };
@@ -470,16 +505,19 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         );
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
-        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: irConst(0), text: 'end of loop', ...base });
+        emit({ op: 'assign', target: localLv(endSlot, 'loop end'), value: irConst(0), role: 'reset', text: 'end of loop', ...base });
         return;
       }
       case 'foreach': {
         const { lv } = lvalue(frame, s.variable);
         const set = expr(frame, s.in);
         if (!lv) return;
-        const rest = alloc(`(rest of ${s.in.src})`, 1);
+        const rest = alloc(`(rest of ${s.in.src})`, 1, undefined, { frame: frame.proc, temp: true });
         const restSet: IrExpr = { e: 'slot', shared: false, offset: rest, name: `(rest of ${s.in.src})` };
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: set.ir, text: `foreach ${s.variable.src} in ${s.in.src}`, ...base }, { reads: set.reads });
+        emit(
+          { op: 'assign', target: localLv(rest, 'set'), value: set.ir, role: 'temp', text: `foreach ${s.variable.src} in ${s.in.src}`, ...base },
+          { reads: set.reads },
+        );
         alsoReads(undefined, rest);
         const top = emit({ op: 'branch', cond: { e: 'bin', op: '!=', l: restSet, r: irConst(0) }, elseTarget: -1, text: `foreach ${s.variable.src}`, ...base });
         alsoReads(undefined, rest);
@@ -488,7 +526,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
           { reads: lv.indexReads, writes: lvSlots(lv) },
         );
         alsoReads(undefined, rest);
-        emit({ op: 'assign', target: localLv(rest, 'set'), value: { e: 'withoutLowest', of: restSet }, text: 'next', ...base });
+        emit({ op: 'assign', target: localLv(rest, 'set'), value: { e: 'withoutLowest', of: restSet }, role: 'temp', text: 'next', ...base });
         lowerBody(frame, s.body);
         emit({ op: 'jump', target: top, text: 'loop', ...base });
         (code[top] as { elseTarget: number }).elseTarget = here();
@@ -672,6 +710,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
     if (s.into !== undefined) returnTarget = lvalue(frame, s.into).lv;
     const callSite = frame.callSite ?? ctx.pos(frame.doc, pointer);
     const callee: Frame = {
+      calls: [...frame.calls, ctx.pos(frame.doc, pointer)],
       scope: new Map(),
       doc: p.doc,
       proc: s.proc,
@@ -717,10 +756,21 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         return;
       }
       const v = expr(frame, a);
-      const offset = alloc(`${s.proc}.${name}`, 1);
-      callee.scope.set(name, { kind: 'local', offset, size: 1, array: false });
+      const offset = alloc(`${s.proc}.${name}`, 1, undefined, { frame: s.proc });
+      const decl = { name, frame: s.proc };
+      callee.scope.set(name, { kind: 'local', offset, size: 1, array: false, decl });
       emit(
-        { op: 'assign', target: localLv(offset, name), value: v.ir, text: `${name} = ${a.src}`, src, frames: callee.frames, callSite: callee.callSite },
+        {
+          op: 'assign',
+          target: { ...localLv(offset, name), decl },
+          value: v.ir,
+          role: 'param',
+          text: `${name} = ${a.src}`,
+          src,
+          frames: callee.frames,
+          callSite: callee.callSite,
+          calls: callee.calls,
+        },
         { reads: v.reads },
       );
     });
@@ -731,26 +781,29 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         emit(
           {
             op: 'assign',
-            target: localLv(sl.offset + k, sl.name),
+            target: { ...localLv(sl.offset + k, sl.name), decl: { name: sl.array ? `${sl.name}[${k}]` : sl.name, frame: s.proc } },
             value: v.ir,
+            role: 'init',
             text: `${sl.name} = ${sl.init?.src ?? 0}`,
             src,
             frames: callee.frames,
             callSite: callee.callSite,
+            calls: callee.calls,
           },
           { reads: v.reads },
         );
     }
     lowerBody(callee, p.value.body);
     for (const j of callee.returnJumps) (code[j] as { target: number }).target = here();
-    freeSlotsFrom(mark, src, callee.frames, callee.callSite);
+    freeSlotsFrom(mark, src, callee.frames, callee.callSite, callee.calls);
   };
 
   const frame: Frame = {
-    scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false }]]),
+    scope: new Map([['self', { kind: 'local', offset: selfOffset, size: 1, array: false, decl: selfDecl }]]),
     doc,
     returnJumps: [],
     frames: [],
+    calls: [],
     trySlots: new Map(),
   };
   const threadLocals = declareLocals(frame, t.locals, `${ptr}/locals`);
@@ -783,7 +836,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
   return {
     code,
     init: (i: number) => (i === 0 ? init(0) : ctx.quietly(() => init(i))),
-    localNames: slots.map(({ name, offset, size }) => ({ name, offset, size })),
+    localNames: slots.map(({ init: _init, ...name }) => name),
     usesSync,
   };
 }
