@@ -1,23 +1,59 @@
-// Build step: the JSON Schema validators of specs and model files, precompiled by ajv into standalone code
-// (checker/spec/schema-validators.generated.ts), so that a check never compiles a schema at run time (ajv took
-// 0.25-0.48 s of a tiny spec's 0.73 s). The compiled code keeps ajv's verbose errors, whose `schema` and
-// `parentSchema` checker/spec/schema.ts compares by identity with the imported schema objects: so the code
-// does not embed copies of the schemas, as ajv's standalone code does, but points into the imported JSON.
-// Run by `npm run build` (before tsc); `--check` only compares, and fails when the generated file is stale.
-// Run: npx ts-node -T scripts/build-validators.ts [--check] [--out FILE]
-import Ajv from 'ajv';
+// Build step: the JSON Schema validators, precompiled by ajv into standalone code, so that lockcheck never
+// compiles a schema at run time (compiling the spec and model schemas took 0.25-0.48 s of a tiny spec's
+// 0.73 s; the result schema, for --baseline and merge, a tenth of a second more):
+// - checker/spec/schema-validators.generated.ts: specs, model files and each statement shape. Their verbose
+//   errors carry `schema` and `parentSchema`, which checker/spec/schema.ts compares by identity with the
+//   imported schema objects: so the code does not embed copies of the schemas, as ajv's standalone code does,
+//   but points into the imported JSON.
+// - checker/result-validator.generated.ts: the results that --baseline and lockcheck merge read back.
+// Run by `npm run build` (before tsc); `--check` only compares, and fails when a generated file is stale.
+// Run: npx ts-node -T scripts/build-validators.ts [--check] [--out-dir DIR]
+import Ajv, { Options } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { _Code } from 'ajv/dist/compile/codegen/code';
 import * as fs from 'fs';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
-export const GENERATED = path.join(ROOT, 'checker', 'spec', 'schema-validators.generated.ts');
 
-/** The schema files, with the name the generated code imports each one under (from checker/spec/). */
-const SCHEMAS = [
-  { name: 'specSchema', file: 'specs/schema/lockcheck.schema.json' },
-  { name: 'modelSchema', file: 'specs/schema/model.schema.json' },
+interface Schema {
+  /** the name the generated code imports it under */
+  name: string;
+  file: string;
+}
+
+interface Output {
+  /** where it goes, relative to the repository */
+  file: string;
+  /** the schema files, all added to one ajv */
+  schemas: Schema[];
+  /** ajv's options: those the code compiled with at run time before */
+  options: Options;
+  /** export name -> schema id (of the first schema when it starts with #) */
+  refs: (ids: string[], defs: string[]) => Record<string, string>;
+}
+
+export const OUTPUTS: Output[] = [
+  {
+    file: 'checker/spec/schema-validators.generated.ts',
+    schemas: [
+      { name: 'specSchema', file: 'specs/schema/lockcheck.schema.json' },
+      { name: 'modelSchema', file: 'specs/schema/model.schema.json' },
+    ],
+    options: { allErrors: true, verbose: true, strict: false },
+    // `spec`, `model` and one validator per statement shape (`stmtLock`, ...)
+    refs: ([spec, model], defs) => ({
+      spec,
+      model,
+      ...Object.fromEntries(defs.filter((k) => /^stmt[A-Z]/.test(k)).map((k) => [k, `${spec}#/$defs/${k}`])),
+    }),
+  },
+  {
+    file: 'checker/result-validator.generated.ts',
+    schemas: [{ name: 'resultSchema', file: 'specs/schema/result.schema.json' }],
+    options: { allErrors: true, strict: false },
+    refs: ([result]) => ({ result }),
+  },
 ];
 
 /** Every object of a JSON document, with the code that reaches it from the document's name. */
@@ -30,15 +66,15 @@ function objectPaths(name: string, doc: unknown, out: Map<unknown, string>): voi
   visit(doc, name);
 }
 
-/** The generated module's text: `spec`, `model` and one validator per statement shape (`stmtLock`, ...). */
-export function generateValidators(): string {
-  const docs = SCHEMAS.map((s) => ({ ...s, doc: JSON.parse(fs.readFileSync(path.join(ROOT, s.file), 'utf8')) as { $id: string; $defs?: object } }));
-  // the options of the validators schema.ts used to compile at run time, plus standalone code
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, code: { source: true, esm: true, lines: true } });
+/** The generated module's text. */
+export function generate(o: Output): string {
+  const docs = o.schemas.map((s) => ({ ...s, doc: JSON.parse(fs.readFileSync(path.join(ROOT, s.file), 'utf8')) as { $id: string; $defs?: object } }));
+  const ajv = new Ajv({ ...o.options, code: { source: true, esm: true, lines: true } });
   for (const d of docs) ajv.addSchema(d.doc);
-  const [spec, model] = docs.map((d) => d.doc);
-  const refs: Record<string, string> = { spec: spec.$id, model: model.$id };
-  for (const def of Object.keys(spec.$defs ?? {}).filter((k) => /^stmt[A-Z]/.test(k))) refs[def] = `${spec.$id}#/$defs/${def}`;
+  const refs = o.refs(
+    docs.map((d) => d.doc.$id),
+    Object.keys(docs[0].doc.$defs ?? {}),
+  );
   for (const ref of Object.values(refs)) if (!ajv.getSchema(ref)) throw new Error(`no schema ${ref}`);
 
   // Each schema object the code refers to becomes a path into the imported document instead of a copy of it.
@@ -54,28 +90,32 @@ export function generateValidators(): string {
     else if (!meta.has(n.value?.ref)) throw new Error('a compiled schema is not an object of the schema files: its identity would be lost');
   }
 
+  const from = path.posix.dirname(o.file);
   const header = [
     '// @ts-nocheck',
     '/* eslint-disable */',
-    `// GENERATED by scripts/build-validators.ts from ${SCHEMAS.map((s) => s.file).join(' and ')} (ajv standalone`,
+    `// GENERATED by scripts/build-validators.ts from ${o.schemas.map((s) => s.file).join(' and ')} (ajv standalone`,
     '// code): do not edit. `npm run build` regenerates it; test/unit/schema-validators.test.ts fails when it is stale.',
-    ...docs.map((d) => `import ${d.name} from '../../${d.file}';`),
+    ...docs.map((d) => `import ${d.name} from '${path.posix.relative(from, d.file)}';`),
   ];
   return `${header.join('\n')}\n${standaloneCode(ajv, refs)}\n`;
 }
 
 function main(argv: string[]): number {
-  const k = argv.indexOf('--out');
-  const out = k >= 0 ? path.resolve(argv[k + 1]) : GENERATED;
-  const code = generateValidators();
-  const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
-  if (argv.includes('--check')) {
-    if (current === code) return 0;
-    process.stderr.write(`${path.relative(process.cwd(), out)} is stale: run \`npm run build\` and commit it\n`);
-    return 1;
+  const k = argv.indexOf('--out-dir');
+  const dir = k >= 0 ? path.resolve(argv[k + 1]) : undefined;
+  let stale = 0;
+  for (const o of OUTPUTS) {
+    const out = dir ? path.join(dir, path.basename(o.file)) : path.join(ROOT, o.file);
+    const code = generate(o);
+    const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
+    if (current === code) continue; // unchanged: keep its time, so that tsc has nothing new to do
+    if (argv.includes('--check')) {
+      process.stderr.write(`${path.relative(process.cwd(), out)} is stale: run \`npm run build\` and commit it\n`);
+      stale++;
+    } else fs.writeFileSync(out, code);
   }
-  if (current !== code) fs.writeFileSync(out, code); // unchanged: keep its time, so that tsc has nothing new to do
-  return 0;
+  return stale > 0 ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

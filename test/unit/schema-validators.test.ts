@@ -1,8 +1,9 @@
-// The validators ajv compiled at build time (checker/spec/schema-validators.generated.ts, by
-// scripts/build-validators.ts): up to date with the schema files, and giving exactly the errors of the same
-// schemas compiled by ajv at run time, with `schema` and `parentSchema` the very objects of the imported
-// schema (checker/spec/schema.ts tells statements and alternatives apart by them), on every bundled file, on
-// generated specs and on mutations of the bundled ones.
+// The validators ajv compiled at build time (checker/spec/schema-validators.generated.ts and
+// checker/result-validator.generated.ts, by scripts/build-validators.ts): up to date with the schema files, and
+// giving exactly the errors of the same schemas compiled by ajv at run time; for specs and model files with
+// `schema` and `parentSchema` the very objects of the imported schema (checker/spec/schema.ts tells
+// statements and alternatives apart by them), on every bundled file, on generated specs and on mutations of
+// the bundled ones; for results, on the report fixtures and mutations of them.
 import test from 'ava';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { spawnSync } from 'child_process';
@@ -12,30 +13,38 @@ import * as os from 'os';
 import * as path from 'path';
 import specSchema from '../../specs/schema/lockcheck.schema.json';
 import modelSchema from '../../specs/schema/model.schema.json';
+import resultSchema from '../../specs/schema/result.schema.json';
+import * as compiledResult from '../../checker/result-validator.generated';
 import * as compiled from '../../checker/spec/schema-validators.generated';
-import { GENERATED, generateValidators } from '../../scripts/build-validators';
+import { generate, OUTPUTS } from '../../scripts/build-validators';
 import { generatedSpec, mutate, mutation } from '../property/arbitraries';
-import { CORPUS } from '../property/corpus';
+import { CORPUS, ROOT } from '../property/corpus';
 import { runs, SEED } from '../property/seed';
 
 const COMPILED = compiled as unknown as Record<string, ValidateFunction>;
 
 test('the generated validators are up to date with specs/schema/ (npm run build regenerates them)', (t) => {
-  t.true(generateValidators() === fs.readFileSync(GENERATED, 'utf8'), `${path.relative(process.cwd(), GENERATED)} is stale: run npm run build`);
+  t.is(OUTPUTS.length, 2);
+  for (const o of OUTPUTS) t.true(generate(o) === fs.readFileSync(path.join(ROOT, o.file), 'utf8'), `${o.file} is stale: run npm run build`);
 });
 
 test('the build script refuses a stale file with --check, and leaves the file alone', (t) => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-validators-')), 'v.ts');
-  fs.writeFileSync(out, '// stale\n');
-  const ts = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'scripts', 'build-validators.ts')];
-  const stale = spawnSync(process.execPath, [...ts, '--check', '--out', out], { encoding: 'utf8' });
-  t.is(stale.status, 1, stale.stderr);
-  t.regex(stale.stderr, /is stale: run `npm run build`/);
-  t.is(fs.readFileSync(out, 'utf8'), '// stale\n');
-  const write = spawnSync(process.execPath, [...ts, '--out', out], { encoding: 'utf8' });
-  t.is(write.status, 0, write.stderr);
-  t.is(fs.readFileSync(out, 'utf8'), fs.readFileSync(GENERATED, 'utf8'));
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-validators-'));
+  try {
+    const [spec, result] = OUTPUTS.map((o) => path.join(dir, path.basename(o.file)));
+    fs.writeFileSync(spec, '// stale\n');
+    fs.copyFileSync(path.join(ROOT, OUTPUTS[1].file), result);
+    const ts = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'scripts', 'build-validators.ts')];
+    const stale = spawnSync(process.execPath, [...ts, '--check', '--out-dir', dir], { encoding: 'utf8' });
+    t.is(stale.status, 1, stale.stderr);
+    t.is(stale.stderr, `${path.relative(process.cwd(), spec)} is stale: run \`npm run build\` and commit it\n`);
+    t.is(fs.readFileSync(spec, 'utf8'), '// stale\n');
+    const write = spawnSync(process.execPath, [...ts, '--out-dir', dir], { encoding: 'utf8' });
+    t.is(write.status, 0, write.stderr);
+    for (const [k, f] of [spec, result].entries()) t.true(fs.readFileSync(f, 'utf8') === fs.readFileSync(path.join(ROOT, OUTPUTS[k].file), 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // The validators as schema.ts compiled them at run time before they were precompiled.
@@ -121,4 +130,28 @@ test('generated and mutated specs: the same errors as ajv compiling at run time'
     { seed: SEED, numRuns: runs(1000) },
   );
   t.pass();
+});
+
+test('results (report fixtures, golden results, and mutations of them): the same errors as ajv compiling at run time', (t) => {
+  const runtimeResult = new Ajv({ allErrors: true, strict: false }).compile(resultSchema as object);
+  const compiledResultValidator = compiledResult.result as unknown as ValidateFunction;
+  const docs = [
+    ...['test/reports/fixtures', 'test/golden/expected'].flatMap((d) =>
+      fs
+        .readdirSync(path.join(ROOT, d))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(fs.readFileSync(path.join(ROOT, d, f), 'utf8')) as unknown),
+    ),
+  ].filter((v) => v !== null && typeof v === 'object' && 'results' in v);
+  t.true(docs.length >= 4, String(docs.length));
+  const same = (v: unknown) => {
+    const a = runtimeResult(v);
+    const b = compiledResultValidator(v);
+    return a === b && JSON.stringify(runtimeResult.errors ?? []) === JSON.stringify(compiledResultValidator.errors ?? []);
+  };
+  for (const v of docs) t.true(same(v));
+  fc.assert(
+    fc.property(fc.constantFrom(...docs), mutation, (v, m) => same(mutate(v as never, m))),
+    { seed: SEED, numRuns: runs(500) },
+  );
 });
