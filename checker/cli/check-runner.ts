@@ -1,11 +1,13 @@
 // Where the searches of one `lockcheck check` run (without --jobs). A check starts on the main thread: most
 // specs are checked in milliseconds, less than a worker thread takes to start (its own Node, and the pipeline
 // loaded a second time). A check still running after MAIN_THREAD_SECONDS stops there and runs again, from the
-// start and with all of its bounds, on a worker thread (check-worker.ts), so that the main thread is free to hear SIGINT and SIGTERM
-// during a long search (a search is one long synchronous loop) and to draw the progress line; the stop flag
-// is shared memory. A signal that comes while the main thread checks is heard when it stops, at most
-// MAIN_THREAD_SECONDS later: that spec's result is then the one the main thread got so far (incomplete,
-// "interrupted after N states", as a worker's would be).
+// start and with all of its bounds, on a worker thread (check-worker.ts), so that the main thread is free to
+// hear SIGINT and SIGTERM during a long search (a search is one long synchronous loop) and to draw the
+// progress line; the stop flag is shared memory. A signal that comes while the main thread checks is heard
+// when it stops, at most MAIN_THREAD_SECONDS later (or when the stage of the front end it came in ends): that
+// spec's result is then the one the main thread got so far (incomplete, "interrupted after N states", as a
+// worker's would be).
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { checkFile, CheckOptions } from '../pipeline';
@@ -15,6 +17,21 @@ import { nodeHost } from '../spec/host';
 
 /** How long a check may run on the main thread before it moves to the worker thread. */
 export const MAIN_THREAD_SECONDS = 0.25;
+/**
+ * A spec file bigger than this goes to the worker thread at once: reading and validating it alone would take
+ * longer than MAIN_THREAD_SECONDS, and a stage of the front end is not cut short, so the main thread's work
+ * would be done twice.
+ */
+export const MAIN_THREAD_MAX_BYTES = 256 * 1024;
+
+/** The size of a file, or 0 when it cannot be read (the check then says why). */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
 
 type OnProgress = CheckOptions['onProgress'];
 type Progress = Parameters<NonNullable<OnProgress>>[0];
@@ -63,6 +80,7 @@ export class CheckRunner {
   }
 
   async check(file: string, options: PortableOptions, onProgress?: OnProgress): Promise<SpecResult> {
+    if (fileSize(file) > MAIN_THREAD_MAX_BYTES) return this.onWorker(file, options, onProgress);
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
     let moved = false;
@@ -82,6 +100,10 @@ export class CheckRunner {
     if (Atomics.load(this.flag, 0) !== 0) return here;
     // The worker checks the spec as if the main thread had not tried: with the whole of --max-seconds, whose
     // clock starts there, once the worker runs (as it did when every check ran on it).
+    return this.onWorker(file, options, onProgress);
+  }
+
+  private onWorker(file: string, options: PortableOptions, onProgress?: OnProgress): Promise<SpecResult> {
     this.worker ??= new CheckWorker(this.stop);
     return this.worker.check(file, options, onProgress);
   }

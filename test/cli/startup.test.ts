@@ -124,6 +124,20 @@ test('a long search moves to a worker thread, which draws the progress line on t
   t.regex(r.stderr, /lockcheck specs\/bench\/scale-sorted.json: \d+ states/);
 });
 
+test('a spec file over 256 KiB goes to the worker thread at once', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-startup-'));
+  try {
+    const big = path.join(dir, 'big.json');
+    const spec = JSON.parse(fs.readFileSync(path.join(ROOT, TINY), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(big, JSON.stringify({ ...spec, description: 'x'.repeat(300 * 1024) }));
+    const r = traced(['check', big]);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.workers, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a path without glob syntax is one fast-glob would not read as a pattern', (t) => {
   for (const p of ['specs/a.json', 'a b/c-d_e.json', '/tmp/x.json', '.', 'a+b@c.json', 'a,b..c', 'ä/€.json'])
     t.false(fg.isDynamicPattern(p) && !mayBePattern(p), p);
