@@ -3,10 +3,10 @@
 // loaded a second time). A check still running after MAIN_THREAD_SECONDS stops there and runs again, from the
 // start and with all of its bounds, on a worker thread (check-worker.ts), so that the main thread is free to
 // hear SIGINT and SIGTERM during a long search (a search is one long synchronous loop) and to draw the
-// progress line; the stop flag is shared memory. A signal that comes while the main thread checks is heard
-// when it stops, at most MAIN_THREAD_SECONDS later (or when the stage of the front end it came in ends): that
-// spec's result is then the one the main thread got so far (incomplete, "interrupted after N states", as a
-// worker's would be).
+// progress line; the stop flag is shared memory. The specs after it go to the worker too. A signal that comes
+// while the main thread checks is heard when it stops, at most MAIN_THREAD_SECONDS later (or when the stage of
+// the front end it came in ends): that spec's result is then the one the main thread got so far (incomplete,
+// "interrupted after N states", as a worker's would be).
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -80,7 +80,9 @@ export class CheckRunner {
   }
 
   async check(file: string, options: PortableOptions, onProgress?: OnProgress): Promise<SpecResult> {
-    if (fileSize(file) > MAIN_THREAD_MAX_BYTES) return this.onWorker(file, options, onProgress);
+    // Once the worker runs, every later check goes to it: it has started and loaded the pipeline, so a check
+    // costs there what it costs here, and a long one is not done twice.
+    if (this.worker || fileSize(file) > MAIN_THREAD_MAX_BYTES) return this.onWorker(file, options, onProgress);
     const t0 = performance.now();
     const elapsed = () => (performance.now() - t0) / 1000;
     let moved = false;

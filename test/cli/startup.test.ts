@@ -41,7 +41,7 @@ function traced(args: string[]) {
   const { files, workers } = JSON.parse(m[1]) as { files: string[]; workers: number };
   // paths relative to the repository or to node_modules, with / separators
   const rel = files.map((f) => (f.includes('node_modules') ? f.slice(f.lastIndexOf('node_modules')) : path.relative(ROOT, f)).split(path.sep).join('/'));
-  return { code: r.status, stderr: r.stderr, files: rel, workers, loads: (p: string) => rel.some((f) => f.startsWith(p)) };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, files: rel, workers, loads: (p: string) => rel.some((f) => f.startsWith(p)) };
 }
 
 /** Loaded only when asked for: module path prefixes. */
@@ -115,13 +115,16 @@ test('each deferred module is loaded when it is asked for, and only then', (t) =
   t.true(sim.loads(DEFERRED.seedrandom));
 });
 
-test('a long search moves to a worker thread, which draws the progress line on the main thread', (t) => {
-  const args = ['check', '--format', 'json', '--progress', '--max-seconds', '1.5', '--param', 'N=4', '--param', 'P=3', 'specs/bench/scale-sorted.json'];
+test('a long search moves to a worker thread, which draws the progress line on the main thread, and keeps it', (t) => {
+  const args = ['check', '--format', 'json', '--progress', '--max-seconds', '1.5', '--param', 'N=4', '--param', 'P=3', 'specs/bench/scale-sorted.json', TINY];
   const r = traced(args);
   t.is(r.code, 3, r.stderr);
-  t.is(r.workers, 1);
+  t.is(r.workers, 1, 'one worker, which checks the spec after the long one too');
   t.true(r.loads(DEFERRED['cli-progress']), 'the progress line was drawn');
   t.regex(r.stderr, /lockcheck specs\/bench\/scale-sorted.json: \d+ states/);
+  const [long, tiny] = (JSON.parse(r.stdout) as { results: { verdict: string; matches: boolean }[] }).results;
+  t.is(long.verdict, 'incomplete');
+  t.like(tiny, { verdict: 'findings', matches: true });
 });
 
 test('a spec file over 256 KiB goes to the worker thread at once', (t) => {
