@@ -74,11 +74,6 @@ export class CheckRunner {
     this.flag = new Int32Array(stop);
   }
 
-  /** Whether a check has moved to the worker thread (for tests). */
-  get usedWorker(): boolean {
-    return this.worker !== undefined;
-  }
-
   async check(file: string, options: PortableOptions, onProgress?: OnProgress): Promise<SpecResult> {
     // Once the worker runs, every later check goes to it: it has started and loaded the pipeline, so a check
     // costs there what it costs here, and a long one is not done twice.
