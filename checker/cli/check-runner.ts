@@ -97,7 +97,11 @@ export class CheckRunner {
     if (Atomics.load(this.flag, 0) !== 0) return here;
     // The worker checks the spec as if the main thread had not tried: with the whole of --max-seconds, whose
     // clock starts there, once the worker runs (as it did when every check ran on it).
-    return this.onWorker(file, options, onProgress);
+    const there = await this.onWorker(file, options, onProgress);
+    // a signal that stopped the worker before it got as far as the main thread had: the main thread's result
+    // says more of what was covered
+    const interrupted = Atomics.load(this.flag, 0) !== 0 && there.verdict === 'incomplete';
+    return interrupted && (there.stats?.states ?? 0) < (here.stats?.states ?? 0) ? here : there;
   }
 
   private onWorker(file: string, options: PortableOptions, onProgress?: OnProgress): Promise<SpecResult> {
