@@ -8,7 +8,7 @@ import { confirmShortest } from './analyse/shortest';
 import { matchExpectation } from './analyse/expect';
 import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from './explore/explore';
 import { compile, CompileOptions } from './model/compile';
-import { Finding, SpecResult, Stats } from './result';
+import { errorResult, Finding, SpecResult, Stats } from './result';
 import { Host } from './spec/host';
 import { load, Loaded, LoadOptions } from './spec/load';
 import { validateSchema } from './spec/schema';
@@ -24,9 +24,7 @@ const paramArgs = (o: CheckOptions) =>
     .map(([k, v]) => ` --param ${k}=${v}`)
     .join('');
 
-export function errorResult(file: string, diagnostics: Diagnostic[], name?: string): SpecResult {
-  return { file, name, verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics };
-}
+export { errorResult }; // (in result.ts, so that the CLI can report an error without loading the pipeline)
 
 /** load + validate + compile: the front end, for tests and for --dump. */
 export function frontEnd(

@@ -3,8 +3,8 @@
 // problem, at its line and column), and the shards of a merge against each other (one spec, by content hash,
 // unchanged since; the same options and shard count; every shard once; a search in each), so that a merged
 // verdict is a proof of the split it names and nothing else is.
-import Ajv, { ValidateFunction } from 'ajv';
-import resultSchema from '../specs/schema/result.schema.json';
+import type { ValidateFunction } from 'ajv';
+import * as compiled from './result-validator.generated';
 import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { CheckResult } from './result';
 import { JsonSyntaxError, nearestSpan, parseJsonWithPositions, PositionedJson } from './spec/json-positions';
@@ -15,7 +15,8 @@ export interface ResultInput {
   json: PositionedJson;
 }
 
-let validate: ValidateFunction | undefined;
+/** The result schema's validator, compiled at build time (scripts/build-validators.ts). */
+const validate = compiled.result as unknown as ValidateFunction;
 const MAX_PROBLEMS = 10;
 
 /** Parses and checks one result document; the diagnostics say what is wrong, where. */
@@ -27,7 +28,6 @@ export function readResult(display: string, text: string): { input?: ResultInput
     if (!(e instanceof JsonSyntaxError)) throw e;
     return { diagnostics: [diag('resultNotJson', { file: display, line: e.line, col: e.col }, { reason: e.message })] };
   }
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(resultSchema as object);
   if (!validate(json.value)) {
     const diagnostics = (validate.errors ?? []).slice(0, MAX_PROBLEMS).map((err) => {
       const sp = nearestSpan(json, err.instancePath);

@@ -199,3 +199,8 @@ export interface SpecResult {
 export interface CheckResult {
   results: SpecResult[];
 }
+
+/** The result of a spec that could not be checked: its diagnostics say why. */
+export function errorResult(file: string, diagnostics: Diagnostic[], name?: string): SpecResult {
+  return { file, name, verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics };
+}

@@ -5,33 +5,45 @@
 // (write-file.ts); files it reads are regular files of a bounded size (spec/host.ts). SIGINT and SIGTERM stop
 // a search the same way: verdict incomplete, exit 3, reports written.
 import { Command, CommanderError, Option } from 'commander';
-import fg from 'fast-glob';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkFile, CheckOptions, errorResult, frontEnd, specHash } from '../pipeline';
-import { renderIr } from '../model/dump';
-import { checkFileParallel } from '../parallel';
-import { mergeResults } from '../merge';
 import { parseSearchFlags, SearchFlags } from './search-options';
-import { Worker } from 'worker_threads';
-import { CheckResult, withoutTimings } from '../result';
+import { CheckResult, errorResult, withoutTimings } from '../result';
 import { MAX_SPEC_BYTES, nodeHost, readRegularFile } from '../spec/host';
 import { fitsInt32 } from '../spec/expressions';
 import { diag, Diagnostic, formatDiagnostic } from '../diagnostics/diagnostic';
-import { checkShards, readResult, ResultInput } from '../result-input';
+import type { ResultInput } from '../result-input';
 import { load } from '../spec/load';
-import { applyBaseline, parseBaseline } from '../../reports/baseline';
-import { graphvizLayout } from '../../reports/html/graphs';
-import { renderHtml } from '../../reports/html/index';
-import { collectSources } from '../../reports/html/sources';
-import { renderItf } from '../../reports/itf';
-import { renderJson } from '../../reports/json';
-import { renderJunit } from '../../reports/junit';
-import { renderSarif } from '../../reports/sarif';
 import { renderDiagnostics, renderText } from '../../reports/text';
 import { SearchProgress } from './progress';
 import { knownNames, unknownName } from './known-names';
 import { outputTarget, writeOutput } from './write-file';
+
+// Modules loaded when first used, not at start-up: checking one spec path in text needs only the pipeline,
+// and --help not even that. Glob expansion (fast-glob) is for patterns, the other reporters for the formats
+// asked for; test/cli/startup.test.ts checks that a plain check loads none of them. `typeof import()` is a type:
+// the compiler erases it.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  fastGlob: () => require('fast-glob') as typeof import('fast-glob'),
+  pipeline: () => require('../pipeline') as typeof import('../pipeline'),
+  checkRunner: () => require('./check-runner') as typeof import('./check-runner'),
+  dump: () => require('../model/dump') as typeof import('../model/dump'),
+  parallel: () => require('../parallel') as typeof import('../parallel'),
+  merge: () => require('../merge') as typeof import('../merge'),
+  resultInput: () => require('../result-input') as typeof import('../result-input'),
+  baseline: () => require('../../reports/baseline') as typeof import('../../reports/baseline'),
+  html: () => ({
+    ...(require('../../reports/html/graphs') as typeof import('../../reports/html/graphs')),
+    ...(require('../../reports/html/index') as typeof import('../../reports/html/index')),
+    ...(require('../../reports/html/sources') as typeof import('../../reports/html/sources')),
+  }),
+  itf: () => require('../../reports/itf') as typeof import('../../reports/itf'),
+  json: () => require('../../reports/json') as typeof import('../../reports/json'),
+  junit: () => require('../../reports/junit') as typeof import('../../reports/junit'),
+  sarif: () => require('../../reports/sarif') as typeof import('../../reports/sarif'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface Io {
   out: (s: string) => void;
@@ -105,11 +117,17 @@ function parseOutputs(list: string[]): { format: FileFormat; file: string }[] | 
   return out;
 }
 
+/**
+ * Whether fast-glob may read `p` as a pattern: it has a character of glob syntax (* ? [ ] { } ( ) !, or a
+ * backslash, which escapes one). A plain path has none, and is used as it is, without loading fast-glob.
+ */
+export const mayBePattern = (p: string) => /[*?[\]{}()!\\]/.test(p);
+
 async function expandFiles(patterns: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of patterns) {
-    if (fg.isDynamicPattern(p)) {
-      const hits = await fg(p, { onlyFiles: true, dot: false });
+    if (mayBePattern(p) && lazy.fastGlob().isDynamicPattern(p)) {
+      const hits = await lazy.fastGlob()(p, { onlyFiles: true, dot: false });
       files.push(...hits.sort().map((f) => path.resolve(f)));
     } else files.push(path.resolve(p)); // a missing or directory path gets its own diagnostic
   }
@@ -133,7 +151,7 @@ function toolVersion(): string | undefined {
 function currentSpecHash(file: string): string | undefined {
   if (!fs.existsSync(file)) return undefined;
   const { loaded } = load(nodeHost, file);
-  return loaded ? specHash(loaded) : undefined;
+  return loaded ? lazy.pipeline().specHash(loaded) : undefined;
 }
 
 /** A --baseline or a shard result may be bigger than a spec (traces of many specs), but not unbounded. */
@@ -158,7 +176,7 @@ const NOT_A_SPEC = new Set(['LC1002', 'LC1006', 'LC2002']);
 /** The spec and model lines the HTML report may quote: those of files that loaded as lockcheck files. */
 function quotableSources(result: CheckResult) {
   const unquotable = new Set(result.results.flatMap((r) => r.diagnostics.filter((d) => NOT_A_SPEC.has(d.code)).map((d) => d.pos.file)));
-  return collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
+  return lazy.html().collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
 }
 
 /** `--allow-import`: folders as absolute paths, each one that exists, or a usage message. */
@@ -202,32 +220,6 @@ interface CheckCliOptions extends SearchFlags {
   traces: boolean;
   dump?: string;
   timings: boolean;
-}
-
-/** The worker thread that runs the searches of one `lockcheck check` (see check-worker.ts). */
-class CheckWorker {
-  private w: Worker;
-  constructor(stop: SharedArrayBuffer) {
-    this.w = new Worker(path.join(__dirname, 'check-worker.js'), { workerData: { stop } });
-  }
-  check(file: string, options: CheckOptions, onProgress?: CheckOptions['onProgress']): Promise<ReturnType<typeof checkFile>> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: { progress?: Parameters<NonNullable<CheckOptions['onProgress']>>[0]; result?: ReturnType<typeof checkFile> }) => {
-        if (m.progress) onProgress?.(m.progress);
-        if (m.result) {
-          this.w.off('message', onMessage);
-          this.w.off('error', reject);
-          resolve(m.result);
-        }
-      };
-      this.w.on('message', onMessage);
-      this.w.once('error', reject);
-      this.w.postMessage({ file, options });
-    });
-  }
-  async close() {
-    await this.w.terminate();
-  }
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -299,17 +291,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (o.report) outputs.push({ format: 'html', file: o.report });
       const targets = checkOutputs(outputs, command.getOptionValueSource('format') === 'cli');
       if (typeof targets === 'string') return usage(targets);
-      let baseline: ReturnType<typeof parseBaseline> | undefined;
+      let baseline: ReturnType<typeof import('../../reports/baseline').parseBaseline> | undefined;
       if (o.baseline) {
         const input = readInput(o.baseline, MAX_RESULT_BYTES);
         if ('error' in input) return usage(`--baseline ${o.baseline}: ${input.error}`);
-        const checked = readResult(o.baseline, input.text);
+        const checked = lazy.resultInput().readResult(o.baseline, input.text);
         if (checked.diagnostics.length > 0) {
           io.err(checked.diagnostics.map(formatDiagnostic).join('\n') + '\n');
           code = 2;
           return;
         }
-        baseline = parseBaseline(input.text);
+        baseline = lazy.baseline().parseBaseline(input.text);
         if (typeof baseline === 'string') return usage(`--baseline ${o.baseline}: ${baseline}`);
       }
       const files = await expandFiles(patterns);
@@ -319,8 +311,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (o.dump === 'ir') {
         for (const f of files) {
           const display = path.relative(process.cwd(), f) || f;
-          const front = frontEnd(nodeHost, f, { params, without: o.without, allowImport });
-          if (front.ir) io.out(renderIr(front.ir));
+          const front = lazy.pipeline().frontEnd(nodeHost, f, { params, without: o.without, allowImport });
+          if (front.ir) io.out(lazy.dump().renderIr(front.ir));
           else {
             io.err(renderDiagnostics({ results: [errorResult(display, front.diagnostics)] }) + '\n');
             code = 2;
@@ -331,8 +323,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
       const stream = io.progressStream ?? process.stderr;
       const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });
-      // Searches run on a worker thread (or, with --jobs, on several), so that SIGINT is heard during a long
-      // search: it stops it cleanly, with verdict incomplete and exit 3, and the specs after it at once.
+      // A long search runs on a worker thread (check-runner.ts; with --jobs, on several), so that SIGINT is
+      // heard during it: it stops it cleanly, with verdict incomplete and exit 3, and the specs after it at once.
       // SIGTERM, what CI runners and Kubernetes send before they kill, does the same: the reports still get written.
       const stop = new SharedArrayBuffer(4);
       const stopFlag = new Int32Array(stop);
@@ -342,7 +334,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       };
       const signals = ['SIGINT', 'SIGTERM'] as const;
       for (const s of signals) process.on(s, onInterrupt);
-      const worker = search.jobs > 1 ? undefined : new CheckWorker(stop);
+      const runner = search.jobs > 1 ? undefined : new (lazy.checkRunner().CheckRunner)(stop);
       let result: CheckResult = { results: [] };
       try {
         for (const f of files) {
@@ -350,20 +342,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           const onProgress = progress.begin(display);
           const options = { params, without: o.without, allowImport, maxStates: o.maxStates, maxSeconds: o.maxSeconds, ...search.options };
           const r = interrupted
-            ? checkFile(nodeHost, f, { ...options, shouldStop: () => true })
-            : worker
-              ? await worker.check(f, options, onProgress)
-              : await checkFileParallel(f, display, options, search.jobs, stop);
+            ? lazy.pipeline().checkFile(nodeHost, f, { ...options, shouldStop: () => true })
+            : runner
+              ? await runner.check(f, options, onProgress)
+              : await lazy.parallel().checkFileParallel(f, display, options, search.jobs, stop);
           progress.end(r.stats?.states, r.stats?.seconds);
           result.results.push(r);
         }
       } finally {
         progress.end();
-        await worker?.close();
+        await runner?.close();
         for (const s of signals) process.removeListener(s, onInterrupt);
       }
       if (baseline && typeof baseline !== 'string') {
-        const b = applyBaseline(result, baseline);
+        const b = lazy.baseline().applyBaseline(result, baseline);
         result = b.result;
         const left = result.results.reduce((a, r) => a + r.findings.length, 0);
         io.err(`lockcheck: baseline ${o.baseline}: ${b.suppressed} known finding${b.suppressed === 1 ? '' : 's'} left out, ${left} new\n`);
@@ -378,15 +370,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           case 'text':
             return renderText(result, { traces: o.traces, color });
           case 'json':
-            return renderJson(result);
+            return lazy.json().renderJson(result);
           case 'sarif':
-            return renderSarif(result, { toolVersion: version });
+            return lazy.sarif().renderSarif(result, { toolVersion: version });
           case 'junit':
-            return renderJunit(result);
+            return lazy.junit().renderJunit(result);
           case 'itf':
-            return renderItf(result);
-          case 'html':
-            return renderHtml(result, { layout: await graphvizLayout(), sources: quotableSources(result) });
+            return lazy.itf().renderItf(result);
+          case 'html': {
+            const html = lazy.html();
+            return html.renderHtml(result, { layout: await html.graphvizLayout(), sources: quotableSources(result) });
+          }
         }
       };
       for (const out of outputs) {
@@ -416,18 +410,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           code = 2;
           return;
         }
-        const r = readResult(f, input.text);
+        const r = lazy.resultInput().readResult(f, input.text);
         problems.push(...r.diagnostics);
         if (r.input) inputs.push(r.input);
       }
-      if (problems.length === 0) problems.push(...checkShards(inputs, currentSpecHash));
+      if (problems.length === 0) problems.push(...lazy.resultInput().checkShards(inputs, currentSpecHash));
       if (problems.length > 0) {
         io.err(problems.map(formatDiagnostic).join('\n') + '\n');
         code = 2;
         return;
       }
-      const merged = mergeResults(inputs.map((i) => i.doc));
-      io.out(o.format === 'json' ? renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
+      const merged = lazy.merge().mergeResults(inputs.map((i) => i.doc));
+      io.out(o.format === 'json' ? lazy.json().renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
       code = exitCodeFor(merged);
     });
   try {

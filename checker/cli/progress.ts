@@ -3,7 +3,8 @@
 // ends; in CI (not a TTY, or CI set) nothing is printed unless --progress asks for it, and then it prints a
 // line every two seconds and one per finished spec, so logs stay short. The explorer calls onProgress every
 // few hundred states, synchronously: redraws are rate-limited here, and memory is read only when drawing.
-import { SingleBar } from 'cli-progress';
+// cli-progress is loaded when the first line is drawn: most runs draw none.
+import type { SingleBar } from 'cli-progress';
 
 export interface SearchProgressOptions {
   stream: NodeJS.WriteStream;
@@ -64,6 +65,8 @@ export class SearchProgress {
 
   private makeBar(): SingleBar {
     const file = this.file;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
     const bar = new SingleBar({
       stream: this.o.stream,
       format: (_opts, _params, payload: ProgressSample) => progressLine(file, payload, process.memoryUsage().rss),

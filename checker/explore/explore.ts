@@ -11,7 +11,6 @@ import { Machine, MachineEvent } from './machine';
 import { StateStore } from './store';
 import { PartialOrder } from './por';
 import { makeCanonicalizer, symmetryGroups } from './symmetry';
-import seedrandom from 'seedrandom';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -356,6 +355,9 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
   const pacer = new Pacer(now);
   const first = sim.walk ?? 0;
   const last = sim.walk ?? sim.walks - 1;
+  // loaded here, not at start-up: only --simulate needs it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const seedrandom = require('seedrandom') as typeof import('seedrandom');
   for (let k = first; k <= last && !search.stopped; k++) {
     const rng = seedrandom(`${sim.seed}:${k}`);
     walks++;

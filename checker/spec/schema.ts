@@ -1,12 +1,13 @@
 // Stage "validate", part 1: the JSON Schema check (ajv), with ajv's errors turned into one clear message per
 // problem. Statements are an anyOf of shapes; when a statement names its keyword ("lock", "if", ...) we check it
 // against that one shape, so the user hears about the member that is wrong, not about fourteen alternatives.
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+// The validators are ajv's, compiled at build time (scripts/build-validators.ts): nothing is compiled here.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import specSchema from '../../specs/schema/lockcheck.schema.json';
-import modelSchema from '../../specs/schema/model.schema.json';
 import { diag, Diagnostic, suggest } from '../diagnostics/diagnostic';
 import { escapePointer, nearestSpan } from './json-positions';
 import { SourceDoc } from './load';
+import * as compiled from './schema-validators.generated';
 
 const STATEMENT_KEYWORDS: Record<string, string> = {
   lock: 'stmtLock',
@@ -43,17 +44,12 @@ const ONE_OF_MESSAGES: Record<string, [string, string]> = {
   return: ['"return" takes an expression or null', 'e.g. {"return": "-EEXIST"}'],
 };
 
-let ajv: Ajv | undefined;
-function getAjv(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    ajv.addSchema(specSchema as object);
-    ajv.addSchema(modelSchema as object);
-  }
-  return ajv;
-}
-function validator(ref: string): ValidateFunction {
-  return getAjv().getSchema(ref)!;
+const VALIDATORS = compiled as unknown as Record<string, ValidateFunction | undefined>;
+/** The validator of a spec, a model file, or one statement shape (a name under the schema's $defs). */
+function validator(name: string): ValidateFunction {
+  const v = Object.prototype.hasOwnProperty.call(VALIDATORS, name) ? VALIDATORS[name] : undefined;
+  if (!v) throw new Error(`no compiled validator "${name}": run \`npm run build\``);
+  return v;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -175,7 +171,7 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
             hint: `statements are: ${Object.keys(STATEMENT_KEYWORDS).join(', ')}${unknown ? suggest(unknown, Object.keys(STATEMENT_KEYWORDS)) : ''}`,
           });
         } else {
-          const v = validator(`https://lockcheck.dev/schema/lockcheck.schema.json#/$defs/${STATEMENT_KEYWORDS[kw]}`);
+          const v = validator(STATEMENT_KEYWORDS[kw]);
           if (!v(value)) explain(v.errors ?? [], root, pointer, problems);
         }
         continue;
@@ -265,7 +261,7 @@ export function validateSchema(src: SourceDoc): Diagnostic[] {
     const [what, needs] = src.role === 'spec' ? ['spec', 'threads'] : ['model file', 'procedures'];
     return [diag('notLockcheckFile', { file: src.display, line: sp.line, col: sp.col }, { what, needs })];
   }
-  const v = validator(`https://lockcheck.dev/schema/${src.role === 'spec' ? 'lockcheck' : 'model'}.schema.json`);
+  const v = validator(src.role);
   if (v(src.doc.value)) return [];
   const problems: Problem[] = [];
   // propertyNames errors carry the bad name in params; report them at the key.
