@@ -7,7 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { lockcheck, ROOT } from '../helpers/cli';
+import { LONG_SEARCH, lockcheck, ROOT } from '../helpers/cli';
 
 const CLI = path.join(ROOT, 'bin', 'lockcheck.js');
 const run = (args: string[], cwd = ROOT) => lockcheck(args, { cwd, timeoutMs: 60_000 });
@@ -397,7 +397,7 @@ test.serial('SIGTERM stops a long search as SIGINT does: exit 3, verdict incompl
   const dir = tmpDir();
   try {
     const report = path.join(dir, 'r.html');
-    const args = ['check', '--format', 'json', '--progress', '--report', report, '--param', 'N=4', '--param', 'P=3', 'specs/bench/scale-sorted.json'];
+    const args = ['check', '--format', 'json', '--progress', '--report', report, ...LONG_SEARCH];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
     let out = '';
     let err = '';

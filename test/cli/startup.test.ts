@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { mayBePattern } from '../../checker/cli/main';
-import { lockcheck, ROOT } from '../helpers/cli';
+import { LONG_SEARCH, lockcheck, ROOT } from '../helpers/cli';
 
 const CLI = path.join(ROOT, 'bin', 'lockcheck.js');
 const TINY = 'specs/conformance/p01-aa-spin.json';
@@ -116,7 +116,7 @@ test('each deferred module is loaded when it is asked for, and only then', (t) =
 });
 
 test('a long search moves to a worker thread, which draws the progress line on the main thread, and keeps it', (t) => {
-  const args = ['check', '--format', 'json', '--progress', '--max-seconds', '1.5', '--param', 'N=4', '--param', 'P=3', 'specs/bench/scale-sorted.json', TINY];
+  const args = ['check', '--format', 'json', '--progress', '--max-seconds', '1.5', ...LONG_SEARCH, TINY];
   const r = traced(args);
   t.is(r.code, 3, r.stderr);
   t.is(r.workers, 1, 'one worker, which checks the spec after the long one too');

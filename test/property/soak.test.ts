@@ -3,7 +3,7 @@
 // a signal or a stack trace. Exact storage (whole state vectors) fills the gigabyte in seconds; the default
 // fingerprint storage is the same code path with smaller entries.
 import test from 'ava';
-import { lockcheck } from '../helpers/cli';
+import { lockcheck, UNREDUCED } from '../helpers/cli';
 
 interface Result {
   verdict: string;
@@ -14,7 +14,22 @@ interface Result {
 test('scale N=5 P=4 under --max-memory 1g: incomplete, stopped by the memory bound, no crash', (t) => {
   t.timeout(5 * 60_000);
   const r = lockcheck(
-    ['check', '--format', 'json', '--exact', '--max-memory', '1g', '--max-seconds', '240', '--param', 'N=5', '--param', 'P=4', 'specs/bench/scale-sorted.json'],
+    [
+      'check',
+      '--format',
+      'json',
+      '--exact',
+      ...UNREDUCED,
+      '--max-memory',
+      '1g',
+      '--max-seconds',
+      '240',
+      '--param',
+      'N=5',
+      '--param',
+      'P=4',
+      'specs/bench/scale-sorted.json',
+    ],
     { timeoutMs: 4 * 60_000 },
   );
   t.is(r.signal, null, `killed by ${r.signal}`);
