@@ -55,9 +55,24 @@ export interface Io {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * A stream whose reader went away (`lockcheck check ... | head`): later writes are dropped, and the check
+ * goes on to write its reports and exit with its own code, instead of dying of an unhandled EPIPE.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): (s: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (s) => {
+    if (!closed) stream.write(s);
+  };
+}
+
 const processIo: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
+  out: quietWhenClosed(process.stdout),
+  err: quietWhenClosed(process.stderr),
   outIsTTY: process.stdout.isTTY === true,
   progressStream: process.stderr,
   env: process.env,

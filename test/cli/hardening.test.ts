@@ -424,3 +424,16 @@ test.serial('SIGTERM stops a long search as SIGINT does: exit 3, verdict incompl
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// --- a reader that goes away -------------------------------------------------------------------------
+
+test('a closed stdout (lockcheck ... | head) is no crash: the check ends with its own exit code, nothing on stderr', async (t) => {
+  const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', 'specs/rtnl/*.json'], { cwd: ROOT });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  // read the first chunk, then close the pipe as head does
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  t.is(code, 0, err);
+  t.notRegex(err, /EPIPE|Error|at /);
+});
