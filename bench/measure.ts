@@ -46,6 +46,11 @@ export function measure(cmd: string, args: string[], opts: { cwd: string; timeou
   return { ...usage, status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The OS's figures alone, without the output (what a saved result keeps). */
+export function usage(m: Usage): Usage {
+  return { cpu: m.cpu, wall: m.wall, rssKiB: m.rssKiB };
+}
+
 /** The sum of steps run one after the other (compile, then verify); the peak RSS is the largest. */
 export function sequence(...steps: Usage[]): Usage {
   return {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { measure, Measured, sequence, Usage } from './measure';
+import { measure, Measured, sequence, Usage, usage } from './measure';
 
 export type Verdict = 'deadlock' | 'no deadlock';
 
@@ -59,7 +59,7 @@ export function runLockcheck(spec: string, params: Record<string, number>, flags
   args.push(spec);
   const m = measure(process.execPath, args, { cwd: ROOT });
   if (m.signal || m.status === 2 || m.status === 3) throw new Error(`lockcheck ${args.join(' ')}: exit ${m.status ?? m.signal}\n${m.stderr}`);
-  return { ...parseLockcheck(m.stdout), verify: m, total: m };
+  return { ...parseLockcheck(m.stdout), verify: usage(m), total: usage(m) };
 }
 
 // ---- SPIN
@@ -116,7 +116,7 @@ export function runSpin(pml: string, o: SpinOptions): ToolRun {
     const pan = measure('./pan', [`-m${o.depth}`, `-w${o.hashBits}`, '-c0', '-n'], { cwd: dir });
     if (pan.signal) throw new Error(`pan killed by ${pan.signal}`);
     const compile = sequence(a, cc);
-    return { ...parsePanStats(pan.stdout), compile, verify: pan, total: sequence(compile, pan) };
+    return { ...parsePanStats(pan.stdout), compile, verify: usage(pan), total: sequence(compile, pan) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -167,7 +167,7 @@ export function runRumur(murphi: string, flags: string[] = RUMUR_FLAGS): ToolRun
     const v = measure('./verifier', [], { cwd: dir });
     if (v.signal) throw new Error(`the Rumur verifier was killed by ${v.signal}`);
     const compile = sequence(gen, cc);
-    return { ...parseRumur(v.stdout + v.stderr), compile, verify: v, total: sequence(compile, v) };
+    return { ...parseRumur(v.stdout + v.stderr), compile, verify: usage(v), total: sequence(compile, v) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
