@@ -217,7 +217,7 @@ function header(load: [number, number]): string {
       PAN_DEPTH +
       ' -w<bits> -c0 -n` (search), the hash table 2^bits sized to the model (at most half full), `-c0` so that a deadlocking model is searched whole; "SPIN at its best" is its partial-order reduction on a twin that resets the dead pick variables after the collection. Rumur is `rumur ' +
       ['--symmetry-reduction heuristic --threads 1 --deadlock-detection stuck', '--max-errors 1000000000 --counterexample-trace off'].join(' ') +
-      "` and `gcc -std=c11 -O3 -mcx16` (compile) and the verifier (search). Peak RSS per state is the search process's peak RSS over the states it stored (frontier, hash table and the process's fixed size included; Node alone is about 45 MiB).",
+      "` and `gcc -std=c11 -O3 -mcx16` (compile) and the verifier (search). Peak RSS per state is the search process's peak RSS over the states it stored (frontier, hash table and the process's fixed size included; lockcheck's process is about 95 MiB on the smallest models: Node and its first allocations).",
     '',
   ].join('\n');
 }
