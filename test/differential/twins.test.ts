@@ -1,5 +1,5 @@
-// The benchmark's twins stay step for step (bench/run.ts refuses a pair otherwise): on small instances of the
-// rtnl_nets scale family, pan without its reduction stores lockcheck's unreduced count (--no-por
+// The benchmark's twins stay step for step (bench/run.ts refuses a pair otherwise): on the frozen kernel specs
+// (bench/models/kernel/) and on small instances of the rtnl_nets scale family, pan without its reduction stores lockcheck's unreduced count (--no-por
 // --no-symmetry), and Rumur (scalarset symmetry, no POR) stores lockcheck's --no-por count, with the same
 // deadlock verdicts. A change to either side's semantics, or to a twin, that breaks the state-for-state
 // correspondence fails here. Needs spin, rumur, gcc and GNU time; without them the checks are skipped, except
@@ -60,6 +60,26 @@ for (const { N, P, sorted } of INSTANCES) {
     const lc = lockcheck(sorted, N, P, { por: false, symmetry: true });
     const rumur = runRumur(rtnlNetsMurphi({ N, P, sorted }));
     const a = rumurTwinAgrees(lc, rumur);
+    tt.true(a.agree, a.detail);
+  });
+}
+
+/** the frozen kernel specs and their Promela twins (no symmetry to fold: one thread of each kind) */
+const KERNEL: { spec: string; pml: string; defines: Record<string, number> }[] = [
+  { spec: 'macvlan-unregister-broken', pml: 'macvlan.pml', defines: { FIXED: 0 } },
+  { spec: 'macvlan-unregister-fixed', pml: 'macvlan.pml', defines: { FIXED: 1 } },
+  { spec: 'exit-batch-unregister', pml: 'exit_batch.pml', defines: {} },
+];
+
+for (const k of KERNEL) {
+  const t = ready ? test : process.env.CI === 'true' ? test : test.skip;
+  t(`${k.spec}: pan -DNOREDUCE stores lockcheck's unreduced count`, (tt) => {
+    if (!ready) return tt.fail(`missing: ${missing.join(', ')}`);
+    const r = checkFile(nodeHost, path.join(ROOT, 'bench', 'models', 'kernel', `${k.spec}.json`), { por: false, symmetry: false });
+    if (r.verdict === 'error' || r.verdict === 'incomplete' || !r.stats) return tt.fail(`lockcheck: ${r.verdict}`);
+    const lc: Counted = { verdict: r.findings.some((f) => f.kind === 'deadlock') ? 'deadlock' : 'no deadlock', states: r.stats.states };
+    const pan = runSpin(`bench/promela/${k.pml}`, { defines: k.defines, noReduce: true, hashBits: 16, depth: 10000 });
+    const a = spinTwinAgrees(lc, pan, 0);
     tt.true(a.agree, a.detail);
   });
 }
