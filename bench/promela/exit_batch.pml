@@ -1,5 +1,5 @@
 /*
- * Promela twin of specs/kernel/exit-batch-unregister.json (after the conversion, NDEV = 3), step for step as
+ * Promela twin of bench/models/kernel/exit-batch-unregister.json (a frozen copy; after the conversion, NDEV = 3), step for step as
  * in macvlan.pml: every statement that touches shared state is one visible step of lockcheck's compiled model,
  * in the same order; loops over devices are unrolled, and the thread-local netns sets (rtnl_nets_add's bubble
  * sort) are given as their results.
@@ -44,38 +44,46 @@ inline macvlan_event(u, d) {
 	fi
 }
 
-/* unregister_netdevice_many(): the notifiers for device d if it is in the kill list, then d is gone */
-inline unregister(d) {
-	if
-	:: kill & (1 << (d)) ->
-		macvlan_event(0, d);
-		macvlan_event(1, d);
-		macvlan_event(2, d);
-		dev_alive[d] = 0
-	:: else
+/*
+ * `foreach d in set`: lockcheck picks the next member thread-locally, so the pick is folded into the step
+ * before it (NEXT): a non-member costs no step, as in lockcheck. rest holds the members not yet visited.
+ */
+#define NEXT(body, done) \
+	if \
+	:: rest & 1 -> d = 0; rest = rest & ~1; goto body \
+	:: (rest & 3) == 2 -> d = 1; rest = rest & ~2; goto body \
+	:: (rest & 7) == 4 -> d = 2; rest = 0; goto body \
+	:: rest == 0 -> d = 0; goto done \
 	fi
-}
 
-/* unregister_netdevice_queue(): device d goes on the kill list if it lives and its netns is dying */
-inline queue(d) {
-	if
-	:: dev_alive[d] && DYING(DEV_NET(d)) -> kill = kill | (1 << (d))
-	:: else
+/* unregister_netdevice_queue(): device k goes on the kill list if it lives and its netns is dying (one step) */
+#define QUEUE(k) \
+	if \
+	:: atomic { dev_alive[k] && DYING(DEV_NET(k)) -> kill = kill | (1 << (k)) } \
+	:: atomic { !(dev_alive[k] && DYING(DEV_NET(k))) -> skip } \
 	fi
-}
 
 active proctype cleanup_net() {
-	byte kill;
+	byte kill, rest, d;
 	atomic { net[INIT_NET] == 0 -> net[INIT_NET] = 1 };
 	atomic { net[NET2] == 0 -> net[NET2] = 1 };
 	atomic { net[NET1] == 0 -> net[NET1] = 1 };
-	queue(0);
-	queue(1);
-	queue(2);
-	unregister(0);
-	unregister(1);
-	unregister(2);
-	net[NET2] = 0;
+	QUEUE(0);
+	QUEUE(1);
+	/* the last queue step also picks the first device of the kill list */
+	if
+	:: atomic { dev_alive[2] && DYING(DEV_NET(2)) -> kill = kill | 4; rest = kill; NEXT(unregister, unlock) }
+	:: atomic { !(dev_alive[2] && DYING(DEV_NET(2))) -> rest = kill; NEXT(unregister, unlock) }
+	fi;
+	/* unregister_netdevice_many(): for each d on the kill list, assert_held, the notifiers, then d is gone */
+unregister:
+	assert(net[DEV_NET(d)]);	/* assert_held(net[dev_net[d]]): one visible step in lockcheck */
+	macvlan_event(0, d);
+	macvlan_event(1, d);
+	macvlan_event(2, d);
+	atomic { dev_alive[d] = 0; NEXT(unregister, unlock) };
+unlock:
+	atomic { net[NET2] = 0; kill = 0 };
 	net[NET1] = 0;
 	net[INIT_NET] = 0
 }
@@ -87,46 +95,31 @@ active proctype writer() {
 	net[NET3] = 0
 }
 
-/* netns_unreg_work_fn(n): one worker per netns, idle until its work is queued */
+/* netns_unreg_work_fn(n): one worker per netns, idle until its work is queued; todo, rest and d are forgotten
+ * when the work returns, as lockcheck does */
 active [4] proctype kworker() {
 	byte n = _pid - 2;
-	byte todo;
+	byte todo, rest, d;
 end:	do
 	:: atomic { pending[n] -> pending[n] = 0 };
 		atomic { net[n] == 0 -> net[n] = 1 };
 		atomic { unreg_list_lock == 0 -> unreg_list_lock = 1 };
-		todo = unreg_list;
+		atomic { todo = unreg_list; rest = todo; NEXT(del_test, unlock_list) };
+del_test:	/* if dev_net[d] == n: one step; the del from unreg_list another */
 		if
-		:: (todo & 1) && DEV_NET(0) == n -> unreg_list = unreg_list & ~1
-		:: (todo & 1) && DEV_NET(0) != n
-		:: else
+		:: atomic { DEV_NET(d) == n -> skip };
+			atomic { unreg_list = unreg_list & ~(1 << d); NEXT(del_test, unlock_list) }
+		:: atomic { DEV_NET(d) != n -> NEXT(del_test, unlock_list) }
 		fi;
+unlock_list:
+		atomic { unreg_list_lock = 0; rest = todo; NEXT(kill_test, unlock_net) };
+kill_test:	/* if dev_net[d] == n && dev_alive[d]: one step; the write another */
 		if
-		:: (todo & 2) && DEV_NET(1) == n -> unreg_list = unreg_list & ~2
-		:: (todo & 2) && DEV_NET(1) != n
-		:: else
+		:: atomic { DEV_NET(d) == n && dev_alive[d] -> skip };
+			atomic { dev_alive[d] = 0; NEXT(kill_test, unlock_net) }
+		:: atomic { !(DEV_NET(d) == n && dev_alive[d]) -> NEXT(kill_test, unlock_net) }
 		fi;
-		if
-		:: (todo & 4) && DEV_NET(2) == n -> unreg_list = unreg_list & ~4
-		:: (todo & 4) && DEV_NET(2) != n
-		:: else
-		fi;
-		unreg_list_lock = 0;
-		if
-		:: (todo & 1) && DEV_NET(0) == n && dev_alive[0] -> dev_alive[0] = 0
-		:: (todo & 1) && !(DEV_NET(0) == n && dev_alive[0])
-		:: else
-		fi;
-		if
-		:: (todo & 2) && DEV_NET(1) == n && dev_alive[1] -> dev_alive[1] = 0
-		:: (todo & 2) && !(DEV_NET(1) == n && dev_alive[1])
-		:: else
-		fi;
-		if
-		:: (todo & 4) && DEV_NET(2) == n && dev_alive[2] -> dev_alive[2] = 0
-		:: (todo & 4) && !(DEV_NET(2) == n && dev_alive[2])
-		:: else
-		fi;
-		net[n] = 0
+unlock_net:
+		atomic { net[n] = 0; todo = 0; rest = 0; d = 0 }
 	od
 }

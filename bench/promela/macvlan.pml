@@ -1,5 +1,5 @@
 /*
- * Promela twin of specs/kernel/macvlan-unregister-{broken,fixed}.json (after the conversion, NDEV = 2), step
+ * Promela twin of bench/models/kernel/macvlan-unregister-{broken,fixed}.json (frozen copies; after the conversion, NDEV = 2), step
  * for step: every statement that touches shared state below is one visible step of lockcheck's compiled model
  * (a lock, an unlock, a read or write of a shared var, a queue_work, a worker's wake-up), in the same order,
  * with the thread-local computation around it folded in as lockcheck folds it. Loops over the NDEV devices are
@@ -71,6 +71,7 @@ active proctype dellink() {
 	atomic { net[n] == 0 -> net[n] = 1 };
 	if
 	:: dev_alive[0] ->	/* __dev_get_by_index(0) found it: unregister_netdevice(eth0) */
+		assert(net[DEV_NET(0)]);	/* unregister_netdevice()'s assert_held: one visible step in lockcheck */
 		macvlan_event(0, 0);
 		macvlan_event(1, 0);
 		dev_alive[0] = 0
@@ -86,36 +87,41 @@ active proctype writer() {
 	net[NET1] = 0
 }
 
-/* netns_unreg_work_fn(n): one worker per netns, idle until its work is queued */
+/*
+ * netns_unreg_work_fn(n): one worker per netns, idle until its work is queued. lockcheck's `foreach d in todo`
+ * picks the next device thread-locally, so the pick is folded into the step before it (NEXT): a device not in
+ * todo costs no step, as in lockcheck. todo, rest and d are forgotten when the work returns, as lockcheck does.
+ */
+#define NEXT(body, done) \
+	if \
+	:: rest & 1 -> d = 0; rest = rest & ~1; goto body \
+	:: (rest & 3) == 2 -> d = 1; rest = 0; goto body \
+	:: else -> d = 0; goto done \
+	fi
+
 active [3] proctype kworker() {
 	byte n = _pid - 2;
-	byte todo;
+	byte todo, rest, d;
 end:	do
 	:: atomic { pending[n] -> pending[n] = 0 };
 		atomic { net[n] == 0 -> net[n] = 1 };
 		atomic { unreg_list_lock == 0 -> unreg_list_lock = 1 };
-		todo = unreg_list;
+		atomic { todo = unreg_list; rest = todo; NEXT(del_test, unlock_list) };
+del_test:	/* if dev_net[d] == n: one step; the del from unreg_list another */
 		if
-		:: (todo & 1) && DEV_NET(0) == n -> unreg_list = unreg_list & ~1
-		:: (todo & 1) && DEV_NET(0) != n
-		:: else
+		:: atomic { DEV_NET(d) == n -> skip };
+			atomic { unreg_list = unreg_list & ~(1 << d); NEXT(del_test, unlock_list) }
+		:: atomic { DEV_NET(d) != n -> NEXT(del_test, unlock_list) }
 		fi;
+unlock_list:
+		atomic { unreg_list_lock = 0; rest = todo; NEXT(kill_test, unlock_net) };
+kill_test:	/* if dev_net[d] == n && dev_alive[d]: one step; the write another */
 		if
-		:: (todo & 2) && DEV_NET(1) == n -> unreg_list = unreg_list & ~2
-		:: (todo & 2) && DEV_NET(1) != n
-		:: else
+		:: atomic { DEV_NET(d) == n && dev_alive[d] -> skip };
+			atomic { dev_alive[d] = 0; NEXT(kill_test, unlock_net) }
+		:: atomic { !(DEV_NET(d) == n && dev_alive[d]) -> NEXT(kill_test, unlock_net) }
 		fi;
-		unreg_list_lock = 0;
-		if
-		:: (todo & 1) && DEV_NET(0) == n && dev_alive[0] -> dev_alive[0] = 0
-		:: (todo & 1) && !(DEV_NET(0) == n && dev_alive[0])
-		:: else
-		fi;
-		if
-		:: (todo & 2) && DEV_NET(1) == n && dev_alive[1] -> dev_alive[1] = 0
-		:: (todo & 2) && !(DEV_NET(1) == n && dev_alive[1])
-		:: else
-		fi;
-		net[n] = 0
+unlock_net:
+		atomic { net[n] = 0; todo = 0; rest = 0; d = 0 }
 	od
 }
