@@ -1,7 +1,7 @@
 // Side-by-side benchmark of lockcheck, SPIN and Rumur, all in this one run on the same machine, every time and
 // memory figure from the OS (bench/measure.ts). A pair is reported only when its twin is step for step: pan
-// without its reduction (-DNOREDUCE) must store lockcheck's unreduced count (--no-por --no-symmetry), and Rumur
-// (symmetry on, no POR) lockcheck's --no-por count; a pair that fails is listed as refused, with both counts.
+// without its reduction (-DNOREDUCE) must store lockcheck's unreduced count (--no-por --no-symmetry --no-dead-vars), and
+// Rumur (symmetry on, no POR, no dead-variable reduction) lockcheck's --no-por --no-dead-vars count; a pair that fails is listed as refused, with both counts.
 // Prints Markdown; --write puts it into bench/RESULTS.md, keeping the hand-written Notes section.
 // Run: npm run build && npx ts-node bench/run.ts [--quick] [--write] [--save raw.json | --from raw.json]
 import { spawnSync } from 'child_process';
@@ -86,9 +86,10 @@ function benchRtnlNets(m: RtnlNets): Result {
     progress(`${m.name}: ${config}: ${run.states} states, ${run.total.cpu.toFixed(2)} s CPU`);
     return run;
   };
-  const unreduced = add('lockcheck --no-por --no-symmetry', runLockcheck(spec, params, ['--no-por', '--no-symmetry']));
-  const noPor = add('lockcheck --no-por (symmetry only)', runLockcheck(spec, params, ['--no-por']));
-  add('lockcheck (default: POR + symmetry)', runLockcheck(spec, params));
+  const unreduced = add('lockcheck --no-por --no-symmetry --no-dead-vars', runLockcheck(spec, params, ['--no-por', '--no-symmetry', '--no-dead-vars']));
+  const noPor = add('lockcheck --no-por --no-dead-vars (symmetry only)', runLockcheck(spec, params, ['--no-por', '--no-dead-vars']));
+  add('lockcheck --no-por --no-symmetry (dead variables only)', runLockcheck(spec, params, ['--no-por', '--no-symmetry']));
+  add('lockcheck (default: POR + symmetry + dead variables)', runLockcheck(spec, params));
   if (m.name === GOAL_INSTANCE) add('lockcheck --jobs 2', runLockcheck(spec, params, ['--jobs', '2']));
   const bits = hashBitsFor(unreduced.states);
   const spinNR = add(
@@ -110,8 +111,8 @@ function benchRtnlNets(m: RtnlNets): Result {
 
 function benchKernel(m: Kernel): Result {
   const rows: Row[] = [];
-  const unreduced = runLockcheck(m.spec, {}, ['--no-por', '--no-symmetry']);
-  rows.push({ config: 'lockcheck --no-por --no-symmetry', run: unreduced });
+  const unreduced = runLockcheck(m.spec, {}, ['--no-por', '--no-symmetry', '--no-dead-vars']);
+  rows.push({ config: 'lockcheck --no-por --no-symmetry --no-dead-vars', run: unreduced });
   rows.push({ config: 'lockcheck (default)', run: runLockcheck(m.spec, {}) });
   const bits = hashBitsFor(unreduced.states);
   const nr = runSpin(m.pml, { defines: m.defines, noReduce: true, hashBits: bits, depth: PAN_DEPTH });
@@ -155,7 +156,7 @@ function ratioTable(results: Result[]): string {
   ];
   for (const r of results.filter((x) => !x.refused && x.model.kind === 'rtnl_nets')) {
     const lc = row(r, 'lockcheck (default')!;
-    const lcNone = row(r, 'lockcheck --no-por --no-symmetry')!;
+    const lcNone = row(r, 'lockcheck --no-por --no-symmetry --no-dead-vars')!;
     const best = row(r, 'SPIN POR, twin resetting')!;
     const nr = row(r, 'SPIN -DNOREDUCE')!;
     const rm = row(r, 'Rumur')!;
@@ -192,7 +193,7 @@ function goals(results: Result[]): string {
       '.',
   );
   if (goal) {
-    const none = row(goal, 'lockcheck --no-por --no-symmetry')!;
+    const none = row(goal, 'lockcheck --no-por --no-symmetry --no-dead-vars')!;
     const rate = none.states / none.verify.cpu;
     out.push(
       `3. At least 1 M states/s per core on ${GOAL_INSTANCE} with reductions off: ${met(rate >= 1e6)}: ${f(rate)} states per CPU second (${f(none.states)} states, ${f(none.verify.cpu, 2)} CPU s, ${f(none.verify.wall, 2)} s wall).`,
