@@ -20,6 +20,7 @@ import {
   T_SEC,
 } from '../model/ir';
 import { ModelRuntimeError } from '../model/runtime-error';
+import { MAX_LOCAL_STEPS } from '../model/codegen';
 import { lockKind } from '../model/lock-kinds';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
@@ -49,7 +50,6 @@ export type WaitReason =
   | { kind: 'condition'; text: string }
   | { kind: 'empty-pick' };
 
-const MAX_LOCAL_STEPS = 100000;
 
 export class Machine {
   readonly m: CompiledModel;
