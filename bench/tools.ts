@@ -196,7 +196,7 @@ export function spinTwinAgrees(lockcheckUnreduced: Counted, panNoReduce: Counted
   const agree = panNoReduce.states === want && panNoReduce.verdict === lockcheckUnreduced.verdict;
   return {
     agree,
-    detail: `lockcheck --no-por --no-symmetry ${lockcheckUnreduced.states} states (${lockcheckUnreduced.verdict}) + ${initStates} init, pan -DNOREDUCE ${panNoReduce.states} (${panNoReduce.verdict})`,
+    detail: `lockcheck --no-por --no-symmetry --no-dead-vars ${lockcheckUnreduced.states} states (${lockcheckUnreduced.verdict}) + ${initStates} init, pan -DNOREDUCE ${panNoReduce.states} (${panNoReduce.verdict})`,
   };
 }
 
@@ -205,6 +205,6 @@ export function rumurTwinAgrees(lockcheckNoPor: Counted, rumur: Counted): Agreem
   const agree = rumur.states === lockcheckNoPor.states && rumur.verdict === lockcheckNoPor.verdict;
   return {
     agree,
-    detail: `lockcheck --no-por ${lockcheckNoPor.states} states (${lockcheckNoPor.verdict}), Rumur ${rumur.states} (${rumur.verdict})`,
+    detail: `lockcheck --no-por --no-dead-vars ${lockcheckNoPor.states} states (${lockcheckNoPor.verdict}), Rumur ${rumur.states} (${rumur.verdict})`,
   };
 }
