@@ -50,7 +50,6 @@ export type WaitReason =
   | { kind: 'condition'; text: string }
   | { kind: 'empty-pick' };
 
-
 export class Machine {
   readonly m: CompiledModel;
   private readonly ends: number[];
