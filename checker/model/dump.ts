@@ -4,7 +4,7 @@
 // initialisation, a dead variable's reset, a temporary: model/ir.ts WriteRole), and the expressions it
 // evaluates as the compiler resolved them (slots, constants, instance checks). What the link step turns into closures and the explorer and the partial-order reduction
 // see, for people and golden tests.
-import { Access, Instr, IrModel, isSchedulingPoint } from './ir';
+import { Access, Instr, instrExpressions, IrModel, isSchedulingPoint } from './ir';
 import { IrExpr, renderExpr } from './ir-expr';
 
 type IrInstr = Instr<IrExpr>;
@@ -54,44 +54,13 @@ export function renderIr(m: IrModel): string {
       // a lock named outright is a constant instance id: show its name
       const show = (field: string, x: IrExpr) =>
         x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' ? instance(x.v) : renderExpr(x);
-      const resolved = expressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
+      const resolved = instrExpressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
       out.push(
         `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}${i.op === 'assign' && i.role ? ` (${i.role})` : ''}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}${forgets(pc)}  ${i.src.file}:${i.src.line}:${i.src.col}`,
       );
     });
   }
   return out.join('\n') + '\n';
-}
-
-/** The expressions an instruction evaluates, by field. */
-function expressions(i: IrInstr): [string, IrExpr][] {
-  const index = (lv: { index?: IrExpr }): [string, IrExpr][] => (lv.index ? [['index', lv.index]] : []);
-  switch (i.op) {
-    case 'acquire':
-      return [['lock', i.lock], ...(i.nest ? ([['nest', i.nest]] as [string, IrExpr][]) : [])];
-    case 'release':
-    case 'assert_held':
-      return [['lock', i.lock]];
-    case 'assign':
-      return [...index(i.target), ['value', i.value]];
-    case 'pick':
-      return [...index(i.target), ['set', i.set]];
-    case 'branch':
-    case 'assert':
-    case 'wait':
-      return [['cond', i.cond]];
-    case 'sync_begin':
-    case 'sync_wait':
-      return i.srcu ? [['srcu', i.srcu]] : [];
-    case 'jump':
-    case 'choose':
-    case 'rcu_lock':
-    case 'rcu_unlock':
-    case 'idle':
-    case 'work_return':
-    case 'end':
-      return [];
-  }
 }
 
 function target(i: IrInstr): string {

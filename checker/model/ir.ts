@@ -117,6 +117,39 @@ export function successors<E>(i: Instr<E>, pc: number): number[] {
   }
 }
 
+/** The expressions an instruction evaluates, by field (an lvalue's index included). */
+export function instrExpressions<E>(i: Instr<E>): [string, E][] {
+  const index = (lv: { index?: E }): [string, E][] => (lv.index ? [['index', lv.index]] : []);
+  switch (i.op) {
+    case 'acquire':
+      return [['lock', i.lock], ...(i.nest ? ([['nest', i.nest]] as [string, E][]) : [])];
+    case 'release':
+    case 'assert_held':
+      return [['lock', i.lock]];
+    case 'assign':
+      return [...index(i.target), ['value', i.value]];
+    case 'pick':
+      return [...index(i.target), ['set', i.set]];
+    case 'branch':
+    case 'assert':
+    case 'wait':
+      return [['cond', i.cond]];
+    case 'sync_begin':
+    case 'sync_wait':
+      return i.srcu ? [['srcu', i.srcu]] : [];
+    case 'jump':
+    case 'choose':
+    case 'rcu_lock':
+    case 'rcu_unlock':
+    case 'idle':
+    case 'work_return':
+    case 'end':
+      return [];
+    default:
+      return assertNever(i);
+  }
+}
+
 interface InstrBase {
   src: SourcePos;
   access: Access;

@@ -7,7 +7,7 @@
 // the result is exact for scalars and conservative for arrays (an element written at a computed index does not
 // kill the array; one read at a computed index reads all of it).
 import { assertNever } from '../../assert-never';
-import { Instr, isSchedulingPoint, LValue, successors } from '../ir';
+import { Instr, instrExpressions, isSchedulingPoint, successors } from '../ir';
 import { IrExpr } from '../ir-expr';
 
 type IrInstr = Instr<IrExpr>;
@@ -147,69 +147,24 @@ function usesOf(i: IrInstr, region: LocalRegion): Uses {
   const read = (offset: number, size: number) => {
     for (let k = offset - region.first; k < offset - region.first + size; k++) if (inRegion(k)) u.reads.push(k);
   };
-  const expr = (x: IrExpr | undefined) => {
-    if (x) readsOf(x, read);
+  // reads: every expression it evaluates (lvalue indexes included); the release of a T(X) also reads the
+  // trylock's result slot
+  for (const [, x] of instrExpressions(i)) readsOf(x, read);
+  if (i.op === 'release' && i.onlyIf >= 0) read(i.onlyIf, 1);
+  // writes: an assigned or picked local (a whole kill unless at a computed index), a trylock's result slot
+  const write = (k: number, kills: boolean) => {
+    if (!inRegion(k)) return;
+    u.writes.push(k);
+    if (kills) u.kills.push(k);
   };
-  const target = (lv: LValue<IrExpr>) => {
-    expr(lv.index);
-    if (lv.global) return;
+  if ((i.op === 'assign' || i.op === 'pick') && !i.target.global) {
+    const lv = i.target;
     const base = lv.offset - region.first;
-    if (lv.index === undefined || lv.index.e === 'const') {
-      const k = base + (lv.index?.e === 'const' ? lv.index.v : 0);
-      if (inRegion(k)) {
-        u.kills.push(k);
-        u.writes.push(k);
-      }
-    } else for (let k = base; k < base + lv.size; k++) if (inRegion(k)) u.writes.push(k);
-  };
-  switch (i.op) {
-    case 'acquire':
-      expr(i.lock);
-      expr(i.nest);
-      if (i.into >= 0 && inRegion(i.into - region.first)) {
-        u.kills.push(i.into - region.first);
-        u.writes.push(i.into - region.first);
-      }
-      break;
-    case 'release':
-      expr(i.lock);
-      if (i.onlyIf >= 0) read(i.onlyIf, 1);
-      break;
-    case 'assign':
-      expr(i.value);
-      target(i.target);
-      break;
-    case 'pick':
-      expr(i.set);
-      target(i.target);
-      break;
-    case 'branch':
-      expr(i.cond);
-      break;
-    case 'assert':
-      expr(i.cond);
-      break;
-    case 'wait':
-      expr(i.cond);
-      break;
-    case 'assert_held':
-      expr(i.lock);
-      break;
-    case 'sync_begin':
-    case 'sync_wait':
-      expr(i.srcu);
-      break;
-    case 'jump':
-    case 'choose':
-    case 'rcu_lock':
-    case 'rcu_unlock':
-    case 'idle':
-    case 'work_return':
-    case 'end':
-      break;
-    default:
-      return assertNever(i);
+    if (lv.index === undefined) write(base, true);
+    else if (lv.index.e === 'const') write(base + lv.index.v, true);
+    else for (let k = base; k < base + lv.size; k++) write(k, false);
   }
+  if (i.op === 'acquire' && i.into >= 0) write(i.into - region.first, true);
   // an instruction reads its operands before it writes: a slot it both reads and overwrites stays live before it
   return u;
 }
