@@ -9,7 +9,7 @@ export const spec = validate10;
 const schema11 = specSchema;
 const schema12 = specSchema["$defs"]["name"];
 const schema13 = specSchema["$defs"]["imports"];
-const schema98 = specSchema["$defs"]["findingKind"];
+const schema109 = specSchema["$defs"]["findingKind"];
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
@@ -1233,6 +1233,10 @@ const schema72 = specSchema["$defs"]["stmtRcuReadLock"];
 const schema73 = specSchema["$defs"]["stmtRcuReadUnlock"];
 const schema74 = specSchema["$defs"]["stmtSynchronizeRcu"];
 const schema86 = specSchema["$defs"]["stmtQueueWork"];
+const schema91 = specSchema["$defs"]["stmtWaitForCompletion"];
+const schema92 = specSchema["$defs"]["stmtComplete"];
+const schema93 = specSchema["$defs"]["stmtCompleteAll"];
+const schema94 = specSchema["$defs"]["stmtReinitCompletion"];
 const schema41 = specSchema["$defs"]["stmtLock"];
 const schema42 = specSchema["$defs"]["lockRef"];
 
@@ -3127,6 +3131,238 @@ validate58.errors = vErrors;
 return errors === 0;
 }
 
+const schema87 = specSchema["$defs"]["stmtFlushWork"];
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flush_work === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flush_work"},message:"must have required property '"+"flush_work"+"'",schema:schema87.required,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "flush_work") || (key0 === "into")) || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.flush_work !== undefined){
+let data0 = data.flush_work;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/flush_work",schemaPath:"#/properties/flush_work/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema87.properties.flush_work,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/flush_work",schemaPath:"#/properties/flush_work/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.flush_work.type,parentSchema:schema87.properties.flush_work,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.into !== undefined){
+let data1 = data.into;
+if(typeof data1 === "string"){
+if(func3(data1) > 100){
+const err4 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data2 = data.note;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.note.type,parentSchema:schema87.properties.note,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate60.errors = vErrors;
+return errors === 0;
+}
+
+const schema89 = specSchema["$defs"]["stmtCancelWorkSync"];
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.cancel_work_sync === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cancel_work_sync"},message:"must have required property '"+"cancel_work_sync"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "cancel_work_sync") || (key0 === "into")) || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.cancel_work_sync !== undefined){
+let data0 = data.cancel_work_sync;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/cancel_work_sync",schemaPath:"#/properties/cancel_work_sync/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema89.properties.cancel_work_sync,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/cancel_work_sync",schemaPath:"#/properties/cancel_work_sync/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.cancel_work_sync.type,parentSchema:schema89.properties.cancel_work_sync,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.into !== undefined){
+let data1 = data.into;
+if(typeof data1 === "string"){
+if(func3(data1) > 100){
+const err4 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data2 = data.note;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.note.type,parentSchema:schema89.properties.note,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3674,6 +3910,332 @@ errors++;
 }
 var _valid0 = _errs55 === errors;
 valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs63 = errors;
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs63 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs64 = errors;
+if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs64 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs65 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.wait_for_completion === undefined){
+const err32 = {instancePath,schemaPath:"#/$defs/stmtWaitForCompletion/required",keyword:"required",params:{missingProperty: "wait_for_completion"},message:"must have required property '"+"wait_for_completion"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+for(const key8 in data){
+if(!((key8 === "wait_for_completion") || (key8 === "note"))){
+const err33 = {instancePath,schemaPath:"#/$defs/stmtWaitForCompletion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.wait_for_completion !== undefined){
+let data10 = data.wait_for_completion;
+if(typeof data10 === "string"){
+if(func3(data10) < 1){
+const err34 = {instancePath:instancePath+"/wait_for_completion",schemaPath:"#/$defs/stmtWaitForCompletion/properties/wait_for_completion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema91.properties.wait_for_completion,data:data10};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/wait_for_completion",schemaPath:"#/$defs/stmtWaitForCompletion/properties/wait_for_completion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.wait_for_completion.type,parentSchema:schema91.properties.wait_for_completion,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data11 = data.note;
+if(typeof data11 !== "string"){
+const err36 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/stmtWaitForCompletion/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.note.type,parentSchema:schema91.properties.note,data:data11};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath,schemaPath:"#/$defs/stmtWaitForCompletion/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+var _valid0 = _errs65 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.complete === undefined){
+const err38 = {instancePath,schemaPath:"#/$defs/stmtComplete/required",keyword:"required",params:{missingProperty: "complete"},message:"must have required property '"+"complete"+"'",schema:schema92.required,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key9 in data){
+if(!((key9 === "complete") || (key9 === "note"))){
+const err39 = {instancePath,schemaPath:"#/$defs/stmtComplete/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.complete !== undefined){
+let data12 = data.complete;
+if(typeof data12 === "string"){
+if(func3(data12) < 1){
+const err40 = {instancePath:instancePath+"/complete",schemaPath:"#/$defs/stmtComplete/properties/complete/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.complete,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/complete",schemaPath:"#/$defs/stmtComplete/properties/complete/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.complete.type,parentSchema:schema92.properties.complete,data:data12};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data13 = data.note;
+if(typeof data13 !== "string"){
+const err42 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/stmtComplete/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.note.type,parentSchema:schema92.properties.note,data:data13};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/$defs/stmtComplete/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid0 = _errs73 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs81 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.complete_all === undefined){
+const err44 = {instancePath,schemaPath:"#/$defs/stmtCompleteAll/required",keyword:"required",params:{missingProperty: "complete_all"},message:"must have required property '"+"complete_all"+"'",schema:schema93.required,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+for(const key10 in data){
+if(!((key10 === "complete_all") || (key10 === "note"))){
+const err45 = {instancePath,schemaPath:"#/$defs/stmtCompleteAll/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.complete_all !== undefined){
+let data14 = data.complete_all;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err46 = {instancePath:instancePath+"/complete_all",schemaPath:"#/$defs/stmtCompleteAll/properties/complete_all/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema93.properties.complete_all,data:data14};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/complete_all",schemaPath:"#/$defs/stmtCompleteAll/properties/complete_all/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.complete_all.type,parentSchema:schema93.properties.complete_all,data:data14};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data15 = data.note;
+if(typeof data15 !== "string"){
+const err48 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/stmtCompleteAll/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.note.type,parentSchema:schema93.properties.note,data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath,schemaPath:"#/$defs/stmtCompleteAll/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var _valid0 = _errs81 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reinit_completion === undefined){
+const err50 = {instancePath,schemaPath:"#/$defs/stmtReinitCompletion/required",keyword:"required",params:{missingProperty: "reinit_completion"},message:"must have required property '"+"reinit_completion"+"'",schema:schema94.required,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+for(const key11 in data){
+if(!((key11 === "reinit_completion") || (key11 === "note"))){
+const err51 = {instancePath,schemaPath:"#/$defs/stmtReinitCompletion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.reinit_completion !== undefined){
+let data16 = data.reinit_completion;
+if(typeof data16 === "string"){
+if(func3(data16) < 1){
+const err52 = {instancePath:instancePath+"/reinit_completion",schemaPath:"#/$defs/stmtReinitCompletion/properties/reinit_completion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema94.properties.reinit_completion,data:data16};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/reinit_completion",schemaPath:"#/$defs/stmtReinitCompletion/properties/reinit_completion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.reinit_completion.type,parentSchema:schema94.properties.reinit_completion,data:data16};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data17 = data.note;
+if(typeof data17 !== "string"){
+const err54 = {instancePath:instancePath+"/note",schemaPath:"#/$defs/stmtReinitCompletion/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.note.type,parentSchema:schema94.properties.note,data:data17};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath,schemaPath:"#/$defs/stmtReinitCompletion/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid0 = _errs89 === errors;
+valid0 = valid0 || _valid0;
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -3697,12 +4259,12 @@ valid0 = valid0 || _valid0;
 }
 }
 if(!valid0){
-const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.anyOf,parentSchema:schema40,data};
+const err56 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.anyOf,parentSchema:schema40,data};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err56];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -3719,23 +4281,23 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-const err33 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40,data};
+const err57 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40,data};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err57];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err57);
 }
 errors++;
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err58];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err58);
 }
 errors++;
 }
@@ -4053,9 +4615,9 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = specSchema["$defs"]["notifiers"];
+const schema95 = specSchema["$defs"]["notifiers"];
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4095,7 +4657,7 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema87.propertyNames,parentSchema:schema87,data};
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema95.propertyNames,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4109,7 +4671,7 @@ for(const key1 in data){
 let data0 = data[key1];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.handlers === undefined){
-const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "handlers"},message:"must have required property '"+"handlers"+"'",schema:schema87.additionalProperties.required,parentSchema:schema87.additionalProperties,data:data0};
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "handlers"},message:"must have required property '"+"handlers"+"'",schema:schema95.additionalProperties.required,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4120,7 +4682,7 @@ errors++;
 }
 for(const key2 in data0){
 if(!(((key2 === "description") || (key2 === "params")) || (key2 === "handlers"))){
-const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema87.additionalProperties,data:data0};
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4133,7 +4695,7 @@ errors++;
 if(data0.description !== undefined){
 let data1 = data0.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.additionalProperties.properties.description.type,parentSchema:schema87.additionalProperties.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.additionalProperties.properties.description.type,parentSchema:schema95.additionalProperties.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4189,7 +4751,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data2[i1], data2[j0])){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema87.additionalProperties.properties.params,data:data2};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema95.additionalProperties.properties.params,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4204,7 +4766,7 @@ break outer0;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.additionalProperties.properties.params.type,parentSchema:schema87.additionalProperties.properties.params,data:data2};
+const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.additionalProperties.properties.params.type,parentSchema:schema95.additionalProperties.properties.params,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4255,7 +4817,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/handlers",schemaPath:"#/additionalProperties/properties/handlers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.additionalProperties.properties.handlers.type,parentSchema:schema87.additionalProperties.properties.handlers,data:data4};
+const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/handlers",schemaPath:"#/additionalProperties/properties/handlers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.additionalProperties.properties.handlers.type,parentSchema:schema95.additionalProperties.properties.handlers,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4267,7 +4829,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.additionalProperties.type,parentSchema:schema87.additionalProperties,data:data0};
+const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.additionalProperties.type,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4279,7 +4841,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4288,13 +4850,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema91 = specSchema["$defs"]["works"];
+const schema99 = specSchema["$defs"]["works"];
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4334,7 +4896,7 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema91.propertyNames,parentSchema:schema91,data};
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema99.propertyNames,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4348,7 +4910,7 @@ for(const key1 in data){
 let data0 = data[key1];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.proc === undefined){
-const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "proc"},message:"must have required property '"+"proc"+"'",schema:schema91.additionalProperties.required,parentSchema:schema91.additionalProperties,data:data0};
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "proc"},message:"must have required property '"+"proc"+"'",schema:schema99.additionalProperties.required,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4359,7 +4921,7 @@ errors++;
 }
 for(const key2 in data0){
 if(!(((key2 === "description") || (key2 === "proc")) || (key2 === "per"))){
-const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema91.additionalProperties,data:data0};
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4372,7 +4934,7 @@ errors++;
 if(data0.description !== undefined){
 let data1 = data0.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.additionalProperties.properties.description.type,parentSchema:schema91.additionalProperties.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.additionalProperties.properties.description.type,parentSchema:schema99.additionalProperties.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4454,7 +5016,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.additionalProperties.type,parentSchema:schema91.additionalProperties,data:data0};
+const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.additionalProperties.type,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4466,7 +5028,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4475,13 +5037,155 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-const schema95 = specSchema["$defs"]["thread"];
+const schema103 = specSchema["$defs"]["completions"];
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(func3(key0) > 100){
+const err0 = {instancePath,schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern0.test(key0)){
+const err1 = {instancePath,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema103.propertyNames,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key1 in data){
+let data0 = data[key1];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key2 in data0){
+if(!((key2 === "description") || (key2 === "per"))){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema103.additionalProperties,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.description !== undefined){
+let data1 = data0.description;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.additionalProperties.properties.description.type,parentSchema:schema103.additionalProperties.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.per !== undefined){
+let data2 = data0.per;
+if(typeof data2 === "string"){
+if(func3(data2) > 100){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern0.test(data2)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.additionalProperties.type,parentSchema:schema103.additionalProperties,data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+
+const schema106 = specSchema["$defs"]["thread"];
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -4490,7 +5194,7 @@ let passing0 = null;
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.seq === undefined){
-const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "seq"},message:"must have required property '"+"seq"+"'",schema:schema95.oneOf[0].required,parentSchema:schema95.oneOf[0],data};
+const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "seq"},message:"must have required property '"+"seq"+"'",schema:schema106.oneOf[0].required,parentSchema:schema106.oneOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4508,7 +5212,7 @@ passing0 = 0;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body === undefined){
-const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'",schema:schema95.oneOf[1].required,parentSchema:schema95.oneOf[1],data};
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'",schema:schema106.oneOf[1].required,parentSchema:schema106.oneOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4530,7 +5234,7 @@ passing0 = 1;
 }
 }
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema95.oneOf,parentSchema:schema95,data};
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema106.oneOf,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4552,7 +5256,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema106.required,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4563,7 +5267,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "name") || (key0 === "description")) || (key0 === "count")) || (key0 === "locals")) || (key0 === "seq")) || (key0 === "body"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4611,7 +5315,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.description.type,parentSchema:schema95.properties.description,data:data1};
+const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.description.type,parentSchema:schema106.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4643,7 +5347,7 @@ errors = vErrors.length;
 if(data.seq !== undefined){
 let data4 = data.seq;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.seq.type,parentSchema:schema95.properties.seq,data:data4};
+const err10 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema106.properties.seq.type,parentSchema:schema106.properties.seq,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4661,7 +5365,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema106.type,parentSchema:schema106,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4670,7 +5374,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
@@ -4839,30 +5543,36 @@ errors = vErrors.length;
 }
 }
 if(data.notifiers !== undefined){
-if(!(validate63(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate67(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data.works !== undefined){
-if(!(validate65(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate69(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+}
+if(data.completions !== undefined){
+if(!(validate71(data.completions, {instancePath:instancePath+"/completions",parentData:data,parentDataProperty:"completions",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
 if(data.threads !== undefined){
-let data11 = data.threads;
-if(Array.isArray(data11)){
-const len1 = data11.length;
+let data12 = data.threads;
+if(Array.isArray(data12)){
+const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate67(data11[i1], {instancePath:instancePath+"/threads/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data12[i1], {instancePath:instancePath+"/threads/" + i1,parentData:data12,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/threads",schemaPath:"#/properties/threads/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.threads.type,parentSchema:schema11.properties.threads,data:data11};
+const err11 = {instancePath:instancePath+"/threads",schemaPath:"#/properties/threads/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.threads.type,parentSchema:schema11.properties.threads,data:data12};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4873,18 +5583,18 @@ errors++;
 }
 }
 if(data.final !== undefined){
-let data13 = data.final;
-if(Array.isArray(data13)){
-const len2 = data13.length;
+let data14 = data.final;
+if(Array.isArray(data14)){
+const len2 = data14.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate46(data13[i2], {instancePath:instancePath+"/final/" + i2,parentData:data13,parentDataProperty:i2,rootData}))){
+if(!(validate46(data14[i2], {instancePath:instancePath+"/final/" + i2,parentData:data14,parentDataProperty:i2,rootData}))){
 vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/final",schemaPath:"#/properties/final/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.final.type,parentSchema:schema11.properties.final,data:data13};
+const err12 = {instancePath:instancePath+"/final",schemaPath:"#/properties/final/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.final.type,parentSchema:schema11.properties.final,data:data14};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4895,10 +5605,10 @@ errors++;
 }
 }
 if(data.expect !== undefined){
-let data15 = data.expect;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.findings === undefined){
-const err13 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/required",keyword:"required",params:{missingProperty: "findings"},message:"must have required property '"+"findings"+"'",schema:schema11.properties.expect.required,parentSchema:schema11.properties.expect,data:data15};
+let data16 = data.expect;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.findings === undefined){
+const err13 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/required",keyword:"required",params:{missingProperty: "findings"},message:"must have required property '"+"findings"+"'",schema:schema11.properties.expect.required,parentSchema:schema11.properties.expect,data:data16};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4907,9 +5617,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key1 in data15){
+for(const key1 in data16){
 if(!((key1 === "findings") || (key1 === "note"))){
-const err14 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.expect,data:data15};
+const err14 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.expect,data:data16};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4919,14 +5629,14 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data15.findings !== undefined){
-let data16 = data15.findings;
-if(Array.isArray(data16)){
-const len3 = data16.length;
+if(data16.findings !== undefined){
+let data17 = data16.findings;
+if(Array.isArray(data17)){
+const len3 = data17.length;
 for(let i3=0; i3<len3; i3++){
-let data17 = data16[i3];
-if(!(((((((((data17 === "deadlock") || (data17 === "lock-order-cycle")) || (data17 === "recursive-locking")) || (data17 === "cmp-invalid")) || (data17 === "toctou")) || (data17 === "assertion")) || (data17 === "unlock-not-held")) || (data17 === "held-at-exit")) || (data17 === "sleep-in-rcu"))){
-const err15 = {instancePath:instancePath+"/expect/findings/" + i3,schemaPath:"#/$defs/findingKind/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values",schema:schema98.enum,parentSchema:schema98,data:data17};
+let data18 = data17[i3];
+if(!(((((((((data18 === "deadlock") || (data18 === "lock-order-cycle")) || (data18 === "recursive-locking")) || (data18 === "cmp-invalid")) || (data18 === "toctou")) || (data18 === "assertion")) || (data18 === "unlock-not-held")) || (data18 === "held-at-exit")) || (data18 === "sleep-in-rcu"))){
+const err15 = {instancePath:instancePath+"/expect/findings/" + i3,schemaPath:"#/$defs/findingKind/enum",keyword:"enum",params:{allowedValues: schema109.enum},message:"must be equal to one of the allowed values",schema:schema109.enum,parentSchema:schema109,data:data18};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4936,14 +5646,14 @@ vErrors.push(err15);
 errors++;
 }
 }
-let i4 = data16.length;
+let i4 = data17.length;
 let j0;
 if(i4 > 1){
 outer0:
 for(;i4--;){
 for(j0 = i4; j0--;){
-if(func0(data16[i4], data16[j0])){
-const err16 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.expect.properties.findings,data:data16};
+if(func0(data17[i4], data17[j0])){
+const err16 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.expect.properties.findings,data:data17};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4958,7 +5668,7 @@ break outer0;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.expect.properties.findings.type,parentSchema:schema11.properties.expect.properties.findings,data:data16};
+const err17 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.expect.properties.findings.type,parentSchema:schema11.properties.expect.properties.findings,data:data17};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4968,10 +5678,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data15.note !== undefined){
-let data18 = data15.note;
-if(typeof data18 !== "string"){
-const err18 = {instancePath:instancePath+"/expect/note",schemaPath:"#/properties/expect/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.expect.properties.note.type,parentSchema:schema11.properties.expect.properties.note,data:data18};
+if(data16.note !== undefined){
+let data19 = data16.note;
+if(typeof data19 !== "string"){
+const err18 = {instancePath:instancePath+"/expect/note",schemaPath:"#/properties/expect/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.expect.properties.note.type,parentSchema:schema11.properties.expect.properties.note,data:data19};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4983,7 +5693,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.expect.type,parentSchema:schema11.properties.expect,data:data15};
+const err19 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.expect.type,parentSchema:schema11.properties.expect,data:data16};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4994,11 +5704,11 @@ errors++;
 }
 }
 if(data.options !== undefined){
-let data19 = data.options;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-for(const key2 in data19){
+let data20 = data.options;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key2 in data20){
 if(!(key2 === "max_held")){
-const err20 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.options,data:data19};
+const err20 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.options,data:data20};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5008,10 +5718,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data19.max_held !== undefined){
-let data20 = data19.max_held;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err21 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.options.properties.max_held.type,parentSchema:schema11.properties.options.properties.max_held,data:data20};
+if(data20.max_held !== undefined){
+let data21 = data20.max_held;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err21 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.options.properties.max_held.type,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5020,9 +5730,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 > 64 || isNaN(data20)){
-const err22 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema11.properties.options.properties.max_held,data:data20};
+if(typeof data21 == "number"){
+if(data21 > 64 || isNaN(data21)){
+const err22 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5031,8 +5741,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data20 < 1 || isNaN(data20)){
-const err23 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.options.properties.max_held,data:data20};
+if(data21 < 1 || isNaN(data21)){
+const err23 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5045,7 +5755,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.options.type,parentSchema:schema11.properties.options,data:data19};
+const err24 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.options.type,parentSchema:schema11.properties.options,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5070,10 +5780,10 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
-export const model = validate72;
-const schema99 = modelSchema;
+export const model = validate78;
+const schema110 = modelSchema;
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5169,12 +5879,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5241,12 +5951,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5454,12 +6164,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5737,12 +6447,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5782,7 +6492,7 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema87.propertyNames,parentSchema:schema87,data};
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema95.propertyNames,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5796,7 +6506,7 @@ for(const key1 in data){
 let data0 = data[key1];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.handlers === undefined){
-const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "handlers"},message:"must have required property '"+"handlers"+"'",schema:schema87.additionalProperties.required,parentSchema:schema87.additionalProperties,data:data0};
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "handlers"},message:"must have required property '"+"handlers"+"'",schema:schema95.additionalProperties.required,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5807,7 +6517,7 @@ errors++;
 }
 for(const key2 in data0){
 if(!(((key2 === "description") || (key2 === "params")) || (key2 === "handlers"))){
-const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema87.additionalProperties,data:data0};
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5820,7 +6530,7 @@ errors++;
 if(data0.description !== undefined){
 let data1 = data0.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.additionalProperties.properties.description.type,parentSchema:schema87.additionalProperties.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.additionalProperties.properties.description.type,parentSchema:schema95.additionalProperties.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5876,7 +6586,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data2[i1], data2[j0])){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema87.additionalProperties.properties.params,data:data2};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema95.additionalProperties.properties.params,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5891,7 +6601,7 @@ break outer0;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.additionalProperties.properties.params.type,parentSchema:schema87.additionalProperties.properties.params,data:data2};
+const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/params",schemaPath:"#/additionalProperties/properties/params/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.additionalProperties.properties.params.type,parentSchema:schema95.additionalProperties.properties.params,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5942,7 +6652,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/handlers",schemaPath:"#/additionalProperties/properties/handlers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.additionalProperties.properties.handlers.type,parentSchema:schema87.additionalProperties.properties.handlers,data:data4};
+const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/handlers",schemaPath:"#/additionalProperties/properties/handlers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.additionalProperties.properties.handlers.type,parentSchema:schema95.additionalProperties.properties.handlers,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5954,7 +6664,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.additionalProperties.type,parentSchema:schema87.additionalProperties,data:data0};
+const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.additionalProperties.type,parentSchema:schema95.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5966,7 +6676,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5975,12 +6685,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6020,7 +6730,7 @@ errors++;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema91.propertyNames,parentSchema:schema91,data};
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema99.propertyNames,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6034,7 +6744,7 @@ for(const key1 in data){
 let data0 = data[key1];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.proc === undefined){
-const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "proc"},message:"must have required property '"+"proc"+"'",schema:schema91.additionalProperties.required,parentSchema:schema91.additionalProperties,data:data0};
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "proc"},message:"must have required property '"+"proc"+"'",schema:schema99.additionalProperties.required,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6045,7 +6755,7 @@ errors++;
 }
 for(const key2 in data0){
 if(!(((key2 === "description") || (key2 === "proc")) || (key2 === "per"))){
-const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema91.additionalProperties,data:data0};
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6058,7 +6768,7 @@ errors++;
 if(data0.description !== undefined){
 let data1 = data0.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.additionalProperties.properties.description.type,parentSchema:schema91.additionalProperties.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.additionalProperties.properties.description.type,parentSchema:schema99.additionalProperties.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6140,7 +6850,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.additionalProperties.type,parentSchema:schema91.additionalProperties,data:data0};
+const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.additionalProperties.type,parentSchema:schema99.additionalProperties,data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6152,7 +6862,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6161,18 +6871,159 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(func3(key0) > 100){
+const err0 = {instancePath,schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern0.test(key0)){
+const err1 = {instancePath,schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:key0,propertyName:key0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema103.propertyNames,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key1 in data){
+let data0 = data[key1];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key2 in data0){
+if(!((key2 === "description") || (key2 === "per"))){
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema103.additionalProperties,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.description !== undefined){
+let data1 = data0.description;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema103.additionalProperties.properties.description.type,parentSchema:schema103.additionalProperties.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.per !== undefined){
+let data2 = data0.per;
+if(typeof data2 === "string"){
+if(func3(data2) > 100){
+const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern0.test(data2)){
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/per",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.additionalProperties.type,parentSchema:schema103.additionalProperties,data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema103.type,parentSchema:schema103,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://lockcheck.dev/schema/model.schema.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema110.required,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6182,7 +7033,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.procedures === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "procedures"},message:"must have required property '"+"procedures"+"'",schema:schema99.required,parentSchema:schema99,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "procedures"},message:"must have required property '"+"procedures"+"'",schema:schema110.required,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6192,8 +7043,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema99.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema99,data};
+if(!(func2.call(schema110.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6206,7 +7057,7 @@ errors++;
 if(data.$schema !== undefined){
 let data0 = data.$schema;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.$schema.type,parentSchema:schema99.properties.$schema,data:data0};
+const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.$schema.type,parentSchema:schema110.properties.$schema,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6254,7 +7105,7 @@ errors++;
 if(data.description !== undefined){
 let data2 = data.description;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema99.properties.description.type,parentSchema:schema99.properties.description,data:data2};
+const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.description.type,parentSchema:schema110.properties.description,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6306,44 +7157,50 @@ errors++;
 }
 }
 if(data.params !== undefined){
-if(!(validate73(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate79(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
 if(data.locks !== undefined){
-if(!(validate75(data.locks, {instancePath:instancePath+"/locks",parentData:data,parentDataProperty:"locks",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate81(data.locks, {instancePath:instancePath+"/locks",parentData:data,parentDataProperty:"locks",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
 if(data.vars !== undefined){
-if(!(validate78(data.vars, {instancePath:instancePath+"/vars",parentData:data,parentDataProperty:"vars",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-}
-if(data.procedures !== undefined){
-if(!(validate80(data.procedures, {instancePath:instancePath+"/procedures",parentData:data,parentDataProperty:"procedures",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-}
-if(data.notifiers !== undefined){
-if(!(validate84(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
+if(!(validate84(data.vars, {instancePath:instancePath+"/vars",parentData:data,parentDataProperty:"vars",rootData}))){
 vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
-if(data.works !== undefined){
-if(!(validate86(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
+if(data.procedures !== undefined){
+if(!(validate86(data.procedures, {instancePath:instancePath+"/procedures",parentData:data,parentDataProperty:"procedures",rootData}))){
 vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+if(data.notifiers !== undefined){
+if(!(validate90(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
+if(data.works !== undefined){
+if(!(validate92(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.completions !== undefined){
+if(!(validate94(data.completions, {instancePath:instancePath+"/completions",parentData:data,parentDataProperty:"completions",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema99.type,parentSchema:schema99,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6352,13 +7209,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtLock = validate88;
+export const stmtLock = validate96;
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6506,13 +7363,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtTrylock = validate89;
+export const stmtTrylock = validate97;
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6622,13 +7479,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtUnlock = validate90;
+export const stmtUnlock = validate98;
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6703,13 +7560,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSeq = validate91;
+export const stmtSeq = validate99;
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6772,13 +7629,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssign = validate92;
+export const stmtAssign = validate100;
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6876,13 +7733,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtIf = validate93;
+export const stmtIf = validate101;
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6967,13 +7824,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtChoose = validate96;
+export const stmtChoose = validate104;
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7055,13 +7912,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtPick = validate98;
+export const stmtPick = validate106;
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7169,13 +8026,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtFor = validate99;
+export const stmtFor = validate107;
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7322,13 +8179,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtForeach = validate101;
+export const stmtForeach = validate109;
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7452,13 +8309,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCall = validate103;
+export const stmtCall = validate111;
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7597,13 +8454,13 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtReturn = validate104;
+export const stmtReturn = validate112;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7718,13 +8575,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssert = validate105;
+export const stmtAssert = validate113;
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7800,13 +8657,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssertHeld = validate106;
+export const stmtAssertHeld = validate114;
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7881,13 +8738,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtRcuReadLock = validate107;
+export const stmtRcuReadLock = validate115;
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7972,13 +8829,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtRcuReadUnlock = validate108;
+export const stmtRcuReadUnlock = validate116;
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8063,13 +8920,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSynchronizeRcu = validate109;
+export const stmtSynchronizeRcu = validate117;
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8154,13 +9011,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSrcuReadLock = validate110;
+export const stmtSrcuReadLock = validate118;
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8235,13 +9092,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSrcuReadUnlock = validate111;
+export const stmtSrcuReadUnlock = validate119;
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8316,13 +9173,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSynchronizeSrcu = validate112;
+export const stmtSynchronizeSrcu = validate120;
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8397,13 +9254,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtWaitUntil = validate113;
+export const stmtWaitUntil = validate121;
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8466,13 +9323,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCallNotifiers = validate114;
+export const stmtCallNotifiers = validate122;
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8586,13 +9443,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtQueueWork = validate115;
+export const stmtQueueWork = validate123;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8667,7 +9524,563 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate123.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtFlushWork = validate124;
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flush_work === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flush_work"},message:"must have required property '"+"flush_work"+"'",schema:schema87.required,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "flush_work") || (key0 === "into")) || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.flush_work !== undefined){
+let data0 = data.flush_work;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/flush_work",schemaPath:"#/properties/flush_work/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema87.properties.flush_work,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/flush_work",schemaPath:"#/properties/flush_work/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.flush_work.type,parentSchema:schema87.properties.flush_work,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.into !== undefined){
+let data1 = data.into;
+if(typeof data1 === "string"){
+if(func3(data1) > 100){
+const err4 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data2 = data.note;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.note.type,parentSchema:schema87.properties.note,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtCancelWorkSync = validate125;
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.cancel_work_sync === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cancel_work_sync"},message:"must have required property '"+"cancel_work_sync"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "cancel_work_sync") || (key0 === "into")) || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.cancel_work_sync !== undefined){
+let data0 = data.cancel_work_sync;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/cancel_work_sync",schemaPath:"#/properties/cancel_work_sync/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema89.properties.cancel_work_sync,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/cancel_work_sync",schemaPath:"#/properties/cancel_work_sync/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.cancel_work_sync.type,parentSchema:schema89.properties.cancel_work_sync,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.into !== undefined){
+let data1 = data.into;
+if(typeof data1 === "string"){
+if(func3(data1) > 100){
+const err4 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/into",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data2 = data.note;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.note.type,parentSchema:schema89.properties.note,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate125.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtWaitForCompletion = validate126;
+
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.wait_for_completion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait_for_completion"},message:"must have required property '"+"wait_for_completion"+"'",schema:schema91.required,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "wait_for_completion") || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.wait_for_completion !== undefined){
+let data0 = data.wait_for_completion;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/wait_for_completion",schemaPath:"#/properties/wait_for_completion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema91.properties.wait_for_completion,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/wait_for_completion",schemaPath:"#/properties/wait_for_completion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.wait_for_completion.type,parentSchema:schema91.properties.wait_for_completion,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data1 = data.note;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.note.type,parentSchema:schema91.properties.note,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate126.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtComplete = validate127;
+
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.complete === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "complete"},message:"must have required property '"+"complete"+"'",schema:schema92.required,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "complete") || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.complete !== undefined){
+let data0 = data.complete;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/complete",schemaPath:"#/properties/complete/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.properties.complete,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/complete",schemaPath:"#/properties/complete/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.complete.type,parentSchema:schema92.properties.complete,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data1 = data.note;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.note.type,parentSchema:schema92.properties.note,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate127.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtCompleteAll = validate128;
+
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.complete_all === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "complete_all"},message:"must have required property '"+"complete_all"+"'",schema:schema93.required,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "complete_all") || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.complete_all !== undefined){
+let data0 = data.complete_all;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/complete_all",schemaPath:"#/properties/complete_all/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema93.properties.complete_all,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/complete_all",schemaPath:"#/properties/complete_all/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.complete_all.type,parentSchema:schema93.properties.complete_all,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data1 = data.note;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.note.type,parentSchema:schema93.properties.note,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate128.errors = vErrors;
+return errors === 0;
+}
+
+export const stmtReinitCompletion = validate129;
+
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reinit_completion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reinit_completion"},message:"must have required property '"+"reinit_completion"+"'",schema:schema94.required,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "reinit_completion") || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.reinit_completion !== undefined){
+let data0 = data.reinit_completion;
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+const err2 = {instancePath:instancePath+"/reinit_completion",schemaPath:"#/properties/reinit_completion/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema94.properties.reinit_completion,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/reinit_completion",schemaPath:"#/properties/reinit_completion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.reinit_completion.type,parentSchema:schema94.properties.reinit_completion,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data1 = data.note;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.note.type,parentSchema:schema94.properties.note,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate129.errors = vErrors;
 return errors === 0;
 }
 
