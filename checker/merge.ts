@@ -44,13 +44,28 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     [...indices].every((i) => i >= 0 && i < count);
   const finished = rs.every((r) => r.stats?.complete !== false);
   const complete = allShards && finished;
-  const sum = (k: 'states' | 'transitions' | 'deadlockStates') => rs.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0);
+  // --jobs shards that shared a visited set stored every state past the split once, and the levels before it
+  // once each: counting those once gives the distinct states, the single-threaded search's count
+  // (a search that ended before its split level was made whole by every shard: it counts once)
+  const whole = (r: SpecResult) => ({
+    states: r.stats?.states ?? 0,
+    transitions: r.stats?.transitions ?? 0,
+    deadlockStates: r.stats?.deadlockStates ?? 0,
+    reduced: r.stats?.reducedStates ?? 0,
+  });
+  const prefixes = rs.map((r) => (r.stats?.shard?.depth === -1 && r.stats.complete !== false ? whole(r) : r.stats?.shard?.prefix));
+  const p0 = prefixes[0];
+  const shared = allShards && p0 !== undefined && prefixes.every((p) => p && JSON.stringify(p) === JSON.stringify(p0)) ? p0 : undefined;
+  const copies = shared ? rs.length - 1 : 0;
+  const sum = (k: 'states' | 'transitions' | 'deadlockStates' | 'reducedStates') =>
+    rs.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0) - copies * (shared?.[k === 'reducedStates' ? 'reduced' : k] ?? 0);
   const seconds = Math.max(...rs.map((r) => r.stats?.seconds ?? 0));
   const stats = {
     ...first.stats!,
     states: sum('states'),
     transitions: sum('transitions'),
     deadlockStates: sum('deadlockStates'),
+    ...(first.stats?.reducedStates !== undefined ? { reducedStates: sum('reducedStates') } : {}),
     depth: Math.max(...rs.map((r) => r.stats?.depth ?? 0)),
     seconds,
     statesPerSecond: seconds > 0 ? Math.round(sum('states') / seconds) : sum('states'),

@@ -1,5 +1,7 @@
 // --jobs N: the shards of one search run on N worker threads at once and are merged, so a spec's exhaustive
-// search uses every core. Each worker runs the ordinary pipeline on its shard (see explore.ts Shard).
+// search uses every core. Each worker runs the ordinary pipeline on its shard (see explore.ts Shard); below the
+// split level they share one visited set and move from level to level together (shared-visited.ts), so each
+// state is explored once and the merged counts are the single-threaded search's.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { mergeResults } from './merge';
@@ -7,6 +9,10 @@ import { CheckOptions, confirmMerged, errorResult } from './pipeline';
 import { nodeHost } from './spec/host';
 import { SpecResult } from './result';
 import { diag } from './diagnostics/diagnostic';
+import { SharedVisited, sharedVisitedBuffer } from './explore/shared-visited';
+
+/** Without --max-states, the shared visited set is sized for this many states (workers store the rest alone). */
+const DEFAULT_SHARED_STATES = 4_000_000;
 
 /** Options that can cross to a worker (no functions). */
 export type PortableOptions = Omit<CheckOptions, 'shouldStop' | 'onProgress' | 'now'>;
@@ -14,25 +20,31 @@ export type PortableOptions = Omit<CheckOptions, 'shouldStop' | 'onProgress' | '
 export async function checkFileParallel(file: string, display: string, options: PortableOptions, jobs: number, stop?: SharedArrayBuffer): Promise<SpecResult> {
   const script = path.join(__dirname, 'shard-worker.js');
   const workers: Worker[] = [];
+  const sharedVisited = sharedVisitedBuffer(Math.min(options.maxStates ?? DEFAULT_SHARED_STATES, DEFAULT_SHARED_STATES));
+  // a worker that fails must not leave the others waiting for it at a level's barrier
+  const release = () => new SharedVisited(sharedVisited, jobs).stop('interrupted');
   const parts = await Promise.all(
     Array.from(
       { length: jobs },
       (_, index) =>
         new Promise<SpecResult>((resolve) => {
           const w = new Worker(script, {
-            workerData: { file, stop, options: { ...options, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } } },
+            workerData: { file, stop, options: { ...options, sharedVisited, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } } },
           });
           workers.push(w);
-          w.once('message', (r: SpecResult) => resolve(r));
-          w.once('error', (e) =>
-            resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index}: ${e.message}` })])),
-          );
-          w.once(
-            'exit',
-            (code) =>
-              code !== 0 &&
-              resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index} exited with ${code}` })])),
-          );
+          w.once('message', (r: SpecResult) => {
+            if (r.verdict === 'error') release();
+            resolve(r);
+          });
+          w.once('error', (e) => {
+            release();
+            resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index}: ${e.message}` })]));
+          });
+          w.once('exit', (code) => {
+            if (code === 0) return;
+            release();
+            resolve(errorResult(display, [diag('internal', { file: display, line: 1, col: 1 }, { reason: `worker ${index} exited with ${code}` })]));
+          });
         }),
     ),
   );

@@ -173,13 +173,18 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     let elapsed = 0;
     let walks = 0;
     let splitDepth = -1;
+    let prefix: Exploration['prefix'];
     let graph: SpecResult['lockGraph'];
     let unsettled: string | undefined;
     for (const attrOrders of orders) {
       const model = attrOrders ? compile(load(host, file, options).loaded!, { ...options, attrOrders }).model! : front.model;
-      const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, options);
+      // the workers of --jobs share one visited set for one search: a spec searched once per attribute order keeps
+      // its own per search
+      const searchOptions = orders.length === 1 ? options : { ...options, sharedVisited: undefined };
+      const x: Exploration & { walks?: number } = options.simulate ? simulate(model, options.simulate, options) : explore(model, searchOptions);
       walks += x.walks ?? 0;
       splitDepth = x.splitDepth ?? splitDepth;
+      prefix = x.prefix ?? prefix;
       stats.reducedStates = (stats.reducedStates ?? 0) + x.reduced;
       const label = attrOrders
         ? Object.entries(attrOrders)
@@ -253,7 +258,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     } else if (options.shard) {
       partial = `shard ${options.shard.index}/${options.shard.count} (split at depth ${splitDepth}): merge all shards with lockcheck merge`;
       stats.mode = 'shard';
-      stats.shard = { ...options.shard, depth: splitDepth, spec: front.specHash ?? '', options: searchIdentity(options) };
+      stats.shard = { ...options.shard, depth: splitDepth, spec: front.specHash ?? '', options: searchIdentity(options), ...(prefix ? { prefix } : {}) };
     } else stats.mode = 'exhaustive';
     stats.complete = complete;
     stats.storage = options.simulate || options.exact ? 'exact' : options.bitstateBits !== undefined ? 'bitstate' : 'fingerprint';

@@ -148,7 +148,15 @@ export interface Stats {
    * one shard of a split search: which, and what `lockcheck merge` checks the shards against each other by:
    * the spec's content (sha256 of the spec and its models, in load order) and the options that shape the search
    */
-  shard?: { index: number; count: number; depth: number; spec: string; options: string };
+  shard?: {
+    index: number;
+    count: number;
+    depth: number;
+    spec: string;
+    options: string;
+    /** --jobs with a shared visited set: the work every shard did alike before the split (merging subtracts the copies) */
+    prefix?: { states: number; transitions: number; deadlockStates: number; reduced: number };
+  };
   /** states expanded by a single thread (partial-order reduction) */
   reducedStates?: number;
   /** false when a bound (states, time, memory, a signal) stopped the search */

@@ -11,6 +11,7 @@ import { Machine, MachineEvent } from './machine';
 import { StateStore } from './store';
 import { PartialOrder } from './por';
 import { makeCanonicalizer, symmetryGroups } from './symmetry';
+import { SharedVisited } from './shared-visited';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -34,6 +35,11 @@ export interface ExploreOptions {
   shard?: Shard;
   /** breadth-first only this deep: states at this depth are examined (deadlocks, attempts) but not expanded */
   maxDepth?: number;
+  /**
+   * --jobs: the visited set the shards' workers share (shared-visited.ts); below the split level each state is
+   * stored and expanded by the one worker that claims it. Used only with `shard`, fingerprint storage.
+   */
+  sharedVisited?: SharedArrayBuffer;
 }
 
 export interface EventRecord {
@@ -65,6 +71,18 @@ export interface Exploration {
   walkOf?: (state: number) => number;
   /** a shard: the depth at which the frontier was split (-1: never reached) */
   splitDepth?: number;
+  /**
+   * a shard sharing its visited set: what it had done when it reached the split level, which every shard did
+   * alike (the merged counts subtract the copies)
+   */
+  prefix?: SharedPrefix;
+}
+
+export interface SharedPrefix {
+  states: number;
+  transitions: number;
+  deadlockStates: number;
+  reduced: number;
 }
 
 /**
@@ -294,9 +312,11 @@ class Pacer {
   }
 }
 
-function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () => number, progress: () => void): boolean {
+function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () => number, progress: () => void, visited?: SharedVisited): boolean {
   const sec = now() - t0;
-  if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) search.stopped = 'max-seconds';
+  const elsewhere = visited?.stopped();
+  if (elsewhere) search.stopped = elsewhere;
+  else if (opts.maxSeconds !== undefined && sec > opts.maxSeconds) search.stopped = 'max-seconds';
   else if (opts.shouldStop?.()) search.stopped = 'interrupted';
   else if (opts.maxMemoryBytes !== undefined && process.memoryUsage().rss > opts.maxMemoryBytes) search.stopped = 'max-memory';
   else progress();
@@ -314,31 +334,61 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   const shard = opts.shard;
   let splitDepth = shard ? shard.depth : -1;
   const pacer = new Pacer(now);
-  for (let idx = 0; idx < store.count; idx++) {
-    if (idx === levelEnd) {
-      depth++;
-      // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
-      if (shard && splitDepth < 0 && (store.count - levelEnd >= 8 * shard.count || depth >= 64)) splitDepth = depth;
-      levelEnd = store.count;
+  const visited =
+    shard && opts.sharedVisited && opts.bitstateBits === undefined && !opts.exact ? new SharedVisited(opts.sharedVisited, shard.count) : undefined;
+  let prefix: SharedPrefix | undefined;
+  let finished = false;
+  try {
+    for (let idx = 0; ; idx++) {
+      if (idx === levelEnd) {
+        if (prefix) {
+          // sharing a visited set: the next level starts when every worker has finished this one
+          const total = visited!.barrier(store.count - levelEnd);
+          if (typeof total === 'string') search.stopped ??= total;
+          if (typeof total === 'string' || total === 0) break;
+        } else if (idx === store.count) break;
+        depth++;
+        // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
+        if (shard && splitDepth < 0 && (store.count - levelEnd >= SPLIT_STATES_PER_SHARD * shard.count || depth >= 64)) splitDepth = depth;
+        levelEnd = store.count;
+        if (visited && !prefix && depth === splitDepth) {
+          prefix = { states: store.count, transitions: search.transitions, deadlockStates: search.deadlockStates, reduced: search.reduced };
+          store.claim = (h1, h2) => visited.claim(h1, h2);
+        }
+        // none of this level's states is this worker's: wait for the next level at the barrier
+        if (idx === levelEnd) {
+          idx--;
+          continue;
+        }
+      }
+      if (
+        idx > 0 &&
+        pacer.due() &&
+        checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }), visited)
+      )
+        break;
+      if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
+      // a shard expands only its part of the frontier at the split depth
+      if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
+      const { live, any } = search.examine(idx);
+      if (!any) search.deadEnd(idx, live);
+      else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx, levelEnd);
+      if (prefix && opts.maxStates !== undefined && prefix.states + visited!.claims >= opts.maxStates) search.stopped = 'max-states';
+      if (search.stopped) break;
     }
-    if (
-      idx > 0 &&
-      pacer.due() &&
-      checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }))
-    )
-      break;
-    if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
-    // a shard expands only its part of the frontier at the split depth
-    if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
-    const { live, any } = search.examine(idx);
-    if (!any) search.deadEnd(idx, live);
-    else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx, levelEnd);
-    if (search.stopped) break;
+    finished = true;
+  } finally {
+    // a worker that stops (a bound, or an error on its way out) stops the others, which wait for it at the barrier
+    if (prefix && (search.stopped || !finished)) visited!.stop(search.stopped ?? 'interrupted');
   }
   const r = search.result(depth, now() - t0);
   if (shard) r.splitDepth = splitDepth;
+  if (prefix) r.prefix = prefix;
   return r;
 }
+
+/** A shard's split level is the first breadth-first level with this many states per shard (or depth 64). */
+export const SPLIT_STATES_PER_SHARD = 100;
 
 /**
  * Seeded random walks, for models too large to exhaust: walk k follows rng(seed:k), so any walk replays

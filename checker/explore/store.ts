@@ -7,7 +7,12 @@
 // Every mode keeps the parent link (state index + transition) of every state, 8 bytes, and traces are
 // rebuilt by replaying them from the initial state.
 
+import { SEEN_BEFORE, SEEN_THIS_LEVEL } from './shared-visited';
+
 type Canon = (s: Int32Array, out: Int32Array) => void;
+
+/** What insert returns for a state another worker stored in the next level: above every index of this store. */
+export const ELSEWHERE_NEXT_LEVEL = 0x7fffffff;
 
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
@@ -118,7 +123,15 @@ export class StateStore {
   /** whether the last insert added a state (a field, not a returned object: insert runs once per transition) */
   added = false;
 
-  /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored; returns its index (-1: a bitstate hit) and sets `added`. */
+  /**
+   * --jobs: asked for each state this store has not seen (fingerprint words h1, h2) whether this worker may
+   * store it (see shared-visited.ts); unset, every new state is stored.
+   */
+  claim?: (h1: number, h2: number) => number;
+  /** states not stored because another worker claimed them */
+  claimedElsewhere = 0;
+
+  /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored; returns its index (-1: a bitstate hit, or a state another worker stored no deeper than the current level; ELSEWHERE_NEXT_LEVEL: one it stored in the next level) and sets `added`. */
   insert(actual: Int32Array, parent: number, via: number): number {
     let s = actual;
     if (this.canon) {
@@ -147,6 +160,15 @@ export class StateStore {
         return idx;
       }
       slot = (slot + 1) & this.mask;
+    }
+    if (this.claim) {
+      // --jobs: a state another worker claimed is expanded by that worker
+      const c = this.claim(h1, h2);
+      if (c === SEEN_BEFORE || c === SEEN_THIS_LEVEL) {
+        this.added = false;
+        this.claimedElsewhere++;
+        return c === SEEN_BEFORE ? -1 : ELSEWHERE_NEXT_LEVEL;
+      }
     }
     const index = this.append(actual, s, h2, parent, via);
     table[slot] = index + 1;

@@ -60,6 +60,41 @@ test('--jobs 2 gives the verdict of the single-threaded search', (t) => {
   }
 });
 
+test('--jobs 2 shares one visited set: the same distinct states, transitions and findings as one job', (t) => {
+  // the first two split (their levels reach 100 states per shard), the last ends before its split level
+  const cases = [
+    [...UNREDUCED, '--param', 'N=3', '--param', 'P=2', 'specs/bench/scale-unsorted.json'],
+    ['--param', 'N=4', '--param', 'P=3', 'specs/bench/scale-sorted.json'],
+    ['--no-symmetry', '--param', 'N=3', '--param', 'P=3', 'specs/bench/scale-sorted.json'],
+    ['specs/kernel/setlink-relookup-race.json'],
+  ];
+  for (const args of cases) {
+    const one = json(lockcheck(['check', '--format', 'json', '--no-timings', ...args]).stdout);
+    const two = json(lockcheck(['check', '--format', 'json', '--no-timings', '--jobs', '2', ...args]).stdout);
+    const counts = (r: { stats: Record<string, number> }) => [r.stats.states, r.stats.transitions, r.stats.deadlockStates, r.stats.reducedStates];
+    t.deepEqual(counts(two), counts(one), args.join(' '));
+    t.is(two.verdict, one.verdict);
+    t.deepEqual([...new Set(two.findings.map((f: { kind: string }) => f.kind))].sort(), [...new Set(one.findings.map((f: { kind: string }) => f.kind))].sort());
+    t.deepEqual(two.lockGraph, one.lockGraph);
+  }
+});
+
+test('--jobs 2 under a bound: both workers stop (none waits for the other), incomplete, exit 3', (t) => {
+  for (const bound of [
+    ['--max-states', '20000'],
+    ['--max-seconds', '1'],
+  ]) {
+    const t0 = Date.now();
+    const r = lockcheck(['check', '--format', 'json', '--jobs', '2', ...bound, ...BIG], { timeoutMs: 60_000 });
+    t.is(r.code, 3, `${bound.join(' ')}: ${r.stderr}`);
+    const res = json(r.stdout);
+    t.is(res.verdict, 'incomplete');
+    t.regex(res.incomplete, bound[0] === '--max-states' ? /max-states|states/ : /--max-seconds/);
+    if (bound[0] === '--max-states') t.true(res.stats.states < 60_000, String(res.stats.states));
+    t.true(Date.now() - t0 < 30_000);
+  }
+});
+
 test('--shard i/n results merge into the whole search; a set with a shard missing is refused', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockcheck-shards-'));
   const files = [0, 1, 2].map((i) => {
