@@ -14,18 +14,37 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
   return { results: [...byFile.values()].map(mergeSpec) };
 }
 
+const traceLength = (f: Finding) => (f.trace!.path === '' ? 0 : f.trace!.path.split(':').length);
+
+/**
+ * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]); a deadlock
+ * is one per shape, as the search keeps them: the same threads (copies alike) blocked at the same places, whichever
+ * instances they wait for.
+ */
+function mergeKey(f: Finding): string {
+  const at = f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : '';
+  const blocked = f.trace?.blocked;
+  if (f.kind === 'deadlock' && blocked)
+    return `deadlock|${blocked
+      .map((b) => `${b.thread.replace(/\[\d+\]/g, '[*]')}@${b.src.file}:${b.src.line}:${b.src.col}`)
+      .sort()
+      .join(' ')}`;
+  return `${f.kind}|${at}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
+}
+
 function mergeSpec(rs: SpecResult[]): SpecResult {
   const first = rs[0];
   if (rs.some((r) => r.verdict === 'error')) return rs.find((r) => r.verdict === 'error')!;
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const r of rs)
     for (const f of r.findings) {
-      // the same finding seen by two shards may name different copies of a thread (writer[0], writer[1])
-      const key = `${f.kind}|${f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : ''}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
+      const key = mergeKey(f);
+      const i = seen.get(key);
+      if (i === undefined) {
+        seen.set(key, findings.length);
+        findings.push(f);
+      } else if (f.trace && findings[i].trace && traceLength(f) < traceLength(findings[i])) findings[i] = f; // the shorter witness
     }
   const edges = new Map<string, { from: string; to: string; type: string }>();
   const nodes = new Set<string>();
@@ -72,6 +91,8 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     mode: complete ? ('exhaustive' as const) : ('shard' as const),
     complete: finished,
   };
+  // 64-bit fingerprints over all the merged states, as pipeline.ts computes it for one search
+  if (stats.storage === 'fingerprint') stats.collisionProbability = Number(((stats.states * stats.states) / 2 ** 65).toPrecision(2));
   delete (stats as { shard?: unknown }).shard;
   const verdict = !complete ? 'incomplete' : findings.length > 0 ? 'findings' : 'ok';
   const incomplete = !allShards

@@ -17,24 +17,53 @@ const DEFAULT_SHARED_STATES = 4_000_000;
 /** Options that can cross to a worker (no functions). */
 export type PortableOptions = Omit<CheckOptions, 'shouldStop' | 'onProgress' | 'now'>;
 
-export async function checkFileParallel(file: string, display: string, options: PortableOptions, jobs: number, stop?: SharedArrayBuffer): Promise<SpecResult> {
+type OnProgress = NonNullable<CheckOptions['onProgress']>;
+type Progress = Parameters<OnProgress>[0];
+
+export async function checkFileParallel(
+  file: string,
+  display: string,
+  options: PortableOptions,
+  jobs: number,
+  stop?: SharedArrayBuffer,
+  onProgress?: OnProgress,
+): Promise<SpecResult> {
   const script = path.join(__dirname, 'shard-worker.js');
   const workers: Worker[] = [];
   const sharedVisited = sharedVisitedBuffer(Math.min(options.maxStates ?? DEFAULT_SHARED_STATES, DEFAULT_SHARED_STATES));
   // a worker that fails must not leave the others waiting for it at a level's barrier
   const release = () => new SharedVisited(sharedVisited, jobs).stop('interrupted');
+  // the progress line shows the workers together: their states and frontiers added, the deepest level
+  const latest: (Progress | undefined)[] = [];
+  const report = (index: number, p: Progress) => {
+    latest[index] = p;
+    const all = latest.filter((x): x is Progress => x !== undefined);
+    onProgress?.({
+      states: all.reduce((n, x) => n + x.states, 0),
+      frontier: all.reduce((n, x) => n + x.frontier, 0),
+      depth: Math.max(...all.map((x) => x.depth)),
+      seconds: Math.max(...all.map((x) => x.seconds)),
+    });
+  };
   const parts = await Promise.all(
     Array.from(
       { length: jobs },
       (_, index) =>
         new Promise<SpecResult>((resolve) => {
           const w = new Worker(script, {
-            workerData: { file, stop, options: { ...options, sharedVisited, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } } },
+            workerData: {
+              file,
+              stop,
+              progress: onProgress !== undefined,
+              options: { ...options, sharedVisited, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } },
+            },
           });
           workers.push(w);
-          w.once('message', (r: SpecResult) => {
-            if (r.verdict === 'error') release();
-            resolve(r);
+          w.on('message', (m: { progress?: Progress; result?: SpecResult }) => {
+            if (m.progress) report(index, m.progress);
+            if (!m.result) return;
+            if (m.result.verdict === 'error') release();
+            resolve(m.result);
           });
           w.once('error', (e) => {
             release();
@@ -50,5 +79,7 @@ export async function checkFileParallel(file: string, display: string, options: 
   );
   for (const w of workers) void w.terminate();
   const merged = mergeResults(parts.map((r) => ({ results: [r] }))).results[0];
+  // the workers of one check are not shards the user asked for: nothing to say about merging them
+  if (merged.coverage?.endsWith('shards merged')) delete merged.coverage;
   return merged.stats?.mode === 'exhaustive' ? confirmMerged(nodeHost, file, options, merged) : merged;
 }

@@ -204,7 +204,10 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       }
       // only a complete breadth-first search without reductions or lost states yields shortest traces by itself:
       // a shard sees its part of the tree, a walk or a bitstate collision can miss the short path
-      const shortestByConstruction = !reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
+      // (a shard of --jobs that shared its visited set stored every state at its breadth-first depth, as one search
+      // does; so did a shard whose search ended before its split level)
+      const wholeTree = !options.shard || x.prefix !== undefined || x.splitDepth === -1;
+      const shortestByConstruction = !reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && wholeTree;
       if (!confirm && !shortestByConstruction) for (const f of fs) if (f.trace) f.trace.shortest = false;
       for (const f of fs) {
         if (label) f.details = { ...f.details, order: label };

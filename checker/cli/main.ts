@@ -360,7 +360,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             ? lazy.pipeline().checkFile(nodeHost, f, { ...options, shouldStop: () => true })
             : runner
               ? await runner.check(f, options, onProgress)
-              : await lazy.parallel().checkFileParallel(f, display, options, search.jobs, stop);
+              : await lazy.parallel().checkFileParallel(f, display, options, search.jobs, stop, onProgress);
           progress.end(r.stats?.states, r.stats?.seconds);
           result.results.push(r);
         }

@@ -88,7 +88,7 @@ export interface SharedPrefix {
 /**
  * Split an exhaustive search: states at `depth` are expanded only by the shard their fingerprint falls in
  * (every state deeper down descends from one of them, so the shards together cover every state).
- * depth -1: the first level with at least 8 states per shard.
+ * depth -1: the first level with at least SPLIT_STATES_PER_SHARD states per shard.
  */
 export interface Shard {
   index: number;
@@ -387,8 +387,11 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   return r;
 }
 
-/** A shard's split level is the first breadth-first level with this many states per shard (or depth 64). */
-export const SPLIT_STATES_PER_SHARD = 100;
+/**
+ * A shard's split level is the first breadth-first level with this many states per shard (or depth 64).
+ * LOCKCHECK_SPLIT_STATES lowers it for tests, so that the oracle's small specs split too.
+ */
+export const SPLIT_STATES_PER_SHARD = Number(process.env.LOCKCHECK_SPLIT_STATES) || 100;
 
 /**
  * Seeded random walks, for models too large to exhaust: walk k follows rng(seed:k), so any walk replays
