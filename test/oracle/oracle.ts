@@ -14,6 +14,8 @@ export interface OracleResult {
   // the behaviours of the work and completion constructs the search went through (a coverage measure for the
   // generator; no effect on the findings)
   events?: string[];
+  // explore(..., { schedule }): the state the schedule reached (a hand-checked case's window into one run)
+  replay?: { steps: number; blockedAt?: string; queued: Record<string, number>; status: Record<string, string> };
 }
 
 // ---------------------------------------------------------------- expressions
@@ -1210,12 +1212,18 @@ export function compile(spec: any): Model {
 }
 
 // ---------------------------------------------------------------- semantics
+export interface ExploreOpts {
+  sleepInAtomic?: boolean;
+  events?: boolean;
+  // follow these agents' steps (the first branch of a choose or pick) instead of searching
+  schedule?: string[];
+}
 interface Out {
   st: State;
   found: Map<Kind, number>;
 }
 
-export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: boolean; events?: boolean } = {}): OracleResult {
+export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
   const A = m.agents.length;
   const kinds: Record<Kind, number> = {};
   const note = (k: Kind, d: number) => {
@@ -1847,6 +1855,33 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     return outs.map((st) => ({ st, found }));
   }
 
+  function replay(s0: State, schedule: string[]): NonNullable<OracleResult['replay']> {
+    let s = s0;
+    let steps = 0;
+    let blockedAt: string | undefined;
+    for (const name of schedule) {
+      const a = m.agents.findIndex((g) => g.name === name);
+      if (a < 0) throw new Error('no agent ' + name);
+      attemptChecks(s, a, steps);
+      if (!enabled(s, a)) {
+        blockedAt = name;
+        break;
+      }
+      const o = step(s, a, steps + 1)[0];
+      for (const [k, d] of o.found) note(k, d);
+      s = o.st;
+      steps++;
+    }
+    const queued: Record<string, number> = {};
+    const status: Record<string, string> = {};
+    m.agents.forEach((g, a) => {
+      if (g.work !== undefined) queued[g.name] = s.pend[a];
+      const p = s.pc[a];
+      status[g.name] = p === -1 ? 'done' : p === -2 ? 'idle' : !enabled(s, a) ? 'blocked' : g.prog[p].op === 'flush_wait' ? 'in-flush' : 'ready';
+    });
+    return { steps, blockedAt, queued, status };
+  }
+
   // initial state
   const s0: State = {
     pc: m.agents.map((g) => (g.work !== undefined ? -2 : 0)),
@@ -1871,6 +1906,7 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
   const f0 = new Map<Kind, number>();
   for (let a = 0; a < A; a++) if (s0.pc[a] >= 0) runTail(s0, a, f0, 0);
   for (const [k, d] of f0) note(k, d);
+  if (opts.schedule) return { kinds, states: 0, complete: false, replay: replay(s0, opts.schedule) };
   const seen = new Set<string>([keyOf(s0)]);
   let frontier: State[] = [s0];
   let depth = 0;
@@ -1976,7 +2012,7 @@ export function hasStrongCycle(edges: Map<string, Map<string, number>>): boolean
   return false;
 }
 
-export function runOracle(file: string, maxStates = 200000, opts: { sleepInAtomic?: boolean; events?: boolean } = {}): OracleResult {
+export function runOracle(file: string, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
   try {
     const spec = loadSpec(file);
     const m = compile(spec);
@@ -1987,7 +2023,7 @@ export function runOracle(file: string, maxStates = 200000, opts: { sleepInAtomi
 }
 
 // a spec given as an object (no imports): what the hand-checked cases use
-export function runOracleSpec(spec: any, maxStates = 200000, opts: { sleepInAtomic?: boolean; events?: boolean } = {}): OracleResult {
+export function runOracleSpec(spec: any, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
   try {
     return explore(compile(spec), maxStates, opts);
   } catch (e: any) {
