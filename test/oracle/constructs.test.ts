@@ -295,7 +295,11 @@ add(
   {
     ...cancelDuring,
     threads: [
-      { name: 't', locals: { p: 0 }, body: [{ queue_work: 'w' }, { wait_until: 's == 1' }, { cancel_work_sync: 'w', into: 'p' }, { assert: 'p == 1', message: 'm' }] },
+      {
+        name: 't',
+        locals: { p: 0 },
+        body: [{ queue_work: 'w' }, { wait_until: 's == 1' }, { cancel_work_sync: 'w', into: 'p' }, { assert: 'p == 1', message: 'm' }],
+      },
       { name: 'u', body: [{ wait_until: 's == 1' }, { queue_work: 'w' }, { assign: 'q', value: 1 }] },
     ],
   },
@@ -435,7 +439,10 @@ add(
     completions: { c: {} },
     threads: [
       { name: 't', body: [{ rcu_read_lock: {} }, { wait_for_completion: 'c' }, { rcu_read_unlock: {} }] },
-      { name: 'u', body: [{ rcu_read_lock: {} }, { complete: 'c' }, { complete_all: 'c' }, { reinit_completion: 'c' }, { complete: 'c' }, { rcu_read_unlock: {} }] },
+      {
+        name: 'u',
+        body: [{ rcu_read_lock: {} }, { complete: 'c' }, { complete_all: 'c' }, { reinit_completion: 'c' }, { complete: 'c' }, { rcu_read_unlock: {} }],
+      },
     ],
   },
   { 'sleep-in-rcu': 1 },
@@ -485,7 +492,14 @@ test('flush of a running and queued item waits for the queued run', (t) => {
   const spec = {
     name: 'flush',
     vars: { x: { guard: 'none' } },
-    procedures: { wf: { body: [{ assign: 'x', value: 'x + 1' }, { assign: 'x', value: 'x + 1' }] } },
+    procedures: {
+      wf: {
+        body: [
+          { assign: 'x', value: 'x + 1' },
+          { assign: 'x', value: 'x + 1' },
+        ],
+      },
+    },
     works: { w: { proc: 'wf' } },
     threads: [
       { name: 't', body: [{ flush_work: 'w' }] },

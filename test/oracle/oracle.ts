@@ -344,7 +344,26 @@ function cloneState(s: State): State {
   };
 }
 function keyOf(s: State): string {
-  return JSON.stringify([s.pc, s.loc, s.sh, s.lw, s.lr, s.held, s.rcu, s.gpDom, s.gpSet, s.skip, s.pend, s.tt, s.taint, s.brDep, s.fwItem, s.fwWait, s.dis, s.comp]);
+  return JSON.stringify([
+    s.pc,
+    s.loc,
+    s.sh,
+    s.lw,
+    s.lr,
+    s.held,
+    s.rcu,
+    s.gpDom,
+    s.gpSet,
+    s.skip,
+    s.pend,
+    s.tt,
+    s.taint,
+    s.brDep,
+    s.fwItem,
+    s.fwWait,
+    s.dis,
+    s.comp,
+  ]);
 }
 
 function popcount(x: number) {
@@ -1746,7 +1765,15 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
             // the queued run (even with an earlier one still running), else the running run, else none
             s.fwWait[a] = s.pend[item] ? 2 : runningRun(s, item) ? 1 : 0;
             into = s.fwWait[a] ? 1 : 0;
-            hit(s.fwWait[a] === 0 ? 'flush-idle' : s.fwWait[a] === 1 ? 'flush-waits-running' : runningRun(s, item) ? 'flush-waits-queued-behind-running' : 'flush-waits-queued');
+            hit(
+              s.fwWait[a] === 0
+                ? 'flush-idle'
+                : s.fwWait[a] === 1
+                  ? 'flush-waits-running'
+                  : runningRun(s, item)
+                    ? 'flush-waits-queued-behind-running'
+                    : 'flush-waits-queued',
+            );
           } else {
             into = s.pend[item];
             hit(s.pend[item] ? 'cancel-dequeues' : runningRun(s, item) ? 'cancel-waits-running' : 'cancel-idle');
