@@ -44,12 +44,12 @@ add(
   { assertion: 3 },
 );
 
-// The same flush with the work queued first: the flush always finds a run (queued, running, or none if it already
-// returned...). t: queue_work w (1), lock A (2): in the state after 2, if w is still queued, the flush start is
-// attempted with A held and w queued: the touch adds A -> (work_completion)(w); the run adds (work_completion)(w) -> A
-// (attempted in the state after its start). Cycle: lock-order-cycle (0). Deadlock: t queue (1), run starts (2), t
-// lock A (3), t flush starts, notes the running run (4): the run waits for A, t for the run. Or t queue (1), lock A
-// (2), flush notes the queued run (3), run starts (4), blocked at lock A: also 4.
+// The same flush with the work queued first. lock-order-cycle (0): in the state after t queue (1), lock A (2), w is
+// still queued and t's flush start is attempted holding A: the touch adds A -> (work_completion)(w); the run, which
+// holds (work_completion)(w), attempts lock A: (work_completion)(w) -> A. Deadlock: t queue (1), the run starts (2),
+// t lock A (3), t's flush starts, notes the running run (4): the run waits for A, t for the run. Or t queue (1),
+// lock A (2), the flush notes the queued run (3), the run starts (4), blocked at lock A: also 4. Fewer is not
+// possible: t's three steps and the run's start.
 add(
   'flush under a lock the run takes: cycle through the work map, deadlock',
   {
