@@ -8,7 +8,14 @@ interface LockInfo {
   insts: string[] | null;
 }
 
-export function generateSpec(seed: string | number): any {
+export interface GenOptions {
+  // flush_work, cancel_work_sync and completions (default on). Off, the generator consumes its random numbers
+  // exactly as before they existed, so a seed gives the same spec as it did then (the check of the old constructs).
+  constructs?: boolean;
+}
+
+export function generateSpec(seed: string | number, opts: GenOptions = {}): any {
+  const NEW = opts.constructs !== false;
   const rng: Rng = seedrandom(String(seed));
   const int = (n: number) => Math.floor(rng() * n);
   const pick = <T>(xs: T[]): T => xs[int(xs.length)];
@@ -102,6 +109,7 @@ export function generateSpec(seed: string | number): any {
     budget: { n: number };
     params: string[];
     arrays: string[];
+    inWork?: string; // the works entry whose work function this is
   }
   const lockRef = (env: Env): { ref: string; info: LockInfo } => {
     if (cls && chance(0.35)) {
@@ -151,6 +159,7 @@ export function generateSpec(seed: string | number): any {
   function stmt(env: Env): any[] {
     env.budget.n--;
     const leaf = env.depth >= 2 || env.budget.n <= 0;
+    if (NEW && chance(0.16)) return newStmt(env, leaf);
     const r = int(leaf ? 12 : 24);
     switch (r) {
       case 0:
@@ -328,7 +337,7 @@ export function generateSpec(seed: string | number): any {
   }
 
   let procN = 0;
-  function procBody(params: string[], byRef: string[], arrays: string[]): { body: any[]; locals: any } {
+  function procBody(params: string[], byRef: string[], arrays: string[], inWork?: string): { body: any[]; locals: any } {
     const locals: any = { t: 0 };
     if (chance(0.3) && scalars.length) locals.t = pick(scalars).name; // initialiser reading a shared var
     // 'm' holds a lock instance: its integer value is not part of the language's contract, so it is never used as a number
@@ -340,6 +349,7 @@ export function generateSpec(seed: string | number): any {
       budget: { n: 3 },
       params: params.filter((p) => !arrays.includes(p) && p !== 'm'),
       arrays,
+      ...(inWork ? { inWork } : {}),
     };
     if (cls) locals.n = pick(cls.insts!);
     const b: any[] = [];
@@ -414,19 +424,108 @@ export function generateSpec(seed: string | number): any {
     return { call_notifiers: chain, args: [int(3)] };
   }
   function makeQueue(env: Env): any {
-    if (Object.keys(works).length === 0) {
-      const per = cls && chance(0.4);
-      const name = 'wfn';
-      const pb = procBody(per ? ['m'] : [], [], []);
-      if (per) pb.body.unshift({ lock: 'q[m]' }, ...(chance(0.85) ? [{ unlock: 'q[m]' }] : []));
-      procedures[name] = { params: per ? ['m'] : [], locals: pb.locals, body: pb.body };
-      works.w = per ? { proc: name, per: 'q' } : { proc: name };
-    }
+    if (Object.keys(works).length === 0) makeWork();
     if (works.w.per) {
       const nloc = env.locals.find((l) => l.startsWith('n'));
       return { queue_work: `w[${nloc && chance(0.4) ? nloc : pick(cls!.insts!)}]` };
     }
     return { queue_work: 'w' };
+  }
+
+  // the first works entry, w (per q sometimes); with the new constructs its work function more often takes a lock
+  // (which a flush or cancel may be made under) and completes a completion (which a thread waits for)
+  const workLocks: string[] = [];
+  function makeWork() {
+    const per = cls && chance(0.4);
+    const name = 'wfn';
+    works.w = per ? { proc: name, per: 'q' } : { proc: name }; // before its body: statements inside may flush it
+    const pb = procBody(per ? ['m'] : [], [], [], 'w');
+    if (per) pb.body.unshift({ lock: 'q[m]' }, ...(chance(0.85) ? [{ unlock: 'q[m]' }] : []));
+    if (NEW && chance(0.6)) {
+      const l = pick(plainLocks).name;
+      workLocks.push(l);
+      pb.body.splice(int(pb.body.length + 1), 0, { lock: l }, { unlock: l });
+    }
+    if (NEW && chance(0.25)) pb.body.push({ complete: compRef(per ? 'm' : null) });
+    procedures[name] = { params: per ? ['m'] : [], locals: pb.locals, body: pb.body };
+  }
+  // a second entry, v, whose work function flushes or cancels w (and so may be flushed by w's: the maps nest)
+  function makeWork2() {
+    works.v = { proc: 'vfn' };
+    const pb = procBody([], [], [], 'v');
+    pb.body.splice(int(pb.body.length + 1), 0, flushOf('w', { ...baseEnv(), inProc: true, inWork: 'v' }));
+    procedures.vfn = { locals: pb.locals, body: pb.body };
+  }
+  const baseEnv = (): Env => ({ locals: [], self: false, inProc: true, depth: 2, budget: { n: 0 }, params: [], arrays: [] });
+  const workItem = (name: string, env: Env): string => {
+    if (!works[name].per) return name;
+    const nloc = env.locals.find((l) => l.startsWith('n'));
+    if (env.inWork === name && chance(0.3)) return `${name}[m]`; // its own item
+    return `${name}[${nloc && chance(0.4) ? nloc : pick(cls!.insts!)}]`;
+  };
+  function flushOf(name: string, env: Env): any {
+    const st: any = chance(0.55) ? { flush_work: workItem(name, env) } : { cancel_work_sync: workItem(name, env) };
+    const into = env.locals.filter((l) => !l.startsWith('n') && l !== 'i' && l !== 'ok');
+    if (into.length && chance(0.4)) st.into = pick(into);
+    return st;
+  }
+  // completions: c, per q sometimes; the waits and completes made, for the fix-up below
+  const completions: Record<string, any> = {};
+  const waited = new Set<string>();
+  const completed = new Set<string>();
+  function compRef(inst: string | null): string {
+    if (!completions.c) completions.c = cls && chance(0.3) ? { per: 'q' } : {};
+    if (!completions.c.per) return 'c';
+    return `c[${inst ?? pick(cls!.insts!)}]`;
+  }
+  function newStmt(env: Env, leaf: boolean): any[] {
+    const r = rng();
+    if (r < 0.42) {
+      // flush or cancel: of w, or from inside w's run of v; sometimes under a lock the work takes
+      if (!works.w) makeWork();
+      let name = 'w';
+      if (env.inWork === 'w' && (works.v || chance(0.5))) {
+        if (!works.v && env.inWork === 'w') {
+          works.v = { proc: 'vfn' };
+          const pb = procBody([], [], [], 'v');
+          procedures.vfn = { locals: pb.locals, body: pb.body };
+        }
+        if (chance(0.85)) name = 'v'; // else a self-flush (rare)
+      }
+      const st = flushOf(name, env);
+      if (chance(0.5)) {
+        const l = workLocks.length && chance(0.75) ? pick(workLocks) : lockRef(env).ref;
+        return [{ lock: l }, st, { unlock: l }];
+      }
+      return [st];
+    }
+    if (r < 0.58) {
+      // queue: w, or v (created here, so that runs of v flush w)
+      if (env.inWork) return [];
+      if (!works.w) makeWork();
+      if (works.v || chance(0.3)) {
+        if (!works.v) makeWork2();
+        return [{ queue_work: chance(0.5) ? 'v' : workItem('w', env) }];
+      }
+      return [{ queue_work: workItem('w', env) }];
+    }
+    // completions
+    const inst = env.inWork === 'w' && works.w?.per && chance(0.5) ? 'm' : null;
+    const ref = compRef(inst);
+    const k = rng();
+    if (k < 0.45) {
+      waited.add(ref);
+      const st = { wait_for_completion: ref };
+      if (chance(0.3)) {
+        const { ref: l } = lockRef(env);
+        return [{ lock: l }, st, { unlock: l }];
+      }
+      return [st];
+    }
+    completed.add(ref);
+    if (k < 0.8) return [{ complete: ref }];
+    if (k < 0.92) return [{ complete_all: ref }];
+    return [{ reinit_completion: ref }, ...(leaf ? [] : [{ complete: ref }])];
   }
 
   // ---- threads
@@ -477,12 +576,25 @@ export function generateSpec(seed: string | number): any {
     if (replicated) th.count = params.K !== undefined && chance(0.5) ? 'K' : 2;
     threads.push(th);
   }
+  // a completion waited on and never completed would only ever be a deadlock: usually some thread completes it
+  if (NEW)
+    for (const ref of [...waited].sort())
+      if (!completed.has(ref) && !completed.has(ref.replace(/\[.*\]$/, '[m]')) && chance(0.8)) {
+        const bodies = threads.filter((t) => t.body);
+        const target = ref.endsWith('[m]') ? `c[${pick(cls!.insts!)}]` : ref; // a work function's own instance, m
+        const st = chance(0.2) ? { complete_all: target } : { complete: target };
+        if (bodies.length && chance(0.8)) {
+          const b = pick(bodies).body;
+          b.splice(int(b.length + 1), 0, st);
+        } else threads.push({ name: 'tc', body: [st] });
+      }
   const spec: any = { name: `gen-${seed}`, locks, threads };
   if (Object.keys(params).length) spec.params = params;
   if (Object.keys(vars).length) spec.vars = vars;
   if (Object.keys(procedures).length) spec.procedures = procedures;
   if (Object.keys(notifiers).length) spec.notifiers = notifiers;
   if (Object.keys(works).length) spec.works = works;
+  if (Object.keys(completions).length) spec.completions = completions;
   if (scalars.length && chance(0.2)) spec.final = [{ assert: `${pick(scalars).name} ${pick(['<=', '!='])} ${1 + int(3)}`, message: 'final' }];
   return spec;
 }

@@ -3,7 +3,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { generateSpec } from './generator';
+import { generateSpec, GenOptions } from './generator';
 import { runOracle, OracleResult } from './oracle';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -106,6 +106,10 @@ export async function runMode(mode: Mode, dir: string, files: string[], batch = 
   return all;
 }
 
+/** ORACLE_CONSTRUCTS=old: generate without flush_work, cancel_work_sync and completions (the specs the generator
+ * made before them, seed for seed), for a lockcheck that does not implement them */
+export const genOptionsFromEnv = (): GenOptions => ({ constructs: process.env.ORACLE_CONSTRUCTS !== 'old' });
+
 export interface Disagreement {
   file: string;
   spec: any;
@@ -154,14 +158,16 @@ export async function runComparison(opts: {
   save?: number;
   log?: (s: string) => void;
   modes?: Mode[];
+  gen?: GenOptions;
 }): Promise<Summary> {
+  const gen = opts.gen ?? genOptionsFromEnv();
   const t0 = Date.now();
   const modes = opts.modes || MODES;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-oracle-'));
   const files: string[] = [];
   const specs = new Map<string, any>();
   for (let i = 0; i < opts.count; i++) {
-    const spec = generateSpec(`${opts.seed}-${i}`);
+    const spec = generateSpec(`${opts.seed}-${i}`, gen);
     const f = `s${i}.json`;
     fs.writeFileSync(path.join(dir, f), JSON.stringify(spec, null, 1));
     files.push(f);

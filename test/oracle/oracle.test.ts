@@ -1,5 +1,6 @@
 // The independent oracle against the lockcheck CLI, run as a black box in every search mode.
-//   npx ava test/oracle/oracle.test.ts        (ORACLE_COUNT=2000 ORACLE_SEED=1 ORACLE_JOBS_COUNT=200)
+//   npx ava test/oracle/oracle.test.ts        (ORACLE_COUNT=2000 ORACLE_SEED=1 ORACLE_JOBS_COUNT=200;
+//   ORACLE_CONSTRUCTS=old: without flush_work, cancel_work_sync and completions)
 import test from 'ava';
 import { runComparison, describe, saveDir } from './harness';
 

@@ -11,6 +11,11 @@ export interface OracleResult {
   states: number;
   complete: boolean;
   error?: string;
+  // the behaviours of the work and completion constructs the search went through (a coverage measure for the
+  // generator; no effect on the findings)
+  events?: string[];
+  // explore(..., { schedule }): the state the schedule reached (a hand-checked case's window into one run)
+  replay?: { steps: number; blockedAt?: string; queued: Record<string, number>; status: Record<string, string> };
 }
 
 // ---------------------------------------------------------------- expressions
@@ -223,6 +228,10 @@ type Instr =
   | { op: 'srcu_lock' | 'srcu_unlock' | 'sync_srcu' | 'sync_srcu_wait'; ref: LockRefC; vis: true }
   | { op: 'wait'; e: CExpr; vis: true }
   | { op: 'queue'; work: number; inst: CExpr | null; vis: true }
+  // flush_work / cancel_work_sync: two steps, the flush starts (notes the run to wait for) and its wait ends
+  | { op: 'flush'; cancel: boolean; work: number; inst: CExpr | null; into: Place | null; vis: true }
+  | { op: 'flush_wait'; cancel: boolean; vis: true }
+  | { op: 'cwait' | 'complete' | 'complete_all' | 'reinit'; comp: number; inst: CExpr | null; vis: true }
   | { op: 'ret'; e: CExpr | null; place: Place | null; t: number; vis: boolean }
   | { op: 'end'; vis: false };
 
@@ -252,6 +261,8 @@ interface Model {
   agents: Agent[];
   nthreads: number;
   works: { name: string; per: LockClass | null; items: number[] }[];
+  comps: { name: string; per: LockClass | null; base: number; n: number }[];
+  ncomp: number;
   final: CExpr[];
   instValue: Map<string, { cls: LockClass; v: number }>;
   params: Map<string, number>;
@@ -274,7 +285,12 @@ interface State {
   tt: number[][]; // per agent per shared slot: the toctou status of its latest read under the guard (0: none; see the copies below)
   brDep: [number, Taint][][]; // per agent: pairs [branch pc, the copies its last evaluation depended on]
   taint: Taint[][]; // per agent per local slot: the copies (values read under their guard) that flowed into it
+  fwItem: number[]; // per agent: the work item (its agent) of the flush or cancel it is in, between its two steps; -1
+  fwWait: number[]; // per agent: what that flush still waits for: 0 nothing, 1 the running run's return, 2 the queued run
+  dis: number[]; // per work item (agent): cancels in progress that disabled it (queue_work does nothing while > 0)
+  comp: number[]; // per completion: its count, or COMP_ALL after complete_all
 }
+const COMP_ALL = -1;
 // TOCTOU staleness of one value read under its guard (a copy): 1 read, guard still held; 2 guard dropped; 3 stale
 // (written by another agent after the drop, or while the guard was still held and then dropped); 4 written by
 // another agent while the guard is still held. Two copies of the same slot in the same status evolve alike, so a
@@ -321,10 +337,33 @@ function cloneState(s: State): State {
     tt: s.tt.map((x) => x.slice()),
     taint: s.taint.map((x) => x.slice()),
     brDep: s.brDep.map((x) => x.slice()), // pairs are replaced, never mutated
+    fwItem: s.fwItem.slice(),
+    fwWait: s.fwWait.slice(),
+    dis: s.dis.slice(),
+    comp: s.comp.slice(),
   };
 }
 function keyOf(s: State): string {
-  return JSON.stringify([s.pc, s.loc, s.sh, s.lw, s.lr, s.held, s.rcu, s.gpDom, s.gpSet, s.skip, s.pend, s.tt, s.taint, s.brDep]);
+  return JSON.stringify([
+    s.pc,
+    s.loc,
+    s.sh,
+    s.lw,
+    s.lr,
+    s.held,
+    s.rcu,
+    s.gpDom,
+    s.gpSet,
+    s.skip,
+    s.pend,
+    s.tt,
+    s.taint,
+    s.brDep,
+    s.fwItem,
+    s.fwWait,
+    s.dis,
+    s.comp,
+  ]);
 }
 
 function popcount(x: number) {
@@ -364,7 +403,7 @@ function loadWithImports(file: string, seen: Set<string>, acc: any) {
   seen.add(abs);
   const d = JSON.parse(fs.readFileSync(abs, 'utf8'));
   for (const imp of d.imports || []) loadWithImports(path.resolve(path.dirname(abs), imp), seen, acc);
-  for (const sec of ['params', 'locks', 'vars', 'procedures', 'notifiers', 'works']) {
+  for (const sec of ['params', 'locks', 'vars', 'procedures', 'notifiers', 'works', 'completions']) {
     if (d[sec]) acc[sec] = Object.assign(acc[sec] || {}, d[sec]);
   }
   return d;
@@ -375,7 +414,7 @@ export function loadSpec(file: string): any {
   const abs = path.resolve(file);
   const d = JSON.parse(fs.readFileSync(abs, 'utf8'));
   for (const imp of d.imports || []) loadWithImports(path.resolve(path.dirname(abs), imp), new Set([abs]), acc);
-  for (const sec of ['params', 'locks', 'vars', 'procedures', 'notifiers', 'works']) {
+  for (const sec of ['params', 'locks', 'vars', 'procedures', 'notifiers', 'works', 'completions']) {
     if (d[sec]) acc[sec] = Object.assign(acc[sec] || {}, d[sec]);
   }
   return { ...d, ...acc, threads: d.threads, final: d.final };
@@ -778,6 +817,34 @@ export function compile(spec: any): Model {
     workIdx.set(wn, works.length);
     works.push({ name: wn, per: w.per ? classByName.get(w.per)! : null, items: [] });
   }
+  const comps: Model['comps'] = [];
+  const compIdx = new Map<string, number>();
+  let ncomp = 0;
+  for (const [cn, cd] of Object.entries<any>(spec.completions || {})) {
+    const per = cd.per ? classByName.get(cd.per) : null;
+    if (cd.per && !per) throw new Error('unknown class ' + cd.per);
+    compIdx.set(cn, comps.length);
+    const n = per ? per.insts.length : 1;
+    comps.push({ name: cn, per: per || null, base: ncomp, n });
+    ncomp += n;
+  }
+  // "name" or "name[instance]" of a works or completions entry: its index and the instance expression (null: no per)
+  function compileItemRef(src: string, what: string, idx: Map<string, number>, perOf: (i: number) => LockClass | null, sc: Scope) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[(.*)\])?\s*$/.exec(src);
+    if (!m) throw new Error(`bad ${what} ${src}`);
+    const i = idx.get(m[1]);
+    if (i === undefined) throw new Error(`unknown ${what} ${m[1]}`);
+    const cls = perOf(i);
+    if ((m[2] === undefined) !== !cls) throw new Error(`${what} ${src}: an instance exactly when the entry has per`);
+    if (!cls) return { i, inst: null };
+    const isc: Scope = new Map(sc);
+    cls.insts.forEach((n, k) => {
+      if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: k });
+    });
+    return { i, inst: compileExpr(parseExpr(m[2]!), isc) };
+  }
+  const workRef = (src: string, sc: Scope) => compileItemRef(src, 'work', workIdx, (i) => works[i].per, sc);
+  const compRef = (src: string, sc: Scope) => compileItemRef(src, 'completion', compIdx, (i) => comps[i].per, sc);
 
   // per agent compilation
   function compileAgent(
@@ -813,7 +880,8 @@ export function compile(spec: any): Model {
       const out = new Set<number>();
       for (let k = from; k < prog.length; k++) {
         const ins: any = prog[k];
-        const pl: Place | null = ins.op === 'assign' || ins.op === 'pick' ? ins.place : ins.op === 'ret' || ins.op === 'try' ? ins.place || ins.into : null;
+        const pl: Place | null =
+          ins.op === 'assign' || ins.op === 'pick' ? ins.place : ins.op === 'ret' || ins.op === 'try' || ins.op === 'flush' ? ins.place || ins.into : null;
         if (pl && !pl.shared && !pl.ev) out.add(pl.slot(null as any));
         if (ins.op === 'arrinit') for (let j = 0; j < ins.len; j++) out.add(ins.base + j);
         if (pl && !pl.shared && pl.ev) {
@@ -1095,19 +1163,24 @@ export function compile(spec: any): Model {
         emit({ op: 'sync_srcu_wait', ref, vis: true });
       } else if ('wait_until' in st) emit({ op: 'wait', e: compileExpr(parseExpr(st.wait_until), sc), vis: true });
       else if ('queue_work' in st) {
-        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[(.*)\])?\s*$/.exec(st.queue_work)!;
-        const w = workIdx.get(m[1]);
-        if (w === undefined) throw new Error('unknown work ' + m[1]);
-        let inst: CExpr | null = null;
-        if (m[2] !== undefined) {
-          const cls = works[w].per!;
-          const isc: Scope = new Map(sc);
-          cls.insts.forEach((n, i) => {
-            if (!sc.has(n) || sc.get(n)!.b === 'const') isc.set(n, { b: 'const', v: i });
-          });
-          inst = compileExpr(parseExpr(m[2]), isc);
-        }
-        emit({ op: 'queue', work: w, inst, vis: true });
+        const { i, inst } = workRef(st.queue_work, sc);
+        emit({ op: 'queue', work: i, inst, vis: true });
+      } else if ('flush_work' in st || 'cancel_work_sync' in st) {
+        const cancel = 'cancel_work_sync' in st;
+        const { i, inst } = workRef(cancel ? st.cancel_work_sync : st.flush_work, sc);
+        emit({ op: 'flush', cancel, work: i, inst, into: st.into ? compilePlace(st.into, sc) : null, vis: true });
+        emit({ op: 'flush_wait', cancel, vis: true });
+      } else if ('wait_for_completion' in st || 'complete' in st || 'complete_all' in st || 'reinit_completion' in st) {
+        const [op, src] =
+          'wait_for_completion' in st
+            ? (['cwait', st.wait_for_completion] as const)
+            : 'complete' in st
+              ? (['complete', st.complete] as const)
+              : 'complete_all' in st
+                ? (['complete_all', st.complete_all] as const)
+                : (['reinit', st.reinit_completion] as const);
+        const { i, inst } = compRef(src, sc);
+        emit({ op, comp: i, inst, vis: true });
       } else throw new Error('unknown statement ' + JSON.stringify(st));
     }
     if (workProc) {
@@ -1147,6 +1220,8 @@ export function compile(spec: any): Model {
     agents,
     nthreads,
     works,
+    comps,
+    ncomp,
     final,
     instValue,
     params,
@@ -1156,17 +1231,25 @@ export function compile(spec: any): Model {
 }
 
 // ---------------------------------------------------------------- semantics
+export interface ExploreOpts {
+  sleepInAtomic?: boolean;
+  events?: boolean;
+  // follow these agents' steps (the first branch of a choose or pick) instead of searching
+  schedule?: string[];
+}
 interface Out {
   st: State;
   found: Map<Kind, number>;
 }
 
-export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: boolean } = {}): OracleResult {
+export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
   const A = m.agents.length;
   const kinds: Record<Kind, number> = {};
   const note = (k: Kind, d: number) => {
     if (kinds[k] === undefined || kinds[k] > d) kinds[k] = d;
   };
+  const events = new Set<string>();
+  const hit = (e: string) => events.add(e);
   if (m.cmpInvalid) note('cmp-invalid', 0);
   // lock-order graph: node = lockclass name + '/' + subclass; edge types bitmask 1 EN, 2 ER, 4 SN, 8 SR
   const edges = new Map<string, Map<string, number>>();
@@ -1188,6 +1271,25 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
   // and SRCU read section it holds (RCU sections are counted in rcu[], not here)
   const overLimit = (s: State, a: number) => s.held[a].length >= m.maxHeld;
   const sleeping = (kind: string) => kind === 'mutex' || kind === 'rwsem';
+  // the agent of a work item, the slot of a completion
+  const itemOf = (work: number, inst: CExpr | null, c: Ctx): number => {
+    const w = m.works[work];
+    if (!inst) return w.items[0];
+    const v = inst.ev(c);
+    if (v < 0 || v >= w.items.length) throw new RtErr('bad work instance');
+    return w.items[v];
+  };
+  const compOf = (comp: number, inst: CExpr | null, c: Ctx): number => {
+    const k = m.comps[comp];
+    if (!inst) return k.base;
+    const v = inst.ev(c);
+    if (v < 0 || v >= k.n) throw new RtErr('bad completion instance');
+    return k.base + v;
+  };
+  // a worker is idle (-2) or in a run; a run stopped by a run-time error (-1) never returns, so it stays running
+  const runningRun = (s: State, item: number) => s.pc[item] !== -2;
+  // lockdep's class of a works entry's completion map, (work_completion)(NAME): one node (subclass 0)
+  const wcNode = (work: number) => `(work_completion)(${m.works[work].name})/0`;
   const rdType = (kind: string, read: boolean) => (!read ? 0 : kind === 'rwlock' || kind === 'srcu' ? 2 : 1);
 
   function exclBlocked(s: State, l: number): boolean {
@@ -1228,6 +1330,12 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           return s.gpSet[a] === 0;
         case 'wait':
           return !!ins.e.ev(c);
+        case 'flush_wait':
+          return s.fwWait[a] === 0;
+        case 'cwait': {
+          const v = s.comp[compOf(ins.comp, ins.inst, c)];
+          return v > 0 || v === COMP_ALL;
+        }
         case 'pick':
           return ins.e.ev(c) !== 0;
         default:
@@ -1251,7 +1359,8 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       sub = 0,
       nest = -1,
       isLock = false,
-      sleeps = false;
+      sleeps = false,
+      workMap = -1;
     try {
       if (ins.op === 'lock') {
         l = lockOf(ins.ref, c);
@@ -1270,8 +1379,14 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
         l = lockOf(ins.ref, c);
         isLock = true;
         rd = 2;
-      } else if (ins.op === 'sync_rcu' || ins.op === 'wait') sleeps = true;
-      else return;
+      } else if (ins.op === 'sync_rcu' || ins.op === 'wait' || ins.op === 'flush_wait' || ins.op === 'cwait') sleeps = true;
+      else if (ins.op === 'flush') {
+        // might_sleep() whatever the item's state; lockdep's touch_work_lockdep_map() only when there is a run to
+        // wait for (flush) or to take off the queue or wait for (cancel): the item is queued or running
+        sleeps = true;
+        const item = itemOf(ins.work, ins.inst, c);
+        if (s.pend[item] || runningRun(s, item)) workMap = ins.work;
+      } else return;
     } catch (e) {
       if (e instanceof RtErr) return;
       throw e;
@@ -1286,6 +1401,22 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       })
     )
       note('sleep-in-atomic', depth);
+    // the agent's own run holds its entry's completion map below everything it holds
+    const ownMap = m.agents[a].work;
+    if (workMap >= 0) {
+      // an exclusive acquisition (lock_map_acquire) of the map, released at once: never on the held stack, so no
+      // max_held limit; no cmp, subclass or nest lock: the same class held (the agent runs an item of that entry)
+      // is recursive locking, which adds no edge
+      if (ownMap === workMap) {
+        hit('work-map-recursive');
+        note('recursive-locking', depth);
+        return;
+      }
+      const node = wcNode(workMap);
+      if (ownMap !== undefined) addEdge(wcNode(ownMap), node, 1);
+      for (const h of s.held[a]) addEdge(m.lockClassOf[h[0]].name + '/' + h[3], node, h[1] > 0 ? 4 : 1);
+      return;
+    }
     if (!isLock) return;
     if (nest >= 0 && !holds(s, a, nest)) note('assertion', depth); // lockdep: "Nested lock was not taken"
     const cls = m.lockClassOf[l];
@@ -1307,6 +1438,7 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       return; // lockdep's check_deadlock() returned 0: validate_chain() adds no dependency
     }
     if (excused) return;
+    if (ownMap !== undefined) addEdge(wcNode(ownMap), node, rd === 2 ? 2 : 1); // the run's completion map, held exclusively
     for (const h of s.held[a]) {
       const hn = m.lockClassOf[h[0]].name + '/' + h[3];
       const t = (h[1] > 0 ? 4 : 1) * (rd === 2 ? 2 : 1);
@@ -1418,6 +1550,8 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
       s.loc[a] = ag.init.slice();
       s.taint[a] = new Array(ag.nloc).fill(NO_TAINT);
       s.brDep[a] = [];
+      // the queued run a flush noted is now the running one
+      for (let b = 0; b < A; b++) if (s.fwItem[b] === a && s.fwWait[b] === 2) s.fwWait[b] = 1;
       return [s];
     }
     const ins = ag.prog[pc];
@@ -1616,15 +1750,82 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
           break;
         }
         case 'queue': {
-          const w = m.works[ins.work];
-          let item = w.items[0];
-          if (ins.inst) {
-            const v = ins.inst.ev(c);
-            if (v < 0 || v >= w.items.length) throw new RtErr('bad work instance');
-            item = w.items[v];
-          }
+          const item = itemOf(ins.work, ins.inst, c);
           recordReads(s, a, c.reads);
-          s.pend[item] = 1;
+          if (s.dis[item] === 0) s.pend[item] = 1;
+          else hit('queue-ignored-while-disabled'); // a cancel in progress disabled the item: nothing happens
+          next();
+          break;
+        }
+        case 'flush': {
+          const item = itemOf(ins.work, ins.inst, c);
+          recordReads(s, a, c.reads);
+          let into: number;
+          if (!ins.cancel) {
+            // the queued run (even with an earlier one still running), else the running run, else none
+            s.fwWait[a] = s.pend[item] ? 2 : runningRun(s, item) ? 1 : 0;
+            into = s.fwWait[a] ? 1 : 0;
+            hit(
+              s.fwWait[a] === 0
+                ? 'flush-idle'
+                : s.fwWait[a] === 1
+                  ? 'flush-waits-running'
+                  : runningRun(s, item)
+                    ? 'flush-waits-queued-behind-running'
+                    : 'flush-waits-queued',
+            );
+          } else {
+            into = s.pend[item];
+            hit(s.pend[item] ? 'cancel-dequeues' : runningRun(s, item) ? 'cancel-waits-running' : 'cancel-idle');
+            if (s.dis[item]) hit('cancel-concurrent');
+            if (s.pend[item]) {
+              s.pend[item] = 0; // that run never happens: a flush waiting for it has nothing left to wait for
+              for (let b = 0; b < A; b++)
+                if (s.fwItem[b] === item && s.fwWait[b] === 2) {
+                  s.fwWait[b] = 0;
+                  hit('flush-of-cancelled-run');
+                }
+            }
+            s.fwWait[a] = runningRun(s, item) ? 1 : 0;
+            s.dis[item]++;
+          }
+          s.fwItem[a] = item;
+          if (ins.into) {
+            const k = ins.into.slot(c);
+            if (ins.into.shared) writeShared(s, a, k, into, found, d);
+            else {
+              s.loc[a][k] = into;
+              s.taint[a][k] = NO_TAINT;
+            }
+          }
+          next();
+          break;
+        }
+        case 'flush_wait':
+          if (ins.cancel) s.dis[s.fwItem[a]]--; // the last cancel of the item to end enables it again
+          s.fwItem[a] = -1;
+          s.fwWait[a] = 0;
+          next();
+          break;
+        case 'cwait': {
+          const k = compOf(ins.comp, ins.inst, c);
+          recordReads(s, a, c.reads);
+          if (s.comp[k] !== COMP_ALL) s.comp[k]--;
+          else hit('wait-passes-all');
+          next();
+          break;
+        }
+        case 'complete':
+        case 'complete_all':
+        case 'reinit': {
+          const k = compOf(ins.comp, ins.inst, c);
+          recordReads(s, a, c.reads);
+          // complete() leaves a completed-for-all completion as it is (done == UINT_MAX)
+          if (ins.op === 'complete_all') s.comp[k] = COMP_ALL;
+          else if (ins.op === 'reinit') s.comp[k] = 0;
+          else if (s.comp[k] !== COMP_ALL) s.comp[k]++;
+          if (s.comp[k] >= 2) hit('completion-count-2');
+          if (ins.op !== 'complete') hit(ins.op);
           next();
           break;
         }
@@ -1648,6 +1849,8 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
         case 'end': {
           if (s.held[a].length > 0 || s.rcu[a] > 0) add(found, 'held-at-exit', d);
           s.pc[a] = ag.work !== undefined ? -2 : -1;
+          // the run returned: the flushes and cancels that noted it stop waiting
+          if (ag.work !== undefined) for (let b = 0; b < A; b++) if (s.fwItem[b] === a && s.fwWait[b] === 1) s.fwWait[b] = 0;
           break;
         }
       }
@@ -1679,6 +1882,33 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     return outs.map((st) => ({ st, found }));
   }
 
+  function replay(s0: State, schedule: string[]): NonNullable<OracleResult['replay']> {
+    let s = s0;
+    let steps = 0;
+    let blockedAt: string | undefined;
+    for (const name of schedule) {
+      const a = m.agents.findIndex((g) => g.name === name);
+      if (a < 0) throw new Error('no agent ' + name);
+      attemptChecks(s, a, steps);
+      if (!enabled(s, a)) {
+        blockedAt = name;
+        break;
+      }
+      const o = step(s, a, steps + 1)[0];
+      for (const [k, d] of o.found) note(k, d);
+      s = o.st;
+      steps++;
+    }
+    const queued: Record<string, number> = {};
+    const status: Record<string, string> = {};
+    m.agents.forEach((g, a) => {
+      if (g.work !== undefined) queued[g.name] = s.pend[a];
+      const p = s.pc[a];
+      status[g.name] = p === -1 ? 'done' : p === -2 ? 'idle' : !enabled(s, a) ? 'blocked' : g.prog[p].op === 'flush_wait' ? 'in-flush' : 'ready';
+    });
+    return { steps, blockedAt, queued, status };
+  }
+
   // initial state
   const s0: State = {
     pc: m.agents.map((g) => (g.work !== undefined ? -2 : 0)),
@@ -1695,10 +1925,15 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     tt: m.agents.map(() => new Array(m.nshared).fill(0)),
     taint: m.agents.map((g) => new Array(g.nloc).fill(NO_TAINT)),
     brDep: m.agents.map(() => []),
+    fwItem: new Array(A).fill(-1),
+    fwWait: new Array(A).fill(0),
+    dis: new Array(A).fill(0),
+    comp: new Array(m.ncomp).fill(0),
   };
   const f0 = new Map<Kind, number>();
   for (let a = 0; a < A; a++) if (s0.pc[a] >= 0) runTail(s0, a, f0, 0);
   for (const [k, d] of f0) note(k, d);
+  if (opts.schedule) return { kinds, states: 0, complete: false, replay: replay(s0, opts.schedule) };
   const seen = new Set<string>([keyOf(s0)]);
   let frontier: State[] = [s0];
   let depth = 0;
@@ -1722,7 +1957,15 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
         }
       }
       const live = s.pc.some((p, a) => p >= 0 || (p === -2 && s.pend[a]));
-      if (!any && live) note('deadlock', depth);
+      if (!any && live) {
+        note('deadlock', depth);
+        for (let a = 0; a < A; a++) {
+          const p = s.pc[a];
+          const op = p >= 0 ? m.agents[a].prog[p].op : '';
+          if (op === 'cwait') hit('completion-deadlock');
+          if (op === 'flush_wait') hit('flush-deadlock');
+        }
+      }
       if (!live && m.final.length) {
         for (const f of m.final) {
           try {
@@ -1741,8 +1984,12 @@ export function explore(m: Model, maxStates = 200000, opts: { sleepInAtomic?: bo
     frontier = nextF;
     depth++;
   }
-  if (hasStrongCycle(edges)) note('lock-order-cycle', 0);
-  return { kinds, states: count, complete };
+  if (hasStrongCycle(edges)) {
+    note('lock-order-cycle', 0);
+    const plain = new Map([...edges].filter(([u]) => !u.startsWith('(')).map(([u, o]) => [u, new Map([...o].filter(([v]) => !v.startsWith('(')))]));
+    if (!hasStrongCycle(plain)) hit('work-map-cycle');
+  }
+  return { kinds, states: count, complete, ...(opts.events ? { events: [...events].sort() } : {}) };
 }
 
 // a closed walk over >= 2 classes with no edge that acquires as a recursive reader followed by an edge
@@ -1792,11 +2039,20 @@ export function hasStrongCycle(edges: Map<string, Map<string, number>>): boolean
   return false;
 }
 
-export function runOracle(file: string, maxStates = 200000, opts: { sleepInAtomic?: boolean } = {}): OracleResult {
+export function runOracle(file: string, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
   try {
     const spec = loadSpec(file);
     const m = compile(spec);
     return explore(m, maxStates, opts);
+  } catch (e: any) {
+    return { kinds: {}, states: 0, complete: false, error: String(e && e.message ? e.message : e) };
+  }
+}
+
+// a spec given as an object (no imports): what the hand-checked cases use
+export function runOracleSpec(spec: any, maxStates = 200000, opts: ExploreOpts = {}): OracleResult {
+  try {
+    return explore(compile(spec), maxStates, opts);
   } catch (e: any) {
     return { kinds: {}, states: 0, complete: false, error: String(e && e.message ? e.message : e) };
   }
