@@ -2,6 +2,12 @@
 // the compiler lays out and lowers, with the access sets the reductions are derived from, and what the
 // search makes of them (bounded state, the lockdep view of a run and of a flush, symmetry over flushers).
 import test from 'ava';
+import fg from 'fast-glob';
+import * as path from 'path';
+import { checkFile } from '../../checker/pipeline';
+import { SpecResult } from '../../checker/result';
+import { nodeHost } from '../../checker/spec/host';
+import { ROOT } from '../helpers/cli';
 import { explore } from '../../checker/explore/explore';
 import { PartialOrder } from '../../checker/explore/por';
 import { Instr, isSchedulingPoint, IrModel } from '../../checker/model/ir';
@@ -258,3 +264,25 @@ test('symmetry: copies that flush one item are interchangeable, and the reductio
   t.deepEqual(kinds(checkSpec(spec)), kinds(checkSpec(spec, { symmetry: false, por: false })));
   t.deepEqual(kinds(checkSpec(spec)), ['deadlock', 'lock-order-cycle']);
 });
+
+// The reductions see the new steps only through their access sets: on every spec that uses the constructs,
+// the reduced search must find the kinds, the lock-order graph and the shortest trace lengths of the full one.
+const constructSpecs = fg.sync(['specs/regress/{flush,cancel,completion}-*.json', 'specs/kernel/e1000-*.json'], { cwd: ROOT }).sort();
+const OFF = { por: false, symmetry: false, deadVariables: false };
+const lengths = (r: SpecResult) => r.findings.map((f) => `${f.kind} ${f.message}: ${f.trace?.steps.length ?? '-'}`).sort();
+
+test('the construct specs exist', (t) => {
+  t.true(constructSpecs.length >= 13, constructSpecs.join(' '));
+});
+for (const file of constructSpecs) {
+  test(`reductions keep what the full search finds in ${file}`, (t) => {
+    const f = path.join(ROOT, file);
+    const full = checkFile(nodeHost, f, OFF);
+    const reduced = checkFile(nodeHost, f);
+    t.deepEqual(reduced.diagnostics, []);
+    t.deepEqual(kinds(reduced), kinds(full));
+    t.deepEqual(reduced.lockGraph, full.lockGraph);
+    t.deepEqual(lengths(reduced), lengths(full));
+    t.true(reduced.stats!.states <= full.stats!.states);
+  });
+}
