@@ -33,19 +33,19 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   for (const r of x.lockdep.recursive.values()) {
     const w = r.witness;
     const th = m.threads[w.thread].name;
-    const held = m.instances[w.heldInst].name;
-    const acq = m.instances[w.inst].name;
-    const cls = m.classes[m.instances[w.inst].cls];
+    const held = x.lockdep.instName(w.heldInst);
+    const acq = x.lockdep.instName(w.inst);
+    const cmpFn = x.lockdep.isLock(w.inst) ? m.classes[m.instances[w.inst].cls].cmpFn : undefined;
     const message =
       r.how === 'reacquire'
         ? `possible recursive locking: ${th} acquires ${acq} while already holding it`
         : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
-          (cls.cmpFn
+          (cmpFn
             ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)`
             : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
-    const heldAt = acquiredAt(trace, th, held);
-    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, w.inst, `attempts ${acq} while holding ${held}`));
+    const heldAt = acquiredAt(trace, th, held, x.lockdep.isLock(w.heldInst));
+    trace.steps.push(attemptStep(m, trace, w.thread, w.instr, acq, `attempts ${acq} while holding ${held}`));
     findings.push(
       at(
         {
@@ -76,11 +76,15 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   return findings;
 }
 
-/** Where `thread` last acquired `inst` in a trace (lockdep's "but task is already holding lock: ... at"). */
-function acquiredAt(trace: Trace, thread: string, inst: string) {
+/**
+ * Where `thread` last acquired `inst` in a trace (lockdep's "but task is already holding lock: ... at"); a
+ * completion map (`lock` false) is taken where the worker started its run.
+ */
+function acquiredAt(trace: Trace, thread: string, inst: string, lock = true) {
   for (let k = trace.steps.length - 1; k >= 0; k--) {
     const s = trace.steps[k];
-    if (s.thread === thread && s.detail !== undefined && (s.detail === inst || s.detail.startsWith(`${inst}:`))) return s.src;
+    if (s.thread !== thread || s.detail === undefined) continue;
+    if (lock ? s.detail === inst || s.detail.startsWith(`${inst}:`) : s.detail === 'queued: runs') return s.src;
   }
   return undefined;
 }
@@ -91,7 +95,7 @@ function attemptStep(
   trace: Trace,
   thread: number,
   instr: { text: string; src: Trace['steps'][number]['src']; frames: string[]; calls?: Trace['steps'][number]['src'][] },
-  inst: number,
+  inst: string,
   note: string,
 ) {
   const prev = trace.steps[trace.steps.length - 1];
@@ -99,7 +103,7 @@ function attemptStep(
     step: trace.steps.length + 1,
     thread: m.threads[thread].name,
     action: instr.text,
-    detail: `${m.instances[inst].name} (attempt)`,
+    detail: `${inst} (attempt)`,
     src: instr.src,
     frames: instr.frames,
     stack: stackOf(m.threads[thread].name, instr),
@@ -134,6 +138,18 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
       waitsFor.set(t, w.readers);
       return;
     }
+    if (w.kind === 'work') {
+      // the run is its worker's to finish: the flusher waits for that thread
+      const what = `the ${w.run} run of ${m.works[w.entry].items[w.item]}`;
+      blocked.push({ thread: th.name, waitsFor: what, heldBy: [exited(w.worker)], src: instr.src, stack: stackOf(th.name, instr) });
+      waitsFor.set(t, [w.worker]);
+      return;
+    }
+    if (w.kind === 'completion') {
+      blocked.push({ thread: th.name, waitsFor: `completion ${w.name}`, heldBy: [], src: instr.src, stack: stackOf(th.name, instr) });
+      waitsFor.set(t, []);
+      return;
+    }
     waitsFor.set(t, [...w.holders, ...w.queuedWriters]);
     const lock = `${m.instances[w.inst].name}${w.read ? ' (read)' : ''}`;
     const b: BlockedThread = { thread: th.name, waitsFor: lock, heldBy: w.holders.map(exited), src: instr.src, stack: stackOf(th.name, instr) };
@@ -164,7 +180,8 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
   if (cycle && cycle.length === 1) {
     category = 'self';
     const b = describe(cycle[0]);
-    message = `self-deadlock: ${b.thread} waits for ${b.waitsFor}, which it holds itself`;
+    const own = x.machine.waitReason(state, cycle[0]).kind === 'work' ? 'which it is executing itself' : 'which it holds itself';
+    message = `self-deadlock: ${b.thread} waits for ${b.waitsFor}, ${own}`;
   } else if (cycle) {
     category = 'cycle';
     const locks = new Set(cycle.map((t) => describe(t).waitsFor.replace(' (read)', '')));
@@ -180,6 +197,7 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
   const members = cycle ?? [...waitsFor.keys()];
   const classes = members.flatMap((t) => {
     const w = x.machine.waitReason(state, t);
+    if (w.kind === 'work') return [x.lockdep.nodeName(x.lockdep.node(m.classes.length + w.entry, 0))];
     return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : w.kind === 'readers' && w.srcu >= 0 ? [m.classes[m.instances[w.srcu].cls].name] : [];
   });
   return {
@@ -197,7 +215,7 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
   const names = cycle.map((e) => x.lockdep.nodeName(e.from));
   // Beyond lockdep: did some explored schedule deadlock on exactly these classes? If not, which locks were
   // held across every edge of the cycle (a gate, such as the global rtnl_mutex, that serialises them)?
-  const classSet = [...new Set(cycle.map((e) => m.classes[e.from >> 3].name))].sort().join(',');
+  const classSet = [...new Set(cycle.map((e) => x.lockdep.className(e.from >> 3)))].sort().join(',');
   const reached = deadlocks.some((d) => [...new Set((d.details?.classes as string[] | undefined) ?? [])].sort().join(',') === classSet);
   const cycleClasses = new Set(cycle.map((e) => e.from >> 3));
   let gates = cycle[0].gates;
@@ -208,20 +226,20 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
   const chains = cycle.map((e) => {
     const w = e.witness;
     const { trace } = buildTrace(x.machine, x.store, w.state);
-    const held = m.instances[w.heldInst].name;
-    const acq = m.instances[w.inst].name;
+    const held = x.lockdep.instName(w.heldInst);
+    const acq = x.lockdep.instName(w.inst);
     edgeFacts.push({
       from: x.lockdep.nodeName(e.from),
       to: x.lockdep.nodeName(e.to),
       type: e.type,
       thread: m.threads[w.thread].name,
       held,
-      heldAt: acquiredAt(trace, m.threads[w.thread].name, held),
+      heldAt: acquiredAt(trace, m.threads[w.thread].name, held, x.lockdep.isLock(w.heldInst)),
       acquired: acq,
       at: w.instr.src,
     });
     trace.steps.push(
-      attemptStep(m, trace, w.thread, w.instr, w.inst, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`),
+      attemptStep(m, trace, w.thread, w.instr, acq, `acquires ${acq} while holding ${held}: ${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)}`),
     );
     return {
       label: `${x.lockdep.nodeName(e.from)} --> ${x.lockdep.nodeName(e.to)} (${m.threads[w.thread].name} at ${w.instr.src.file}:${w.instr.src.line}:${w.instr.src.col})`,

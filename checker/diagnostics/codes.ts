@@ -85,6 +85,7 @@ export const CODES = {
 
   unknownNotifier: { code: 'LC3024', message: 'unknown notifier chain "{{name}}"', hint: 'declare it under "notifiers"{{suggest}}' },
   unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
+  unknownCompletion: { code: 'LC3027', message: 'unknown completion "{{name}}"', hint: 'declare it under "completions"{{suggest}}' },
   srcuMisuse: {
     code: 'LC3026',
     message: '{{what}}',

@@ -2,7 +2,7 @@
 // shortest one. States are stored once (StateStore); the frontier is simply the range of stored states not yet
 // expanded. Each expansion feeds the lockdep validator with every pending acquisition, and records events,
 // deadlock states and their witnesses for the analyse stage.
-import { CompiledModel, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
+import { CompiledModel, heldEntry, heldInst, Instr, NO_ACCESS, T_HELD, T_NHELD } from '../model/ir';
 import { assertNever } from '../assert-never';
 import { ModelRuntimeError } from '../model/runtime-error';
 import { lockKind } from '../model/lock-kinds';
@@ -178,6 +178,7 @@ class Search {
           const asAcquire =
             instr.op === 'acquire' ? instr : { ...instr, op: 'acquire' as const, read: false, subclass: 0, trylock: false, into: -1, lock: instr.srcu! };
           const held = Array.from(s.subarray(b + T_HELD, b + T_HELD + nh));
+          const seen = this.lockdepHeld(t, held);
           // lockdep's "Nested lock was not taken": the nest lock named by the acquisition is not held
           if (nest >= 0 && !held.some((e) => heldInst(e) === nest))
             this.record(
@@ -192,7 +193,21 @@ class Search {
               -1,
               t,
             );
-          if (nh > 0) this.lockdep.attempt(idx, t, held, inst, asAcquire, nest);
+          if (seen.length > 0) this.lockdep.attempt(idx, t, seen, inst, asAcquire, nest);
+        }
+        // flush_work/cancel_work_sync that finds a run: touch_work_lockdep_map() acquires the item's map
+        if (instr.op === 'flush_begin') {
+          const b = m.threads[t].base;
+          const w = instr.work;
+          const k = instr.item ? instr.item(s, b) : 0;
+          if (k >= 0 && k < w.items) {
+            const { queued, running } = machine.itemState(s, w, k);
+            const seen = this.lockdepHeld(t, Array.from(s.subarray(b + T_HELD, b + T_HELD + s[b + T_NHELD])));
+            if ((queued || running) && seen.length > 0) {
+              const asAcquire = { ...instr, op: 'acquire' as const, lock: () => 0, cls: -1, read: false, subclass: 0, trylock: false, into: -1 };
+              this.lockdep.attempt(idx, t, seen, this.lockdep.workMap(w.entry, k), asAcquire, -1);
+            }
+          }
         }
         if (machine.inRcu(s, t) && mightSleep(m, instr, s, m.threads[t].base))
           this.record(
@@ -209,6 +224,12 @@ class Search {
       if (moves[t] > 0) any = true;
     }
     return { live, any };
+  }
+
+  /** The held locks lockdep sees for thread t: a worker's run holds its item's completion map first. */
+  private lockdepHeld(t: number, held: number[]): number[] {
+    const work = this.m.threads[t].work;
+    return work ? [heldEntry(this.lockdep.workMap(work.entry, work.item), 0, 0), ...held] : held;
   }
 
   /** Performs move (t, c) from the examined state idx; returns the successor's index (store.added: whether it is new). */
@@ -447,7 +468,11 @@ function mightSleep(m: CompiledModel, i: Instr, s: Int32Array, base: number): bo
     }
     case 'sync_begin':
     case 'wait':
+    case 'flush_begin':
+    case 'flush_wait':
       return true;
+    case 'completion':
+      return i.act === 'wait_for_completion';
     case 'release':
     case 'assign':
     case 'branch':

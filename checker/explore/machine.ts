@@ -18,6 +18,13 @@ import {
   T_RCU,
   isSchedulingPoint,
   T_SEC,
+  WAIT_NONE,
+  WAIT_QUEUED,
+  WAIT_RUNNING,
+  waitEntry,
+  waitItem,
+  waitPhase,
+  WorkSlots,
 } from '../model/ir';
 import { ModelRuntimeError } from '../model/runtime-error';
 import { MAX_LOCAL_STEPS } from '../model/codegen';
@@ -48,6 +55,9 @@ export type WaitReason =
   | { kind: 'lock'; inst: number; read: boolean; holders: number[]; queuedWriters: number[] }
   | { kind: 'readers'; srcu: number; readers: number[] }
   | { kind: 'condition'; text: string }
+  /** a flush_work or cancel_work_sync waiting for a run of `item` (its worker: `worker`) to return */
+  | { kind: 'work'; entry: number; item: number; run: 'queued' | 'running'; worker: number }
+  | { kind: 'completion'; name: string }
   | { kind: 'empty-pick' };
 
 export class Machine {
@@ -164,6 +174,11 @@ export class Machine {
         return i.cond(s, th.base) ? 1 : 0;
       case 'sync_wait':
         return this.pendingReaders(s, t, i.srcu ? i.srcu(s, th.base) : -1).length === 0 ? 1 : 0;
+      case 'flush_wait':
+        return waitPhase(s[i.work.waits + t]) === WAIT_NONE ? 1 : 0;
+      case 'completion':
+        return i.act !== 'wait_for_completion' || s[i.slot + this.itemOf(s, th.base, i.item, i.size, i.name)] !== 0 ? 1 : 0;
+      case 'flush_begin':
       case 'release':
       case 'assign':
       case 'branch':
@@ -215,6 +230,16 @@ export class Machine {
       return { kind: 'readers', srcu, readers: this.pendingReaders(s, t, srcu) };
     }
     if (i.op === 'wait') return { kind: 'condition', text: i.text };
+    if (i.op === 'flush_wait') {
+      const v = s[i.work.waits + t];
+      const item = waitItem(v);
+      const worker = this.m.works[i.work.entry].workers[item];
+      return { kind: 'work', entry: i.work.entry, item, run: waitPhase(v) === WAIT_QUEUED ? 'queued' : 'running', worker };
+    }
+    if (i.op === 'completion') {
+      const k = this.itemOf(s, th.base, i.item, i.size, i.name);
+      return { kind: 'completion', name: i.items[k] };
+    }
     if (i.op !== 'acquire') return { kind: 'empty-pick' };
     const inst = i.lock(s, th.base);
     const holders: number[] = [];
@@ -460,16 +485,97 @@ export class Machine {
         break;
       case 'idle':
         s[i.pending] = 0;
+        if (i.run) {
+          s[i.run.running] = 1;
+          this.moveFlushers(s, i.run.waits, i.run.item, WAIT_QUEUED, WAIT_RUNNING);
+        }
         detail = 'queued: runs';
         break;
       case 'work_return':
         this.checkExit(s, t, i, 'returns from its work function', events);
+        if (i.run) {
+          s[i.run.running] = 0;
+          this.moveFlushers(s, i.run.waits, i.run.item, WAIT_RUNNING, WAIT_NONE);
+        }
         break;
+      case 'flush_begin': {
+        // README "Flushing and cancelling work", step 1 (the lockdep check is made at the attempt, in explore.ts)
+        const w = i.work;
+        const k = this.itemOf(s, b, i.item, w.items, w.name);
+        const { queued, running } = this.itemState(s, w, k);
+        const name = m.works[w.entry].items[k];
+        let phase: number;
+        if (i.cancel) {
+          if (queued) {
+            s[w.pending + k] = 0;
+            // that run never happens: a flusher that noted it has nothing left to wait for (its barrier runs)
+            this.moveFlushers(s, w.waits, k, WAIT_QUEUED, WAIT_NONE);
+          }
+          phase = running ? WAIT_RUNNING : WAIT_NONE;
+          s[w.disabled + k]++;
+          detail = `${name}: ${queued ? 'queued, taken off its queue' : 'not queued'}; ${running ? 'waits for the running run' : 'no run to wait for'}; disabled`;
+        } else {
+          phase = queued ? WAIT_QUEUED : running ? WAIT_RUNNING : WAIT_NONE;
+          detail = `${name}: ${queued ? 'waits for the queued run' : running ? 'waits for the running run' : 'idle, no run to wait for'}`;
+        }
+        s[w.waits + t] = waitEntry(k, phase);
+        if (i.into >= 0) s[(wrote = b + i.into)] = (i.cancel ? queued : queued || running) ? 1 : 0;
+        break;
+      }
+      case 'flush_wait': {
+        const w = i.work;
+        const k = waitItem(s[w.waits + t]);
+        s[w.waits + t] = 0;
+        if (i.cancel) s[w.disabled + k]--;
+        detail = `${m.works[w.entry].items[k]}${i.cancel ? ': enabled again' : ''}`;
+        break;
+      }
+      case 'completion': {
+        const k = this.itemOf(s, b, i.item, i.size, i.name);
+        const at = i.slot + k;
+        switch (i.act) {
+          case 'wait_for_completion':
+            if (s[at] > 0) s[at]--;
+            break;
+          case 'complete':
+            if (s[at] >= 0) s[at]++;
+            break;
+          case 'complete_all':
+            s[at] = COMPLETION_ALL;
+            break;
+          case 'reinit_completion':
+            s[at] = 0;
+            break;
+          default:
+            assertNever(i.act);
+        }
+        detail = `${i.items[k]}: ${s[at] === COMPLETION_ALL ? 'all' : s[at]}`;
+        break;
+      }
       case 'end':
         return;
     }
     log?.push(wrote >= 0 ? { thread: t, instr: i, detail, wrote: { slot: wrote, value: s[wrote] } } : { thread: t, instr: i, detail });
     s[b + T_PC] = next;
+  }
+
+  /** The rank of a work item or completion an instruction names (0: the only one), range-checked. */
+  private itemOf(s: Int32Array, b: number, item: ((s: Int32Array, b: number) => number) | undefined, size: number, name: string): number {
+    if (!item) return 0;
+    const k = item(s, b);
+    if (k < 0 || k >= size) throw new ModelRuntimeError(`index ${k} out of range for ${name}[${size}]`);
+    return k;
+  }
+
+  /** Is item k of a flushed works entry queued, running? */
+  itemState(s: Int32Array, w: WorkSlots, k: number): { queued: boolean; running: boolean } {
+    return { queued: s[w.pending + k] !== 0, running: s[w.running + k] !== 0 };
+  }
+
+  /** A run's start or return moves the flushers of its item from one phase to the next. */
+  private moveFlushers(s: Int32Array, waits: number, item: number, from: number, to: number) {
+    const a = waitEntry(item, from);
+    for (let u = 0; u < this.m.threads.length; u++) if (s[waits + u] === a) s[waits + u] = waitEntry(item, to);
   }
 
   /** Writes v where lv says; returns the absolute slot written. */
@@ -497,6 +603,9 @@ export class Machine {
     return b + off;
   }
 }
+
+/** A completion's count after complete_all(): UINT_MAX in the kernel, which wait_for_completion() leaves as it is. */
+export const COMPLETION_ALL = -1;
 
 function popcount(x: number): number {
   let n = 0;

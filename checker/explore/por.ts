@@ -9,7 +9,7 @@
 // written, lock classes, RCU), never from names: a shared var reached through a parameter, a loop bound or an
 // index is in them. rwsem readers look at other threads' pending writes, which no access set says, so specs
 // with rwsem classes are explored without the reduction.
-import { Access, CompiledModel, Instr, successors, ThreadProg } from '../model/ir';
+import { Access, CompiledModel, Instr, isSchedulingPoint, successors, ThreadProg } from '../model/ir';
 import { lockKind } from '../model/lock-kinds';
 
 /** What an instruction (or everything from a position on) may touch. Lock classes; RCU is its own entry. */
@@ -27,6 +27,27 @@ function footprintOf(a: Access): Footprint {
   return { locks, reads: new Set(a.reads), writes: new Set(a.writes) };
 }
 
+/**
+ * What the step from pc touches: its visible instruction and every local one it runs after it, up to the next
+ * scheduling point (a local instruction touches nothing shared, except a run's return, which is part of the
+ * run's last step whatever it writes).
+ */
+function stepFootprint(code: readonly Instr[], own: Footprint[], pc: number): Footprint {
+  const f: Footprint = { locks: new Set(own[pc].locks), reads: new Set(own[pc].reads), writes: new Set(own[pc].writes) };
+  const seen = new Set<number>([pc]);
+  const todo = successors(code[pc], pc);
+  while (todo.length > 0) {
+    const q = todo.pop()!;
+    if (seen.has(q) || code[q].op === 'end' || isSchedulingPoint(code[q])) continue;
+    seen.add(q);
+    for (const x of own[q].locks) f.locks.add(x);
+    for (const x of own[q].reads) f.reads.add(x);
+    for (const x of own[q].writes) f.writes.add(x);
+    todo.push(...successors(code[q], q));
+  }
+  return f;
+}
+
 export class PartialOrder {
   /** per thread: footprint of the instruction at each pc, and of everything reachable from it */
   private here: Footprint[][];
@@ -39,8 +60,12 @@ export class PartialOrder {
     const analyse = (th: ThreadProg) => {
       const hit = cache.get(th.code);
       if (hit) return hit;
-      const here = th.code.map((i) => footprintOf(i.access));
-      const future = here.map((f) => ({ locks: new Set(f.locks), reads: new Set(f.reads), writes: new Set(f.writes) }));
+      const own = th.code.map((i) => footprintOf(i.access));
+      const future = own.map((f) => ({ locks: new Set(f.locks), reads: new Set(f.reads), writes: new Set(f.writes) }));
+      // (only a run's return is a local instruction with an access set: without one, a step touches what its
+      // visible instruction does)
+      const tails = th.code.some((i, pc) => !isSchedulingPoint(i) && i.op !== 'end' && (own[pc].locks.size || own[pc].reads.size || own[pc].writes.size));
+      const here = tails ? th.code.map((_, pc) => stepFootprint(th.code, own, pc)) : own;
       for (let changed = true; changed;) {
         changed = false;
         for (let pc = th.code.length - 1; pc >= 0; pc--)

@@ -2,7 +2,8 @@
 // their index (`self`) are interchangeable. Two states that differ only by a permutation of such copies
 // have the same futures up to that permutation, so the visited set treats them as one: it compares states
 // in a canonical form (the copies' slot blocks sorted, lock owners and grace-period snapshots renumbered to
-// match). The stored state itself is the first one met, so traces replay without renumbering.
+// match; the flushers' entries of a flushed works entry, one per thread, permuted with their threads). The
+// stored state itself is the first one met, so traces replay without renumbering.
 import { CompiledModel, threadWidth } from '../model/ir';
 
 export function symmetryGroups(m: CompiledModel): number[][] {
@@ -35,11 +36,14 @@ export function makeCanonicalizer(m: CompiledModel, groups: number[][]): ((s: In
   // scratch, so that canonicalising (once per generated state) allocates nothing
   const order = new Int32Array(Math.max(...groups.map((g) => g.length)));
   const snapCopy = new Int32Array(m.threads.length);
-  /** compares copies a and b of a group by their slots (all but `self`), then by index */
+  // per flushed works entry, the table of its flushers' entries (indexed by thread)
+  const waitTables = m.works.flatMap((w) => (w.flushed ? [w.flushed.waits] : []));
+  /** compares copies a and b of a group by their slots (all but `self`), their flushers' entries, then by index */
   const compare = (s: Int32Array, a: number, b: number, w: number, self: number): number => {
     const ba = bases[a];
     const bb = bases[b];
     for (let k = 0; k < w; k++) if (k !== self && s[ba + k] !== s[bb + k]) return s[ba + k] - s[bb + k];
+    for (const tb of waitTables) if (s[tb + a] !== s[tb + b]) return s[tb + a] - s[tb + b];
     return a - b;
   };
   return (s, out) => {
@@ -77,5 +81,6 @@ export function makeCanonicalizer(m: CompiledModel, groups: number[][]): ((s: In
       for (let u = 0; u < m.threads.length; u++) snapCopy[u] = out[base + u];
       for (let u = 0; u < m.threads.length; u++) out[base + newIndex[u]] = snapCopy[u];
     }
+    for (const tb of waitTables) for (let u = 0; u < m.threads.length; u++) out[tb + newIndex[u]] = s[tb + u];
   };
 }

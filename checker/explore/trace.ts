@@ -111,7 +111,7 @@ class DataReader {
     const i = e.instr;
     const slot = e.wrote?.slot;
     if (slot === undefined) return undefined;
-    if (i.op === 'acquire') return i.intoVar ? { slot, name: i.intoVar.name, frame: i.intoVar.frame } : undefined;
+    if (i.op === 'acquire' || i.op === 'flush_begin') return i.intoVar ? { slot, name: i.intoVar.name, frame: i.intoVar.frame } : undefined;
     if (i.op !== 'assign' && i.op !== 'pick') return undefined;
     const role = i.op === 'assign' ? i.role : undefined;
     if (role === 'temp') return undefined;

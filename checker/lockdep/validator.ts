@@ -3,6 +3,10 @@
 // remembering the first attempt that created it) and judges same-class nesting (check_deadlock()): allowed
 // for recursive read after read, under the nest lock, with distinct subclasses, or in the class's cmp order.
 // Nodes are lockdep classes: a lock class together with its subclass (mutex_lock_nested makes a new class).
+// Besides the lock classes there is one pseudo class per works entry, its completion map
+// "(work_completion)(NAME)" (one pseudo instance per item): a run holds it, a flush or a cancel that finds a
+// run acquires it and releases it at once (kernel/workqueue.c: process_one_work(), touch_work_lockdep_map()).
+// It is no lock of the lock table: held lists carry it only for the validator (explore.ts lockdepHeld()).
 import { CompiledModel, H_READ, heldInst, heldSub, Instr } from '../model/ir';
 import { lockKind } from '../model/lock-kinds';
 
@@ -39,9 +43,45 @@ export class LockdepValidator {
   readonly edges = new Map<number, DepEdge>();
   readonly recursive = new Map<string, RecursiveUse>();
   private readonly nodes: number;
+  /** per instance, the lock table's and then the completion maps' (pseudo instances): class and name */
+  private readonly clsOf: number[];
+  private readonly instNames: string[];
+  private readonly classNames: string[];
+  /** per works entry, its first pseudo instance */
+  private readonly mapBase: number[];
 
   constructor(private m: CompiledModel) {
-    this.nodes = m.classes.length * 8;
+    this.clsOf = m.instances.map((i) => i.cls);
+    this.instNames = m.instances.map((i) => i.name);
+    this.classNames = m.classes.map((c) => c.name);
+    this.mapBase = m.works.map((w, j) => {
+      const first = this.clsOf.length;
+      this.classNames.push(`(work_completion)(${w.name})`);
+      for (const item of w.items) {
+        this.clsOf.push(m.classes.length + j);
+        this.instNames.push(`(work_completion)(${item})`);
+      }
+      return first;
+    });
+    this.nodes = this.classNames.length * 8;
+  }
+
+  /** The pseudo instance of item `item` of works entry `entry`: its completion map. */
+  workMap(entry: number, item: number): number {
+    return this.mapBase[entry] + item;
+  }
+
+  /** Is this a lock instance (not a completion map)? */
+  isLock(inst: number): boolean {
+    return inst < this.m.instances.length;
+  }
+
+  instName(inst: number): string {
+    return this.instNames[inst];
+  }
+
+  className(cls: number): string {
+    return this.classNames[cls];
   }
 
   node(cls: number, subclass: number): number {
@@ -49,16 +89,16 @@ export class LockdepValidator {
   }
 
   nodeName(n: number): string {
-    const cls = this.m.classes[n >> 3];
-    return (n & 7) === 0 ? cls.name : `${cls.name}/${n & 7}`;
+    const name = this.classNames[n >> 3];
+    return (n & 7) === 0 ? name : `${name}/${n & 7}`;
   }
 
   /** An attempt by `thread` (holding `held`, innermost last) to acquire inst; trylocks are not checked. */
   attempt(state: number, thread: number, held: number[], inst: number, instr: Extract<Instr, { op: 'acquire' }>, nestInst: number) {
     const m = this.m;
-    const cls = m.instances[inst].cls;
+    const cls = this.clsOf[inst];
     const to = this.node(cls, instr.subclass);
-    const recursiveRead = instr.read && lockKind(m.classes[cls].kind).recursiveRead;
+    const recursiveRead = instr.read && this.isLock(inst) && lockKind(m.classes[cls].kind).recursiveRead;
     // check_deadlock() first: an acquisition that is recursive locking is reported and adds no edges
     // (lockdep's validate_chain() returns before check_prevs_add()). The held locks are walked in the order
     // they were taken, as lockdep does: a nest lock excuses a same-class acquisition only when it was taken
@@ -71,10 +111,10 @@ export class LockdepValidator {
     for (const e of held) {
       const hi = heldInst(e);
       if (hi === nestInst) nestSeen = true;
-      if (this.node(m.instances[hi].cls, heldSub(e)) !== to) continue;
+      if (this.node(this.clsOf[hi], heldSub(e)) !== to) continue;
       if (recursiveRead && (e & H_READ) !== 0) continue; // read-after-read recursion (rwlock, SRCU)
       if (hi !== inst) {
-        const cmp = m.classes[cls].cmpFn;
+        const cmp = this.isLock(inst) ? m.classes[cls].cmpFn : undefined;
         if (cmp && cmp(hi, inst) < 0) continue;
         if (nestSeen) {
           excused = true;
@@ -89,7 +129,7 @@ export class LockdepValidator {
     if (bug || excused) return;
     for (const e of held) {
       const hi = heldInst(e);
-      const from = this.node(m.instances[hi].cls, heldSub(e));
+      const from = this.node(this.clsOf[hi], heldSub(e));
       const hRead = (e & H_READ) !== 0;
       if (from === to) continue; // same lockdep class, allowed above: no self edge
       const type = (hRead ? 2 : 0) + (recursiveRead ? 1 : 0);
@@ -101,7 +141,8 @@ export class LockdepValidator {
           to,
           type: TYPES[type],
           witness: { state, thread, instr, heldInst: hi, inst },
-          gates: held.map(heldInst).filter((g) => g !== hi),
+          // a completion map serialises nothing (the items of a "per" entry run at once): no gate
+          gates: held.map(heldInst).filter((g) => g !== hi && this.isLock(g)),
         });
       else if (edge.gates.length > 0) edge.gates = edge.gates.filter((g) => g !== hi && held.some((e2) => heldInst(e2) === g));
     }

@@ -284,6 +284,9 @@ function localJs(i: Instr<IrExpr>, pc: number, w: ExprWriter): string | undefine
     case 'wait':
     case 'idle':
     case 'work_return':
+    case 'flush_begin':
+    case 'flush_wait':
+    case 'completion':
     case 'end':
       return undefined;
     default:

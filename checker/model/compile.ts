@@ -12,7 +12,7 @@
 import { inferValueKinds } from './passes/value-kinds';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
-import { CompiledModel, IrModel, T_HELD, ThreadProg } from './ir';
+import { CompiledModel, IrModel, T_HELD, ThreadProg, WorkEntry } from './ir';
 import { IrExpr } from './ir-expr';
 import { link } from './link';
 import { AstStmt } from './passes/ast';
@@ -51,20 +51,28 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     );
   });
   if (!sym) return stopped();
-  const layout = layoutShared(sym, lockParts, ctx);
+  const spec = loaded.spec;
+  // how many copies of each thread, and so how many threads with the workers (flushed entries need it);
+  // a bad count is reported where the thread is lowered, in the order it always was
+  const countOf = (t: (typeof normalised.threads)[number]) =>
+    t.value.count === undefined ? 1 : positiveInt(sym, ctx, t.value.count, spec, `${t.pointer}/count`, 'a thread count');
+  const counts = normalised.threads.map((t) => ctx.quietly(() => countOf(t)));
+  const workerCount = [...sym.works.values()].reduce((n, w) => n + (w.cls ? w.cls.instances.length : 1), 0);
+  const threadCount = counts.reduce<number>((n, c) => n + (c ?? 0), 0) + workerCount;
+  const layout = layoutShared(sym, lockParts, ctx, threadCount);
   if (!layout) return stopped();
 
   // --- lower: the spec's threads, a worker per work item, and a check of each procedure nobody calls ----------
-  const lw: Lowering = { sym, layout, ctx, calledProcs: new Set(), instructions: 0 };
+  const lw: Lowering = { sym, layout, ctx, calledProcs: new Set(), instructions: 0, threads: threadCount };
   const lowered: LoweredThread[] = [];
-  const spec = loaded.spec;
   if (normalised.threads.length === 0) ctx.error('emptyThreads', ctx.pos(spec, '/threads'), {}, '/threads');
   const threadNames = new Set<string>();
-  for (const { value: t, pointer } of normalised.threads) {
+  for (const decl of normalised.threads) {
+    const { value: t, pointer } = decl;
     if (threadNames.has(t.name))
       ctx.error('duplicateName', ctx.pos(spec, `${pointer}/name`), { what: 'thread', name: t.name, where: 'give each thread its own name' }, `${pointer}/name`);
     threadNames.add(t.name);
-    const count = t.count === undefined ? 1 : positiveInt(sym, ctx, t.count, spec, `${pointer}/count`, 'a thread count');
+    const count = countOf(decl);
     if (count === undefined) continue;
     const code = lowerThread(lw, t, pointer, spec);
     for (let i = 0; i < count; i++)
@@ -79,8 +87,13 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
       });
   }
   // A worker per work item (per instance for "per" items): idle until queued, then runs the procedure.
+  const works: WorkEntry[] = [];
+  const workOf = new Map<number, { entry: number; item: number }>();
   for (const w of layout.works.values()) {
     const targets = w.cls ? w.cls.instances.map((i) => sym.instances[i].short) : [undefined];
+    const entry: WorkEntry = { name: w.name, items: targets.map((i) => (i === undefined ? w.name : `${w.name}[${i}]`)), workers: [] };
+    if (w.flushed) entry.flushed = { entry: works.length, name: w.name, items: w.items, pending: w.pending, ...w.flushed, threads: threadCount };
+    works.push(entry);
     targets.forEach((inst, k) => {
       const { pointer, doc } = w.decl;
       const call: AstStmt = {
@@ -90,7 +103,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
         args: inst === undefined ? [] : [{ src: inst, pointer: `${pointer}/args/0`, at: 0 }],
         hasArgs: true,
       };
-      const code = lowerThread(lw, { name: w.name, locals: {}, body: [call] }, pointer, doc, w.pending + k);
+      const run = w.flushed && { item: k, running: w.flushed.running + k, waits: w.flushed.waits };
+      const code = lowerThread(lw, { name: w.name, locals: {}, body: [call] }, pointer, doc, { pending: w.pending + k, run });
+      workOf.set(lowered.length, { entry: works.length - 1, item: k });
+      entry.workers.push(lowered.length);
       lowered.push({
         name: inst === undefined ? `kworker/${w.name}` : `kworker/${w.name}[${inst}]`,
         decl: `kworker/${w.name}`,
@@ -124,6 +140,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
   const placed = placeThreads(layout, lowered, sym.maxHeld, ctx, spec);
   const finals = lowerFinals(lw);
   if (!placed || ctx.failed) return stopped();
+  for (const [t, work] of workOf) placed.threads[t].work = work;
   if (options.deadVariables !== false) markDeadLocals(placed.threads, sym.maxHeld);
   const ir: IrModel = {
     name: normalised.file.name,
@@ -138,6 +155,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     expect: normalised.file.expect?.findings,
     params: sym.params,
     anyAttrs: sym.anyAttrs,
+    works,
     finals,
   };
   inferValueKinds(ir);

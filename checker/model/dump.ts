@@ -53,7 +53,7 @@ export function renderIr(m: IrModel): string {
       const instance = (id: number) => m.instances[id]?.name ?? String(id);
       // a lock named outright is a constant instance id: show its name
       const show = (field: string, x: IrExpr) =>
-        x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' ? instance(x.v) : renderExpr(x);
+        x.e === 'const' && field !== 'value' && field !== 'cond' && field !== 'set' && field !== 'index' && field !== 'item' ? instance(x.v) : renderExpr(x);
       const resolved = instrExpressions(i).map(([field, x]) => `${field} ${show(field, x)}`);
       out.push(
         `  ${String(pc).padStart(3)} ${kind} ${i.op.padEnd(11)} ${i.text}${target(i)}${i.op === 'assign' && i.role ? ` (${i.role})` : ''}  {${access(i.access)}}${resolved.length ? `  [${resolved.join('; ')}]` : ''}${forgets(pc)}  ${i.src.file}:${i.src.line}:${i.src.col}`,
@@ -84,6 +84,9 @@ function target(i: IrInstr): string {
     case 'wait':
     case 'idle':
     case 'work_return':
+    case 'flush_begin':
+    case 'flush_wait':
+    case 'completion':
     case 'end':
       return '';
   }

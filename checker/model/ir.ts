@@ -5,6 +5,7 @@ import { SourcePos } from '../diagnostics/diagnostic';
 import { IrExpr } from './ir-expr';
 import { assertNever } from '../assert-never';
 import { CmpRule, FindingKind, LockKind } from '../spec/types';
+import type { CompletionKind } from './passes/ast';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
 export type Ev = (s: Int32Array, base: number) => number;
@@ -68,8 +69,10 @@ export function isSchedulingPoint(i: { op: Instr<unknown>['op']; access: Access 
     case 'assert':
     case 'assert_held':
     case 'jump':
-    case 'work_return':
       return touchesShared(i.access);
+    // a run's return is part of its last step (README, "Flushing and cancelling work"), whatever it writes
+    case 'work_return':
+      return false;
     case 'acquire':
     case 'release':
     case 'choose':
@@ -80,6 +83,9 @@ export function isSchedulingPoint(i: { op: Instr<unknown>['op']; access: Access 
     case 'sync_wait':
     case 'wait':
     case 'idle':
+    case 'flush_begin':
+    case 'flush_wait':
+    case 'completion':
     case 'end':
       return true;
     default:
@@ -111,6 +117,9 @@ export function successors<E>(i: Instr<E>, pc: number): number[] {
     case 'wait':
     case 'idle':
     case 'work_return':
+    case 'flush_begin':
+    case 'flush_wait':
+    case 'completion':
       return [pc + 1];
     default:
       return assertNever(i);
@@ -137,6 +146,10 @@ export function instrExpressions<E>(i: Instr<E>): [string, E][] {
     case 'sync_begin':
     case 'sync_wait':
       return i.srcu ? [['srcu', i.srcu]] : [];
+    case 'flush_begin':
+    case 'completion':
+      return i.item ? [['item', i.item]] : [];
+    case 'flush_wait':
     case 'jump':
     case 'choose':
     case 'rcu_lock':
@@ -185,12 +198,69 @@ export type Instr<E = Ev> = InstrBase &
     | { op: 'sync_begin'; srcu?: E; cls: number }
     | { op: 'sync_wait'; srcu?: E; cls: number }
     | { op: 'wait'; cond: E }
-    /** a worker's idle point: runs when its work item is pending, and clears it */
-    | { op: 'idle'; pending: number }
+    /** a worker's idle point: runs when its work item is pending, and clears it (and marks it running) */
+    | { op: 'idle'; pending: number; run?: RunSlots }
     /** a work function has returned: like a thread's end, it must not hold locks or sit in a read section */
-    | { op: 'work_return' }
+    | { op: 'work_return'; run?: RunSlots }
+    /**
+     * flush_work() or cancel_work_sync() of item `item` (its rank; absent: the single item), first step: notes the
+     * run to wait for in this thread's entry of work.waits (cancelling: dequeues and disables the item first)
+     */
+    | { op: 'flush_begin'; item?: E; work: WorkSlots; cancel: boolean; into: number; intoVar?: VarDecl }
+    /** the second step: taken once the run noted by flush_begin has returned (cancelling: enables the item again) */
+    | { op: 'flush_wait'; work: WorkSlots; cancel: boolean }
+    /** wait_for_completion (blocks until the count is above 0 or all), complete, complete_all, reinit_completion */
+    /** (slot: the first item's count; items: each item's name, "done" or "done[net1]") */
+    | { op: 'completion'; act: CompletionKind; item?: E; slot: number; size: number; name: string; items: string[] }
     | { op: 'end' }
   );
+
+/**
+ * Where a works entry that some flush_work or cancel_work_sync names keeps what its flushers wait on (absolute
+ * slots, one per item unless said): a flusher's entry of `waits` (one per thread) is 0, or 1 + 3 * item + phase
+ * with phase WAIT_NONE (nothing left to wait for), WAIT_QUEUED (the queued run) or WAIT_RUNNING (the running
+ * run). The worker moves its item's entries from QUEUED to RUNNING when it starts the run and from RUNNING to
+ * NONE when the run returns, so a flusher never counts runs: the state stays bounded.
+ */
+export interface WorkSlots {
+  /** index in CompiledModel.works */
+  entry: number;
+  name: string;
+  items: number;
+  pending: number;
+  running: number;
+  /** per item: how many cancel_work_sync calls have it disabled (-1: no cancel_work_sync names the entry) */
+  disabled: number;
+  /** one per thread */
+  waits: number;
+  /** how many threads (the size of waits) */
+  threads: number;
+}
+
+export const WAIT_NONE = 0;
+export const WAIT_QUEUED = 1;
+export const WAIT_RUNNING = 2;
+export const waitEntry = (item: number, phase: number) => 1 + 3 * item + phase;
+export const waitItem = (v: number) => ((v - 1) / 3) | 0;
+export const waitPhase = (v: number) => (v - 1) % 3;
+
+/** What a worker of a flushed entry updates when its run starts and when it returns. */
+export interface RunSlots {
+  item: number;
+  /** absolute slot of the item's running flag */
+  running: number;
+  waits: number;
+}
+
+/** A works entry: its items' workers, and (when flushed or cancelled) where its flushers wait. */
+export interface WorkEntry {
+  name: string;
+  /** item names: "reset", or "unreg[net1]" for a "per" entry */
+  items: string[];
+  /** thread index of each item's worker */
+  workers: number[];
+  flushed?: WorkSlots;
+}
 
 /** An instruction before the compiler has attached its access set. */
 export type InstrWithoutAccess<E = IrExpr> = Instr<E> extends infer I ? (I extends unknown ? Omit<I, 'access'> : never) : never;
@@ -254,6 +324,8 @@ export interface ThreadProg<E = Ev> {
   localNames: LocalName[];
   /** a work queue worker: never ends; idle (not live) while its item is not pending */
   worker: boolean;
+  /** a worker's works entry (index in CompiledModel.works) and item */
+  work?: { entry: number; item: number };
   /** thread-relative offset of the grace-period snapshot (one slot per thread), -1 when unused */
   snapOffset: number;
   /**
@@ -337,6 +409,8 @@ export interface CompiledModel<E = Ev> {
   expect?: FindingKind[];
   params: Record<string, number>;
   finals: FinalAssert<E>[];
+  /** the works entries, in declaration order */
+  works: WorkEntry[];
   /** attributes declared "any" (unordered addresses): the pipeline checks every order of them */
   anyAttrs: { lock: string; attr: string; instances: string[] }[];
 }

@@ -215,12 +215,16 @@ function linkInstr(i: Instr<IrExpr>, x: (y: IrExpr) => Ev): Instr {
     case 'sync_begin':
     case 'sync_wait':
       return { ...i, srcu: i.srcu && x(i.srcu) };
+    case 'flush_begin':
+    case 'completion':
+      return i.item ? { ...i, item: x(i.item) } : (i as Instr);
     case 'jump':
     case 'choose':
     case 'rcu_lock':
     case 'rcu_unlock':
     case 'idle':
     case 'work_return':
+    case 'flush_wait':
     case 'end':
       return i;
     default:

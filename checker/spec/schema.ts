@@ -33,6 +33,12 @@ const STATEMENT_KEYWORDS: Record<string, string> = {
   wait_until: 'stmtWaitUntil',
   call_notifiers: 'stmtCallNotifiers',
   queue_work: 'stmtQueueWork',
+  flush_work: 'stmtFlushWork',
+  cancel_work_sync: 'stmtCancelWorkSync',
+  wait_for_completion: 'stmtWaitForCompletion',
+  complete: 'stmtComplete',
+  complete_all: 'stmtCompleteAll',
+  reinit_completion: 'stmtReinitCompletion',
 };
 
 const ONE_OF_MESSAGES: Record<string, [string, string]> = {

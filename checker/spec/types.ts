@@ -88,6 +88,12 @@ export type Stmt = StmtBase &
     | { wait_until: number | string }
     | { call_notifiers: string; args?: (number | string)[] }
     | { queue_work: string }
+    | { flush_work: string; into?: string }
+    | { cancel_work_sync: string; into?: string }
+    | { wait_for_completion: string }
+    | { complete: string }
+    | { complete_all: string }
+    | { reinit_completion: string }
   );
 
 /** A notifier chain: handlers (procedures taking the chain's params) run in order in the caller's context. */
@@ -104,6 +110,12 @@ export interface WorkDecl {
   per?: string;
 }
 
+/** A struct completion (kernel/sched/completion.c); per: one per instance of a class. */
+export interface CompletionDecl {
+  description?: string;
+  per?: string;
+}
+
 export interface SpecFile {
   $schema?: string;
   name: string;
@@ -116,6 +128,7 @@ export interface SpecFile {
   threads: ThreadDecl[];
   notifiers?: Record<string, NotifierDecl>;
   works?: Record<string, WorkDecl>;
+  completions?: Record<string, CompletionDecl>;
   /** checked in every state where the run has ended (all threads done, workers idle) */
   final?: { assert: number | string; message?: string }[];
   expect?: { findings: FindingKind[]; note?: string };
@@ -134,4 +147,5 @@ export interface ModelFile {
   procedures?: Record<string, ProcDecl>;
   notifiers?: Record<string, NotifierDecl>;
   works?: Record<string, WorkDecl>;
+  completions?: Record<string, CompletionDecl>;
 }

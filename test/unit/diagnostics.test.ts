@@ -118,6 +118,7 @@ const FIXTURES: Record<string, Expected> = {
   'LC3024-unknown-notifier.json': { code: 'LC3024', line: 8, col: 29, at: '"netdevice_chain"', says: 'unknown notifier chain "netdevice_chain"' },
   'LC3025-unknown-work.json': { code: 'LC3025', line: 9, col: 26, at: 'unregister_work', says: 'unknown work item "unregister_work"' },
   'LC3026-srcu-misuse.json': { code: 'LC3026', line: 8, col: 19, at: '"ops_srcu"', says: 'is an srcu_struct' },
+  'LC3027-unknown-completion.json': { code: 'LC3027', line: 8, col: 35, at: 'dnoe', says: 'unknown completion "dnoe"' },
   'LC4002-too-many-set-members.json': { code: 'LC4002', line: 11, col: 36, at: 'all(q)', says: 'this spec declares 32' },
   'LC4003-too-many-orders.json': { code: 'LC4003', line: 7, col: 26, at: '"any"', says: 'give 5040 orders to try, more than 720' },
   'LC4004-state-too-wide.json': { code: 'LC4004', line: 4, col: 29, at: '300000', says: 'takes 300000 integers, more than 16384' },

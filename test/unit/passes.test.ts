@@ -18,7 +18,7 @@ function passes(spec: object, params: Record<string, number> = {}) {
   const normalised = normalise(loaded!, ctx);
   const lockParts: { slots: number }[] = [];
   const sym = resolve(normalised, ctx, { params }, (p) => (lockParts.push(...p), true));
-  const layout = sym && layoutShared(sym, lockParts as never, ctx);
+  const layout = sym && layoutShared(sym, lockParts as never, ctx, 2);
   return { ctx, normalised, sym, layout };
 }
 

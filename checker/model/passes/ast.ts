@@ -71,7 +71,14 @@ export type AstStmt = Node &
     | { kind: 'wait_until'; cond: Text }
     | { kind: 'call_notifiers'; chain: string; args: Text[] }
     | { kind: 'queue_work'; work: Text }
+    /** flush_work() and cancel_work_sync(): two steps, the flush starts, then its wait ends */
+    | { kind: 'flush_work' | 'cancel_work_sync'; work: Text; into?: { name: string; pointer: string } }
+    /** wait_for_completion(), complete(), complete_all(), reinit_completion(): one step each */
+    | { kind: CompletionKind; completion: Text }
   );
+
+export type CompletionKind = 'wait_for_completion' | 'complete' | 'complete_all' | 'reinit_completion';
+export const COMPLETION_KINDS: readonly CompletionKind[] = ['wait_for_completion', 'complete', 'complete_all', 'reinit_completion'];
 
 export type AstKind = AstStmt['kind'];
 
@@ -119,6 +126,12 @@ export function childBodies(s: AstStmt): AstStmt[][] {
     case 'wait_until':
     case 'call_notifiers':
     case 'queue_work':
+    case 'flush_work':
+    case 'cancel_work_sync':
+    case 'wait_for_completion':
+    case 'complete':
+    case 'complete_all':
+    case 'reinit_completion':
       return [];
   }
 }
@@ -139,7 +152,14 @@ export function textsOf(s: AstStmt): { text: Text; as: 'expr' | 'lockRef' }[] {
     case 'synchronize_srcu':
       return ref(s.srcu);
     case 'queue_work':
+    case 'flush_work':
+    case 'cancel_work_sync':
       return ref(s.work);
+    case 'wait_for_completion':
+    case 'complete':
+    case 'complete_all':
+    case 'reinit_completion':
+      return ref(s.completion);
     case 'assign':
       return expr(s.target, s.value);
     case 'if':

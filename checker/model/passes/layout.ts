@@ -5,7 +5,7 @@ import { SourceDoc } from '../../spec/load';
 import { GlobalVar, T_HELD, ThreadProg } from '../ir';
 import { IrExpr } from '../ir-expr';
 import { Ctx } from './context';
-import { LockPart, ResolvedVar, ResolvedWork, Symbols } from './resolve';
+import { LockPart, ResolvedCompletion, ResolvedVar, ResolvedWork, Symbols } from './resolve';
 
 /** a state is this many 32-bit slots at most: the store allocates states 4096 at a time (256 MiB at this width) */
 export const MAX_STATE_WIDTH = 1 << 14;
@@ -13,6 +13,16 @@ export const MAX_STATE_WIDTH = 1 << 14;
 export interface PlacedWork extends ResolvedWork {
   /** slot of the pending flag (of the first instance's, for "per" items) */
   pending: number;
+  /** how many items: one, or one per instance of the "per" class */
+  items: number;
+  /** for an entry some flush_work or cancel_work_sync names: what its flushers wait on */
+  flushed?: { running: number; disabled: number; waits: number };
+}
+
+export interface PlacedCompletion extends ResolvedCompletion {
+  /** slot of the count (of the first instance's, for "per" completions) */
+  slot: number;
+  size: number;
 }
 
 export interface SharedLayout {
@@ -20,6 +30,7 @@ export interface SharedLayout {
   /** shared vars by name, with where they live */
   varSlots: Map<string, { global: GlobalVar; resolved: ResolvedVar }>;
   works: Map<string, PlacedWork>;
+  completions: Map<string, PlacedCompletion>;
   locksBase: number;
   /** the first thread frame starts here */
   threadsBase: number;
@@ -34,7 +45,8 @@ export function fits(ctx: Ctx, parts: LockPart[], width: number): boolean {
   return false;
 }
 
-export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx): SharedLayout | undefined {
+/** `threads`: how many threads the spec runs, workers included (a flushed entry keeps a slot per thread). */
+export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx, threads: number): SharedLayout | undefined {
   const parts = [...lockParts];
   const globals: GlobalVar[] = [];
   const varSlots: SharedLayout['varSlots'] = new Map();
@@ -53,14 +65,35 @@ export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx): Sha
   for (const w of sym.works.values()) {
     const size = w.cls ? w.cls.instances.length : 1;
     globals.push({ name: `${w.name} pending`, offset: next, size, init: new Array<number>(size).fill(0), guard: -1, internal: true });
-    works.set(w.name, { ...w, pending: next });
+    works.set(w.name, { ...w, pending: next, items: size });
+    next += size;
+  }
+  // after every pending flag, so that a spec that flushes nothing keeps the layout it had
+  for (const [name, f] of sym.flushed) {
+    const w = works.get(name)!;
+    const n = w.items;
+    const internal = (what: string, size: number) => {
+      globals.push({ name: `${name} ${what}`, offset: next, size, init: new Array<number>(size).fill(0), guard: -1, internal: true });
+      next += size;
+      return next - size;
+    };
+    const running = internal('running', n);
+    const disabled = f.cancelled ? internal('disabled', n) : -1;
+    const waits = internal('flushers', threads);
+    w.flushed = { running, disabled, waits };
+  }
+  const completions = new Map<string, PlacedCompletion>();
+  for (const c of sym.completions.values()) {
+    const size = c.cls ? c.cls.instances.length : 1;
+    globals.push({ name: c.name, offset: next, size, init: new Array<number>(size).fill(0), guard: -1, internal: true });
+    completions.set(c.name, { ...c, slot: next, size });
     next += size;
   }
   const locksBase = next;
   const threadsBase = locksBase + 2 * sym.instances.length;
   // before lowering the threads, which would take long on such a spec
   if (!fits(ctx, parts, threadsBase)) return undefined;
-  return { globals, varSlots, works, locksBase, threadsBase, parts };
+  return { globals, varSlots, works, completions, locksBase, threadsBase, parts };
 }
 
 /** A lowered thread before placement: its code, and its frame's locals (offsets inside the frame). */

@@ -164,7 +164,7 @@ function usesOf(i: IrInstr, region: LocalRegion): Uses {
     else if (lv.index.e === 'const') write(base + lv.index.v, true);
     else for (let k = base; k < base + lv.size; k++) write(k, false);
   }
-  if (i.op === 'acquire' && i.into >= 0) write(i.into - region.first, true);
+  if ((i.op === 'acquire' || i.op === 'flush_begin') && i.into >= 0) write(i.into - region.first, true);
   // an instruction reads its operands before it writes: a slot it both reads and overwrites stays live before it
   return u;
 }

@@ -10,12 +10,12 @@ import { LocalDecl } from '../../spec/types';
 import type { VarDecl } from '../ir';
 import { SourcePos } from '../../diagnostics/diagnostic';
 import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
-import { Access, FinalAssert, Instr, InstrWithoutAccess, LocalName, LValue, NO_ACCESS, T_HELD } from '../ir';
+import { Access, FinalAssert, Instr, InstrWithoutAccess, LocalName, LValue, NO_ACCESS, RunSlots, T_HELD, WorkSlots } from '../ir';
 import { IrExpr, irConst } from '../ir-expr';
 import { lockKind } from '../lock-kinds';
-import { AstStmt, AstThread, childBodies, Text, textsOf, Where } from './ast';
+import { AstStmt, AstThread, childBodies, CompletionKind, Text, textsOf, Where } from './ast';
 import { assertNever, Ctx } from './context';
-import { SharedLayout } from './layout';
+import { PlacedCompletion, PlacedWork, SharedLayout } from './layout';
 import { evalConst, positiveInt, Symbols } from './resolve';
 
 type IrLValue = LValue<IrExpr>;
@@ -30,6 +30,8 @@ export interface Lowering {
   instructions: number;
   /** some thread's code passed a bound on inlining (reported once, where it did) */
   overBound?: boolean;
+  /** how many threads the spec runs, workers included: a flushed entry keeps one slot per thread */
+  threads: number;
 }
 
 /** Bounds on inlining: a thread's code, all code together, and how deep calls nest. */
@@ -65,21 +67,33 @@ type Frame = {
 type CallNode = Extract<AstStmt, { kind: 'call' }>;
 type LocalSlot = LocalName & { init?: { src: number | string; doc: SourceDoc; pointer: string } };
 
-/** Lowers a thread (or a worker: `workerPending` is its item's pending flag) whose JSON is at `ptr` in `doc`. */
-export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: SourceDoc, workerPending = -1): LoweredCode {
+/** A worker's item: its pending flag, and (when its entry is flushed or cancelled) what its runs update. */
+export interface WorkerItem {
+  pending: number;
+  run?: RunSlots;
+}
+
+/** Lowers a thread (or the worker of `worker`) whose JSON is at `ptr` in `doc`. */
+export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: SourceDoc, worker?: WorkerItem): LoweredCode {
   const { sym, layout, ctx } = lw;
   const { params, classes, instances, classByName, instanceByName, knownAttrs } = sym;
   const code: Instr<IrExpr>[] = [];
   let usesSync = false;
-  if (workerPending >= 0)
+  // a run's start and return move its flushers on (ir.ts WorkSlots): they write the flushers' entries
+  const runAccess = (run: RunSlots | undefined): { reads: readonly number[]; writes: readonly number[] } =>
+    run ? { reads: slotRange(run.waits, lw.threads), writes: unionSlots([run.running], slotRange(run.waits, lw.threads)) } : { reads: [], writes: [] };
+  if (worker) {
+    const ra = runAccess(worker.run);
     code.push({
       op: 'idle',
-      pending: workerPending,
+      pending: worker.pending,
+      ...(worker.run ? { run: worker.run } : {}),
       src: ctx.pos(doc, ptr),
       text: `wait for ${t.name} to be queued`,
       frames: [],
-      access: { ...NO_ACCESS, reads: [workerPending], writes: [workerPending] },
+      access: { ...NO_ACCESS, reads: unionSlots([worker.pending], ra.reads), writes: unionSlots([worker.pending], ra.writes) },
     });
+  }
   const localsBase = T_HELD + sym.maxHeld;
   const slots: LocalSlot[] = [];
   let nextSlot = 0;
@@ -619,6 +633,14 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       }
       case 'queue_work':
         return lowerQueueWork(frame, s, base);
+      case 'flush_work':
+      case 'cancel_work_sync':
+        return lowerFlush(frame, s, base);
+      case 'wait_for_completion':
+      case 'complete':
+      case 'complete_all':
+      case 'reinit_completion':
+        return lowerCompletion(frame, s.kind, s.completion, base);
       case 'assert_held': {
         const ref = lockRef(frame, s.lock);
         if (!ref || ref.skip) return;
@@ -630,48 +652,161 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
     }
   };
 
-  const lowerQueueWork = (frame: Frame, s: Extract<AstStmt, { kind: 'queue_work' }>, base: { src: SourcePos; frames: string[]; callSite?: SourcePos }) => {
-    const { pointer } = s.work;
-    const srcText = String(s.work.src);
+  /**
+   * A work item or a completion named as "name" or "name[instance]": the entry, and the item's rank within it
+   * (index absent: a single item). Errors name the table and say how to name an item.
+   */
+  const itemRef = <T extends { name: string; cls?: { name: string; instances: number[] } }>(
+    frame: Frame,
+    t: Text,
+    table: Map<string, T>,
+    code: 'unknownWork' | 'unknownCompletion',
+    what: string,
+  ): { entry: T; index?: IrExpr; ixReads: readonly number[]; srcText: string } | undefined => {
+    const { pointer } = t;
+    const srcText = String(t.src);
+    const unknown = (pos: SourcePos, args: Record<string, string>) =>
+      code === 'unknownWork' ? ctx.error('unknownWork', pos, args, pointer) : ctx.error('unknownCompletion', pos, args, pointer);
     let r;
     try {
       r = parseLockRef(srcText);
     } catch (e) {
       if (!(e instanceof ExprSyntaxError)) throw e;
       ctx.error('expressionSyntax', ctx.posIn(frame.doc, pointer, e.at), { reason: e.message }, pointer);
-      return;
+      return undefined;
     }
-    const w = layout.works.get(r.lock);
-    if (!w) {
-      ctx.error('unknownWork', ctx.posIn(frame.doc, pointer, 0), { name: r.lock, suggest: suggest(r.lock, layout.works.keys()) }, pointer);
-      return;
+    const entry = table.get(r.lock);
+    if (!entry) {
+      unknown(ctx.posIn(frame.doc, pointer, 0), { name: r.lock, suggest: suggest(r.lock, table.keys()) });
+      return undefined;
     }
-    if (!!w.cls !== !!r.index) {
-      ctx.error(
-        'unknownWork',
-        ctx.posIn(frame.doc, pointer, 0),
-        { name: srcText, suggest: w.cls ? `; it is one work item per ${w.cls.name}: write ${r.lock}[INSTANCE]` : `; ${r.lock} is a single work item` },
-        pointer,
-      );
-      return;
+    if (!!entry.cls !== !!r.index) {
+      unknown(ctx.posIn(frame.doc, pointer, 0), {
+        name: srcText,
+        suggest: entry.cls ? `; it is one ${what} per ${entry.cls.name}: write ${r.lock}[INSTANCE]` : `; ${r.lock} is a single ${what}`,
+      });
+      return undefined;
     }
-    let index: IrExpr | undefined;
-    let ixReads: readonly number[] = [];
-    if (r.index && w.cls) {
-      const compiled = compileExpr(r.index, env(frame, pointer, r.indexAt));
-      ixReads = compiled.reads;
-      index = { e: 'rank', of: compiled.ir, members: w.cls.instances, className: w.cls.name, what: srcText };
-    }
+    if (!r.index || !entry.cls) return { entry, ixReads: [], srcText };
+    const compiled = compileExpr(r.index, env(frame, pointer, r.indexAt));
+    return {
+      entry,
+      index: { e: 'rank', of: compiled.ir, members: entry.cls.instances, className: entry.cls.name, what: srcText },
+      ixReads: compiled.reads,
+      srcText,
+    };
+  };
+
+  /** Slot `offset` of a one-per-item table: at the item's rank, or the only one. */
+  const itemSlot = (offset: number, size: number, name: string, index: IrExpr | undefined): IrExpr =>
+    index ? { e: 'element', shared: true, offset, size, name, index } : { e: 'slot', shared: true, offset, name };
+
+  const lowerQueueWork = (frame: Frame, s: Extract<AstStmt, { kind: 'queue_work' }>, base: { src: SourcePos; frames: string[]; callSite?: SourcePos }) => {
+    const ref = itemRef(frame, s.work, layout.works, 'unknownWork', 'work item');
+    if (!ref) return;
+    const { entry: w, index, ixReads, srcText } = ref;
     const target: IrLValue = {
       global: true,
       offset: w.pending,
-      size: w.cls ? w.cls.instances.length : 1,
+      size: w.items,
       index,
       indexReads: ixReads,
-      name: `${r.lock} pending`,
+      name: `${w.name} pending`,
       guard: -1,
     };
-    emit({ op: 'assign', target, value: irConst(1), text: `queue_work(${srcText})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
+    // an item that a cancel_work_sync has disabled stays as it is (6.18's WORK_CANCEL_DISABLE)
+    const disabled = w.flushed?.disabled ?? -1;
+    if (disabled < 0) {
+      emit({ op: 'assign', target, value: irConst(1), text: `queue_work(${srcText})`, ...base }, { reads: ixReads, writes: lvSlots(target) });
+      return;
+    }
+    const value: IrExpr = {
+      e: 'cond',
+      c: itemSlot(disabled, w.items, `${w.name} disabled`, index),
+      a: itemSlot(w.pending, w.items, `${w.name} pending`, index),
+      b: irConst(1),
+    };
+    emit(
+      { op: 'assign', target, value, text: `queue_work(${srcText})`, ...base },
+      { reads: unionSlots(ixReads, slotRange(w.pending, w.items), slotRange(disabled, w.items)), writes: lvSlots(target) },
+    );
+  };
+
+  /** The local a statement's "into" names (a declared scalar), or undefined after reporting what it is instead. */
+  const intoLocal = (frame: Frame, into: { name: string; pointer: string }): { offset: number; decl?: VarDecl } | undefined => {
+    const b = frame.scope.get(into.name);
+    if (!b || b.kind !== 'local' || b.array) {
+      ctx.error('notAssignable', ctx.pos(frame.doc, into.pointer), { name: into.name, what: b ? 'not a scalar local' : 'not a declared local' }, into.pointer);
+      return undefined;
+    }
+    return { offset: b.offset, decl: b.decl };
+  };
+
+  /** flush_work and cancel_work_sync: the flush starts (notes the run), then its wait ends (README). */
+  const lowerFlush = (
+    frame: Frame,
+    s: Extract<AstStmt, { kind: 'flush_work' | 'cancel_work_sync' }>,
+    base: { src: SourcePos; frames: string[]; callSite?: SourcePos },
+  ) => {
+    const ref = itemRef(frame, s.work, layout.works, 'unknownWork', 'work item');
+    const into = s.into && intoLocal(frame, s.into);
+    if (!ref || (s.into && !into)) return;
+    const { entry: w, index, ixReads, srcText } = ref;
+    const f = w.flushed!; // resolve.ts flushedWorks() found this statement
+    const cancel = s.kind === 'cancel_work_sync';
+    const work: WorkSlots = {
+      entry: entryIndex(w),
+      name: w.name,
+      items: w.items,
+      pending: w.pending,
+      running: f.running,
+      disabled: f.disabled,
+      waits: f.waits,
+      threads: lw.threads,
+    };
+    const pending = slotRange(w.pending, w.items);
+    const running = slotRange(f.running, w.items);
+    const waits = slotRange(f.waits, lw.threads);
+    const disabled = cancel ? slotRange(f.disabled, w.items) : [];
+    emit(
+      {
+        op: 'flush_begin',
+        ...(index ? { item: index } : {}),
+        work,
+        cancel,
+        into: into ? into.offset : -1,
+        ...(into?.decl ? { intoVar: into.decl } : {}),
+        text: `${s.kind}(${srcText})`,
+        ...base,
+      },
+      { reads: unionSlots(ixReads, pending, running, waits, disabled), writes: unionSlots(waits, cancel ? pending : [], disabled) },
+    );
+    emit(
+      { op: 'flush_wait', work, cancel, text: `${s.kind}(${srcText}): wait for the run`, ...base },
+      { reads: unionSlots(waits, disabled), writes: unionSlots(waits, disabled) },
+    );
+  };
+  const entryIndex = (w: PlacedWork) => [...layout.works.keys()].indexOf(w.name);
+
+  const lowerCompletion = (frame: Frame, act: CompletionKind, t: Text, base: { src: SourcePos; frames: string[]; callSite?: SourcePos }) => {
+    const ref = itemRef<PlacedCompletion>(frame, t, layout.completions, 'unknownCompletion', 'completion');
+    if (!ref) return;
+    const { entry: c, index, ixReads, srcText } = ref;
+    const slots = slotRange(c.slot, c.size);
+    emit(
+      {
+        op: 'completion',
+        act,
+        ...(index ? { item: index } : {}),
+        slot: c.slot,
+        size: c.size,
+        name: c.name,
+        items: c.cls ? c.cls.instances.map((i) => `${c.name}[${instances[i].short}]`) : [c.name],
+        text: `${act}(${srcText})`,
+        ...base,
+      },
+      { reads: unionSlots(ixReads, slots), writes: slots },
+    );
   };
 
   const lowerCall = (frame: Frame, s: CallNode) => {
@@ -814,8 +949,15 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
     code.length = 0; // reported; the spec does not compile
     lw.overBound = true;
   }
-  if (workerPending >= 0) {
-    code.push({ op: 'work_return', src: ctx.pos(doc, ptr), text: `${t.name} returns`, frames: [], access: NO_ACCESS });
+  if (worker) {
+    code.push({
+      op: 'work_return',
+      ...(worker.run ? { run: worker.run } : {}),
+      src: ctx.pos(doc, ptr),
+      text: `${t.name} returns`,
+      frames: [],
+      access: worker.run ? { ...NO_ACCESS, ...runAccess(worker.run) } : NO_ACCESS,
+    });
     code.push({ op: 'jump', target: 0, src: ctx.pos(doc, ptr), text: 'back to waiting for work', frames: [], access: NO_ACCESS });
   }
   code.push({ op: 'end', src: ctx.pos(doc, ptr), text: 'end', frames: [], access: NO_ACCESS });

@@ -4,7 +4,7 @@
 import { escapePointer } from '../../spec/json-positions';
 import { Loaded, SourceDoc } from '../../spec/load';
 import { parseShorthand, ShorthandError } from '../../spec/shorthand';
-import { LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../../spec/types';
+import { CompletionDecl, LockDecl, NotifierDecl, ProcDecl, SpecFile, Stmt, ThreadDecl, VarDecl, WorkDecl } from '../../spec/types';
 import { AstProc, AstStmt, AstThread, Text } from './ast';
 import { assertNever, Ctx, Declared } from './context';
 
@@ -18,12 +18,13 @@ export interface Normalised {
   procedures: Map<string, Declared<AstProc>>;
   notifiers: Map<string, Declared<NotifierDecl>>;
   works: Map<string, Declared<WorkDecl>>;
+  completions: Map<string, Declared<CompletionDecl>>;
   threads: Declared<AstThread>[];
 }
 
 export function normalise(loaded: Loaded, ctx: Ctx): Normalised {
   const docs = [...loaded.models, loaded.spec];
-  const collect = <T>(member: 'locks' | 'vars' | 'procedures' | 'notifiers' | 'works', what: string): Map<string, Declared<T>> => {
+  const collect = <T>(member: 'locks' | 'vars' | 'procedures' | 'notifiers' | 'works' | 'completions', what: string): Map<string, Declared<T>> => {
     const out = new Map<string, Declared<T>>();
     for (const doc of docs) {
       const table = (doc.doc.value as Record<string, Record<string, T> | undefined>)[member];
@@ -74,6 +75,7 @@ export function normalise(loaded: Loaded, ctx: Ctx): Normalised {
     procedures,
     notifiers: collect<NotifierDecl>('notifiers', 'notifier chain'),
     works: collect<WorkDecl>('works', 'work item'),
+    completions: collect<CompletionDecl>('completions', 'completion'),
     threads,
   };
 }
@@ -144,9 +146,17 @@ function normaliseStmt(s: Stmt, p: string, doc: SourceDoc, ctx: Ctx, tries: { ne
   if ('wait_until' in s) return [{ kind: 'wait_until', where, cond: text(s.wait_until, `${p}/wait_until`) }];
   if ('call_notifiers' in s) return [{ kind: 'call_notifiers', where, chain: s.call_notifiers, args: (s.args ?? []).map((a, k) => text(a, `${p}/args/${k}`)) }];
   if ('queue_work' in s) return [{ kind: 'queue_work', where, work: text(s.queue_work, `${p}/queue_work`) }];
+  if ('flush_work' in s) return [{ kind: 'flush_work', where, work: text(s.flush_work, `${p}/flush_work`), into: intoOf(s.into, p) }];
+  if ('cancel_work_sync' in s) return [{ kind: 'cancel_work_sync', where, work: text(s.cancel_work_sync, `${p}/cancel_work_sync`), into: intoOf(s.into, p) }];
+  if ('wait_for_completion' in s) return [{ kind: 'wait_for_completion', where, completion: text(s.wait_for_completion, `${p}/wait_for_completion`) }];
+  if ('complete' in s) return [{ kind: 'complete', where, completion: text(s.complete, `${p}/complete`) }];
+  if ('complete_all' in s) return [{ kind: 'complete_all', where, completion: text(s.complete_all, `${p}/complete_all`) }];
+  if ('reinit_completion' in s) return [{ kind: 'reinit_completion', where, completion: text(s.reinit_completion, `${p}/reinit_completion`) }];
   if ('assert_held' in s) return [{ kind: 'assert_held', where, lock: text(s.assert_held, `${p}/assert_held`) }];
   return assertNever(s); // the schema admits no other statement
 }
+
+const intoOf = (into: string | undefined, p: string) => (into === undefined ? undefined : { name: into, pointer: `${p}/into` });
 
 /**
  * The shorthand as lock, trylock and unlock nodes. Each U(X) closes the latest open acquisition of X as

@@ -6,7 +6,7 @@ import { suggest } from '../../diagnostics/diagnostic';
 import { ExprSyntaxError, parseExpr, parseLockRef } from '../../spec/expressions';
 import { escapePointer } from '../../spec/json-positions';
 import { SourceDoc } from '../../spec/load';
-import { VarDecl, WorkDecl } from '../../spec/types';
+import { CompletionDecl, VarDecl, WorkDecl } from '../../spec/types';
 import { compileExpr, ExprEnv } from '../expr-compile';
 import { IrModel, LockClass, LockInstance } from '../ir';
 import { evaluateConstant, ModelRuntimeError } from '../link';
@@ -41,6 +41,13 @@ export interface ResolvedWork {
   cls?: LockClass;
 }
 
+export interface ResolvedCompletion {
+  name: string;
+  decl: Declared<CompletionDecl>;
+  /** "per": one completion per instance of this class */
+  cls?: LockClass;
+}
+
 export interface Symbols {
   normalised: Normalised;
   params: Record<string, number>;
@@ -53,6 +60,9 @@ export interface Symbols {
   anyAttrs: IrModel['anyAttrs'];
   vars: Map<string, ResolvedVar>;
   works: Map<string, ResolvedWork>;
+  /** works entries some flush_work or cancel_work_sync names (cancelled: some cancel_work_sync does) */
+  flushed: Map<string, { cancelled: boolean }>;
+  completions: Map<string, ResolvedCompletion>;
   /** procedures on a call cycle (reported; never inlined) */
   recursive: Set<string>;
   maxHeld: number;
@@ -93,6 +103,8 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
     anyAttrs: [],
     vars: new Map(),
     works: new Map(),
+    flushed: new Map(),
+    completions: new Map(),
     recursive: new Set(),
     maxHeld: n.file.options?.max_held ?? DEFAULT_MAX_HELD,
     without: new Set(options.without ?? []),
@@ -256,6 +268,23 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
     }
     sym.works.set(name, { name, decl: d, cls });
   }
+  for (const [name, d] of n.completions) {
+    let cls: LockClass | undefined;
+    if (d.value.per !== undefined) {
+      cls = classByName.get(d.value.per);
+      if (!cls) {
+        ctx.error(
+          'unknownLock',
+          ctx.pos(d.doc, `${d.pointer}/per`),
+          { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) },
+          `${d.pointer}/per`,
+        );
+        continue;
+      }
+    }
+    sym.completions.set(name, { name, decl: d, cls });
+  }
+  sym.flushed = flushedWorks(n, sym.works);
   for (const [name, d] of n.notifiers)
     d.value.handlers.forEach((h, k) => {
       const proc = n.procedures.get(h);
@@ -356,6 +385,32 @@ function constantLockRef(sym: Symbols, ref: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The works entries that some flush_work or cancel_work_sync names, anywhere: only these need the state that
+ * flushers wait on (so a spec that flushes nothing keeps its state vector as it was).
+ */
+function flushedWorks(n: Normalised, works: Map<string, ResolvedWork>): Map<string, { cancelled: boolean }> {
+  const out = new Map<string, { cancelled: boolean }>();
+  const scan = (body: AstStmt[]) => {
+    for (const s of body) {
+      if (s.kind === 'flush_work' || s.kind === 'cancel_work_sync') {
+        let name: string | undefined;
+        try {
+          name = parseLockRef(String(s.work.src)).lock;
+        } catch {
+          name = undefined; // the lowering reports it
+        }
+        if (name !== undefined && works.has(name)) out.set(name, { cancelled: (out.get(name)?.cancelled ?? false) || s.kind === 'cancel_work_sync' });
+      }
+      for (const b of childBodies(s)) scan(b);
+    }
+  };
+  for (const t of n.threads) scan(t.value.body);
+  for (const p of n.procedures.values()) scan(p.value.body);
+  // in declaration order, as the layout places them
+  return new Map([...works.keys()].filter((w) => out.has(w)).map((w) => [w, out.get(w)!]));
 }
 
 /** Procedures are inlined, so a cycle in the call graph can never be compiled: report each cycle once. */

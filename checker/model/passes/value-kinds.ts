@@ -242,6 +242,10 @@ function exprsOf(i: Instr<IrExpr>): IrExpr[] {
     case 'sync_begin':
     case 'sync_wait':
       return i.srcu ? [i.srcu] : [];
+    case 'flush_begin':
+    case 'completion':
+      return i.item ? [i.item] : [];
+    case 'flush_wait':
     case 'jump':
     case 'choose':
     case 'rcu_lock':
