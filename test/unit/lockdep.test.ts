@@ -12,7 +12,7 @@ function validator(n: number) {
     hasInstances: false,
   }));
   const instances = classes.map((c) => ({ id: c.id, cls: c.id, name: c.name, short: c.name, attrs: {} }));
-  const v = new LockdepValidator({ classes, instances } as unknown as CompiledModel);
+  const v = new LockdepValidator({ classes, instances, works: [] } as unknown as CompiledModel);
   const add = (from: number, to: number, type: 'EN' | 'ER' | 'SN' | 'SR') => {
     const key = (from * 8 * n * 8 + to * 8) * 4 + ['EN', 'ER', 'SN', 'SR'].indexOf(type);
     // no other lock held when the edge was taken: no candidate gate locks (strongCycles() does not read the witness)
