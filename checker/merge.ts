@@ -2,7 +2,7 @@
 // the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
 // when every shard 0..n-1 of the same split is present and finished.
 import { matchExpectation } from './analyse/expect';
-import { CheckResult, Finding, SpecResult } from './result';
+import { CheckResult, Finding, pathLength, SpecResult } from './result';
 
 export function mergeResults(parts: CheckResult[]): CheckResult {
   const byFile = new Map<string, SpecResult[]>();
@@ -13,8 +13,6 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
     }
   return { results: [...byFile.values()].map(mergeSpec) };
 }
-
-const traceLength = (f: Finding) => (f.trace!.path === '' ? 0 : f.trace!.path.split(':').length);
 
 /**
  * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]); a deadlock
@@ -44,7 +42,7 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
       if (i === undefined) {
         seen.set(key, findings.length);
         findings.push(f);
-      } else if (f.trace && findings[i].trace && traceLength(f) < traceLength(findings[i])) findings[i] = f; // the shorter witness
+      } else if (f.trace && findings[i].trace && pathLength(f.trace.path) < pathLength(findings[i].trace!.path)) findings[i] = f; // the shorter witness
     }
   const edges = new Map<string, { from: string; to: string; type: string }>();
   const nodes = new Set<string>();

@@ -167,6 +167,9 @@ export interface Stats {
   collisionProbability?: number;
 }
 
+/** A trace's length in steps: the entries of its `path:` line. */
+export const pathLength = (path: string) => (path === '' ? 0 : path.split(':').length);
+
 /** The result without its wall-clock figures (--no-timings): the rest depends only on the spec and options. */
 export function withoutTimings(doc: CheckResult): CheckResult {
   return {

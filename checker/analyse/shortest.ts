@@ -5,7 +5,7 @@
 // reports; so the trace, and a kind read off it (toctou or assertion), never depends on the search mode.
 // Findings it cannot confirm within its budget keep their trace, marked as possibly not the shortest.
 import { CompiledModel } from '../model/ir';
-import { Finding } from '../result';
+import { Finding, pathLength } from '../result';
 import { explore, ExploreOptions } from '../explore/explore';
 import { analyse } from './findings';
 
@@ -13,7 +13,7 @@ import { analyse } from './findings';
 export const MIN_BUDGET = 200_000;
 export const BUDGET_FACTOR = 4;
 
-export const pathLength = (path: string) => (path === '' ? 0 : path.split(':').length);
+export { pathLength }; // (in result.ts, beside the trace it measures)
 
 /**
  * What makes two findings the same problem, whichever search found them: a toctou is a failed check, and

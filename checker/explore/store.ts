@@ -128,8 +128,6 @@ export class StateStore {
    * store it (see shared-visited.ts); unset, every new state is stored.
    */
   claim?: (h1: number, h2: number) => number;
-  /** states not stored because another worker claimed them */
-  claimedElsewhere = 0;
 
   /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored; returns its index (-1: a bitstate hit, or a state another worker stored no deeper than the current level; ELSEWHERE_NEXT_LEVEL: one it stored in the next level) and sets `added`. */
   insert(actual: Int32Array, parent: number, via: number): number {
@@ -166,7 +164,6 @@ export class StateStore {
       const c = this.claim(h1, h2);
       if (c === SEEN_BEFORE || c === SEEN_THIS_LEVEL) {
         this.added = false;
-        this.claimedElsewhere++;
         return c === SEEN_BEFORE ? -1 : ELSEWHERE_NEXT_LEVEL;
       }
     }

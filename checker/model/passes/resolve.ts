@@ -243,20 +243,17 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
   }
 
   // --- work items and notifier chains -----------------------------------------------------------------------
+  /** The class a `per` member names (undefined: none); null after reporting an unknown one. */
+  const perClass = (d: { doc: SourceDoc; pointer: string; value: { per?: string } }): LockClass | undefined | null => {
+    if (d.value.per === undefined) return undefined;
+    const cls = classByName.get(d.value.per);
+    if (cls) return cls;
+    ctx.error('unknownLock', ctx.pos(d.doc, `${d.pointer}/per`), { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) }, `${d.pointer}/per`);
+    return null;
+  };
   for (const [name, d] of n.works) {
-    let cls: LockClass | undefined;
-    if (d.value.per !== undefined) {
-      cls = classByName.get(d.value.per);
-      if (!cls) {
-        ctx.error(
-          'unknownLock',
-          ctx.pos(d.doc, `${d.pointer}/per`),
-          { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) },
-          `${d.pointer}/per`,
-        );
-        continue;
-      }
-    }
+    const cls = perClass(d);
+    if (cls === null) continue;
     if (!n.procedures.has(d.value.proc)) {
       ctx.error(
         'unknownProcedure',
@@ -269,19 +266,8 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
     sym.works.set(name, { name, decl: d, cls });
   }
   for (const [name, d] of n.completions) {
-    let cls: LockClass | undefined;
-    if (d.value.per !== undefined) {
-      cls = classByName.get(d.value.per);
-      if (!cls) {
-        ctx.error(
-          'unknownLock',
-          ctx.pos(d.doc, `${d.pointer}/per`),
-          { name: d.value.per, suggest: suggest(d.value.per, classByName.keys()) },
-          `${d.pointer}/per`,
-        );
-        continue;
-      }
-    }
+    const cls = perClass(d);
+    if (cls === null) continue;
     sym.completions.set(name, { name, decl: d, cls });
   }
   sym.flushed = flushedWorks(n, sym.works);
