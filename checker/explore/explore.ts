@@ -195,7 +195,8 @@ class Search {
             );
           if (seen.length > 0) this.lockdep.attempt(idx, t, seen, inst, asAcquire, nest);
         }
-        // flush_work/cancel_work_sync that finds a run: touch_work_lockdep_map() acquires the item's map
+        // flush_work that finds a run, or cancel_work_sync that finds one running (a queued one it takes off the
+        // queue before start_flush_work() looks): touch_work_lockdep_map() acquires the item's map
         if (instr.op === 'flush_begin') {
           const b = m.threads[t].base;
           const w = instr.work;
@@ -203,7 +204,7 @@ class Search {
           if (k >= 0 && k < w.items) {
             const { queued, running } = machine.itemState(s, w, k);
             const seen = this.lockdepHeld(t, Array.from(s.subarray(b + T_HELD, b + T_HELD + s[b + T_NHELD])));
-            if ((queued || running) && seen.length > 0) {
+            if ((instr.cancel ? running : queued || running) && seen.length > 0) {
               const asAcquire = { ...instr, op: 'acquire' as const, lock: () => 0, cls: -1, read: false, subclass: 0, trylock: false, into: -1 };
               this.lockdep.attempt(idx, t, seen, this.lockdep.workMap(w.entry, k), asAcquire, -1);
             }
