@@ -216,10 +216,11 @@ add(
 // ---------------------------------------------------------------- cancel_work_sync
 
 // README's example: lock(rtnl_mutex), then cancel_work_sync(reset) while reset's run takes rtnl_mutex.
-// lock-order-cycle (rtnl_mutex -> (work_completion)(reset) -> rtnl_mutex): the cancel finds reset queued (after q's
-// queue, before the run starts) in some state and the run takes rtnl_mutex in some state. Deadlock where the cancel
-// waits for such a run: q queue (1), the run starts (2), c lock rtnl (3), c cancel starts, notes the running run (4):
-// the run waits for rtnl, c for the run (4). (If the cancel finds reset queued it takes it off: no wait.)
+// lock-order-cycle (rtnl_mutex -> (work_completion)(reset) -> rtnl_mutex): the cancel finds reset running (q queue,
+// the run starts, c lock rtnl, in either order after the queue) in some state, and the run takes rtnl_mutex in some
+// state. Deadlock where the cancel waits for such a run: q queue (1), the run starts (2), c lock rtnl (3), c cancel
+// starts, notes the running run (4): the run waits for rtnl, c for the run (4). (If the cancel finds reset queued it
+// takes it off: no wait, and, since eda47ff, no touch of the map either.)
 add(
   "README's example: lock(rtnl_mutex) then cancel_work_sync(reset)",
   {
@@ -355,6 +356,28 @@ add(
   {},
 );
 
+// cancel_work_sync touches (work_completion)(NAME) only when it finds the item running (README, "Flushing and
+// cancelling work", since eda47ff): a cancel that finds it only queued takes it off the queue and gives lockdep
+// nothing. Under this rule the cancel's touch of a per entry's map from a run of the same entry is recursive locking
+// only once the other item's run has started. The flush version above is recursive-locking 5 (w[n1] only queued is
+// enough); here: t queue w[n0] (1), queue w[n1] (2), complete c[n0] (3), w[n0] starts (4) and passes its wait (5),
+// w[n1] starts (6): w[n0]'s cancel start is attempted with w[n1] running: recursive-locking (6). The run of w[n0]
+// needs t's three steps, its own two, and w[n1]'s start: nothing shorter. (Under the old rule, 5.) Deadlock: w[n1]
+// waits for c[n1] forever once it started; w[n0] must not be able to move: it starts, passes its wait and starts its
+// cancel (which finds w[n1] running and waits for it; finding it queued it would take it off, and then w[n1] never
+// runs): t's 3, w[n1]'s start, w[n0]'s 3 steps: deadlock (7).
+add(
+  'per items of one entry cancelling each other: recursive-locking only once running',
+  {
+    locks: { q: { kind: 'mutex', instances: ['n0', 'n1'] } },
+    completions: { c: { per: 'q' } },
+    procedures: { wf: { params: ['m'], body: [{ wait_for_completion: 'c[m]' }, { cancel_work_sync: 'w[n1]' }] } },
+    works: { w: { proc: 'wf', per: 'q' } },
+    threads: [{ name: 't', body: [{ queue_work: 'w[n0]' }, { queue_work: 'w[n1]' }, { complete: 'c[n0]' }] }],
+  },
+  { 'recursive-locking': 6, deadlock: 7 },
+);
+
 // ---------------------------------------------------------------- completions
 
 // Count 2 releases two waits: u completes twice, t1 and t2 each wait once: every order ends. (A done flag instead
@@ -485,6 +508,70 @@ test('two concurrent cancels: enabled again when the last ends', (t) => {
   t.is(r.queued.w, 0);
   r = run(['t1', 't1', 'u1']);
   t.is(r.queued.w, 1);
+});
+
+// A cancel under lock A, the run taking A (README, "Flushing and cancelling work", since eda47ff: cancel_work_sync
+// gives lockdep the acquire-and-release of (work_completion)(w) only when it finds w running; queued, it takes it
+// off the queue and lockdep sees nothing). t: queue_work w, lock A, cancel_work_sync w, unlock A; the run: lock A,
+// unlock A.
+//
+// (a) The item only queued at the cancel. The language cannot make a run impossible there in every run: once w is
+// queued its worker is idle (were it busy, w would be running), and a worker's start of its queued item is a step it
+// can take in any state (README: "a worker starting its queued item" is a visible step; nothing in the README blocks
+// it); it changes nothing of t (not its held locks, not its next statement). So every reachable state where t, holding
+// A, is about to cancel a queued w has a successor (the start) where t is the same and w is running, and the edge
+// A -> (work_completion)(w) is reached there: the edge set, and so lock-order-cycle, do not depend on the rule. What
+// the rule decides is which states give the edge, so it is checked (a1) on the one run where the worker never starts
+// before the cancel, and (a2) by the shortest run to the edge in the full search:
+// (a1) schedule t, t, t, t, t: t queue (1), lock A (2), t's cancel start is attempted in the state after 2 with w
+//   queued and its worker idle: no touch, no edge (under the old rule: A -> (work_completion)(w) there); the cancel
+//   takes the run off (3), its wait ends at once (4), unlock A (5): t done, w idle and not queued, and the run's lock A
+//   was never attempted: no edge at all in this run.
+// (a2) full search: the state after t queue (1), lock A (2) (w queued) gives nothing; the edge needs w running, i.e.
+//   also the worker's start: after t queue, w start, t lock A (or t queue, t lock A, w start): A -> (work_completion)(w)
+//   is first added at depth 3, not 2. (work_completion)(w) -> A at depth 2 (t queue, w start: the run attempts lock A
+//   holding its map). Both EN (mutexes, map held exclusively, touch non-recursive). lock-order-cycle 0 and deadlock 4
+//   as in the README's example above.
+// (b) The item running at the cancel: schedule t, w, t, t, w: t queue (1), w starts (2), t lock A (3), t's cancel
+//   start is attempted in the state after 3 with w running and A held: A -> (work_completion)(w) EN at 3; the cancel
+//   notes the running run (4); the run's lock A is attempted in the state after 4, under its map:
+//   (work_completion)(w) -> A EN at 4, and blocks (t holds A): the replay stops there, w blocked at its lock.
+const cancelUnderA = {
+  name: 'cancel under A',
+  locks: { A: mutex },
+  procedures: { wf: { body: [{ lock: 'A' }, { unlock: 'A' }] } },
+  works: { w: { proc: 'wf' } },
+  threads: [{ name: 't', body: [{ queue_work: 'w' }, { lock: 'A' }, { cancel_work_sync: 'w' }, { unlock: 'A' }] }],
+};
+const AtoMap = 'A/0 -> (work_completion)(w)/0';
+const mapToA = '(work_completion)(w)/0 -> A/0';
+
+test('(a1) a cancel under A that finds the item only queued adds no A -> (work_completion)(w) edge', (t) => {
+  t.is(schemaErrors(cancelUnderA), null);
+  const r = runOracleSpec(cancelUnderA, 1000, { schedule: ['t', 't', 't', 't', 't'], edges: true });
+  t.is(r.error, undefined);
+  t.is(r.replay!.steps, 5);
+  t.is(r.replay!.blockedAt, undefined);
+  t.deepEqual(r.replay!.status, { t: 'done', w: 'idle' });
+  t.is(r.replay!.queued.w, 0);
+  t.deepEqual(r.edges, {});
+  t.deepEqual(r.kinds, {});
+});
+
+test('(a2) full search: A -> (work_completion)(w) only through states where the item is running', (t) => {
+  const r = runOracleSpec(cancelUnderA, 1000, { edges: true });
+  t.is(r.error, undefined);
+  t.true(r.complete);
+  t.deepEqual(r.edges, { [AtoMap]: { types: ['EN'], depth: 3 }, [mapToA]: { types: ['EN'], depth: 2 } });
+  t.deepEqual(r.kinds, { 'lock-order-cycle': 0, deadlock: 4 });
+});
+
+test('(b) a cancel under A that finds the item running adds A -> (work_completion)(w)', (t) => {
+  const r = runOracleSpec(cancelUnderA, 1000, { schedule: ['t', 'w', 't', 't', 'w'], edges: true });
+  t.is(r.error, undefined);
+  t.is(r.replay!.steps, 4);
+  t.is(r.replay!.blockedAt, 'w');
+  t.deepEqual(r.edges, { [AtoMap]: { types: ['EN'], depth: 3 }, [mapToA]: { types: ['EN'], depth: 4 } });
 });
 
 // Flush bookkeeping, step by step: the flush waits for the queued run, not for the one running at its start.

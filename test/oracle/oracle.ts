@@ -16,6 +16,10 @@ export interface OracleResult {
   events?: string[];
   // explore(..., { schedule }): the state the schedule reached (a hand-checked case's window into one run)
   replay?: { steps: number; blockedAt?: string; queued: Record<string, number>; status: Record<string, string> };
+  // explore(..., { edges: true }): the lock-order graph, "held/sub -> acquired/sub" -> its types (EN, ER, SN, SR:
+  // held exclusively or shared, acquired non-recursively or as a recursive reader) and the length of the shortest
+  // run to a state whose attempt adds it; with a schedule, the edges that run's attempts add
+  edges?: Record<string, { types: string[]; depth: number }>;
 }
 
 // ---------------------------------------------------------------- expressions
@@ -1236,6 +1240,8 @@ export interface ExploreOpts {
   events?: boolean;
   // follow these agents' steps (the first branch of a choose or pick) instead of searching
   schedule?: string[];
+  // give the lock-order graph (OracleResult.edges)
+  edges?: boolean;
 }
 interface Out {
   st: State;
@@ -1253,11 +1259,24 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
   if (m.cmpInvalid) note('cmp-invalid', 0);
   // lock-order graph: node = lockclass name + '/' + subclass; edge types bitmask 1 EN, 2 ER, 4 SN, 8 SR
   const edges = new Map<string, Map<string, number>>();
-  const addEdge = (u: string, v: string, t: number) => {
+  const edgeDepth = new Map<string, number>(); // "u -> v": the least depth of an attempt that adds it
+  const addEdge = (u: string, v: string, t: number, d: number) => {
     if (u === v) return;
     let mm = edges.get(u);
     if (!mm) edges.set(u, (mm = new Map()));
     mm.set(v, (mm.get(v) || 0) | t);
+    const k = `${u} -> ${v}`;
+    const old = edgeDepth.get(k);
+    if (old === undefined || d < old) edgeDepth.set(k, d);
+  };
+  const edgeList = (): NonNullable<OracleResult['edges']> => {
+    const out: NonNullable<OracleResult['edges']> = {};
+    for (const [u, o] of edges)
+      for (const [v, t] of o) {
+        const k = `${u} -> ${v}`;
+        out[k] = { types: ['EN', 'ER', 'SN', 'SR'].filter((_, i) => t & (1 << i)), depth: edgeDepth.get(k)! };
+      }
+    return out;
   };
 
   const lockOf = (r: LockRefC, c: Ctx): number => {
@@ -1381,11 +1400,14 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
         rd = 2;
       } else if (ins.op === 'sync_rcu' || ins.op === 'wait' || ins.op === 'flush_wait' || ins.op === 'cwait') sleeps = true;
       else if (ins.op === 'flush') {
-        // might_sleep() whatever the item's state; lockdep's touch_work_lockdep_map() only when there is a run to
-        // wait for (flush) or to take off the queue or wait for (cancel): the item is queued or running
+        // might_sleep() whatever the item's state; lockdep's touch_work_lockdep_map() only when start_flush_work()
+        // finds a run: for flush_work the item is queued or running; for cancel_work_sync only when it is running
+        // (README: __cancel_work_sync() takes a queued item off its queue before start_flush_work() looks, which then
+        // finds no worker executing it and returns before it touches the map; a cancel that only dequeues, or finds
+        // the item idle, gives lockdep nothing). Running and queued again is running: the touch happens.
         sleeps = true;
         const item = itemOf(ins.work, ins.inst, c);
-        if (s.pend[item] || runningRun(s, item)) workMap = ins.work;
+        if (ins.cancel ? runningRun(s, item) : s.pend[item] || runningRun(s, item)) workMap = ins.work;
       } else return;
     } catch (e) {
       if (e instanceof RtErr) return;
@@ -1413,8 +1435,8 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
         return;
       }
       const node = wcNode(workMap);
-      if (ownMap !== undefined) addEdge(wcNode(ownMap), node, 1);
-      for (const h of s.held[a]) addEdge(m.lockClassOf[h[0]].name + '/' + h[3], node, h[1] > 0 ? 4 : 1);
+      if (ownMap !== undefined) addEdge(wcNode(ownMap), node, 1, depth);
+      for (const h of s.held[a]) addEdge(m.lockClassOf[h[0]].name + '/' + h[3], node, h[1] > 0 ? 4 : 1, depth);
       return;
     }
     if (!isLock) return;
@@ -1438,11 +1460,11 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
       return; // lockdep's check_deadlock() returned 0: validate_chain() adds no dependency
     }
     if (excused) return;
-    if (ownMap !== undefined) addEdge(wcNode(ownMap), node, rd === 2 ? 2 : 1); // the run's completion map, held exclusively
+    if (ownMap !== undefined) addEdge(wcNode(ownMap), node, rd === 2 ? 2 : 1, depth); // the run's completion map, held exclusively
     for (const h of s.held[a]) {
       const hn = m.lockClassOf[h[0]].name + '/' + h[3];
       const t = (h[1] > 0 ? 4 : 1) * (rd === 2 ? 2 : 1);
-      addEdge(hn, node, t);
+      addEdge(hn, node, t, depth);
     }
   }
 
@@ -1933,7 +1955,10 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
   const f0 = new Map<Kind, number>();
   for (let a = 0; a < A; a++) if (s0.pc[a] >= 0) runTail(s0, a, f0, 0);
   for (const [k, d] of f0) note(k, d);
-  if (opts.schedule) return { kinds, states: 0, complete: false, replay: replay(s0, opts.schedule) };
+  if (opts.schedule) {
+    const replayed = replay(s0, opts.schedule);
+    return { kinds, states: 0, complete: false, replay: replayed, ...(opts.edges ? { edges: edgeList() } : {}) };
+  }
   const seen = new Set<string>([keyOf(s0)]);
   let frontier: State[] = [s0];
   let depth = 0;
@@ -1989,7 +2014,13 @@ export function explore(m: Model, maxStates = 200000, opts: ExploreOpts = {}): O
     const plain = new Map([...edges].filter(([u]) => !u.startsWith('(')).map(([u, o]) => [u, new Map([...o].filter(([v]) => !v.startsWith('(')))]));
     if (!hasStrongCycle(plain)) hit('work-map-cycle');
   }
-  return { kinds, states: count, complete, ...(opts.events ? { events: [...events].sort() } : {}) };
+  return {
+    kinds,
+    states: count,
+    complete,
+    ...(opts.events ? { events: [...events].sort() } : {}),
+    ...(opts.edges ? { edges: edgeList() } : {}),
+  };
 }
 
 // a closed walk over >= 2 classes with no edge that acquires as a recursive reader followed by an edge
