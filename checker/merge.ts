@@ -2,6 +2,7 @@
 // the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
 // when every shard 0..n-1 of the same split is present and finished.
 import { matchExpectation } from './analyse/expect';
+import { findingIdentity } from './analyse/shortest';
 import { CheckResult, Finding, pathLength, SpecResult } from './result';
 
 export function mergeResults(parts: CheckResult[]): CheckResult {
@@ -15,19 +16,23 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
 }
 
 /**
- * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]); a deadlock
- * is one per shape, as the search keeps them: the same threads (copies alike) blocked at the same places, whichever
- * instances they wait for.
+ * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]) or instances;
+ * a finding is a copy of another when any of its keys is: a deadlock is one per shape, as the search keeps them
+ * (the same threads, copies alike, blocked at the same places, whichever instances they wait for) and one per
+ * message with copies alike (as analyse keeps them); any other finding is one per identity, as the confirming
+ * search keeps them (a recursive-locking one per class and place).
  */
-function mergeKey(f: Finding): string {
-  const at = f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : '';
+function mergeKeys(f: Finding): string[] {
   const blocked = f.trace?.blocked;
+  const keys = [`${f.kind}|${findingIdentity(f)}`]; // (the identity alone is one per check: a check may fail both ways)
   if (f.kind === 'deadlock' && blocked)
-    return `deadlock|${blocked
-      .map((b) => `${b.thread.replace(/\[\d+\]/g, '[*]')}@${b.src.file}:${b.src.line}:${b.src.col}`)
-      .sort()
-      .join(' ')}`;
-  return `${f.kind}|${at}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
+    keys.push(
+      `deadlock|${blocked
+        .map((b) => `${b.thread.replace(/\[\d+\]/g, '[*]')}@${b.src.file}:${b.src.line}:${b.src.col}`)
+        .sort()
+        .join(' ')}`,
+    );
+  return keys;
 }
 
 function mergeSpec(rs: SpecResult[]): SpecResult {
@@ -35,14 +40,19 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
   if (rs.some((r) => r.verdict === 'error')) return rs.find((r) => r.verdict === 'error')!;
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
-  for (const r of rs)
+  // shards in index order, so that the same shards merge to the same report
+  const byShard = [...rs].sort((a, b) => (a.stats?.shard?.index ?? 0) - (b.stats?.shard?.index ?? 0));
+  for (const r of byShard)
     for (const f of r.findings) {
-      const key = mergeKey(f);
-      const i = seen.get(key);
+      const keys = mergeKeys(f);
+      const i = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
       if (i === undefined) {
-        seen.set(key, findings.length);
+        for (const k of keys) seen.set(k, findings.length);
         findings.push(f);
-      } else if (f.trace && findings[i].trace && pathLength(f.trace.path) < pathLength(findings[i].trace!.path)) findings[i] = f; // the shorter witness
+        continue;
+      }
+      for (const k of keys) if (!seen.has(k)) seen.set(k, i);
+      if (f.trace && findings[i].trace && pathLength(f.trace.path) < pathLength(findings[i].trace!.path)) findings[i] = f; // the shorter witness
     }
   const edges = new Map<string, { from: string; to: string; type: string }>();
   const nodes = new Set<string>();

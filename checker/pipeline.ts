@@ -194,11 +194,11 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       // with a reduction on, confirm each trace as a shortest one of the unreduced interleavings
       const reduced = options.por !== false || options.symmetry !== false;
       const confirm = reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && !options.shard;
-      let fs = confirm ? confirmShortest(model, analyse(model, x), x.store.count, options) : analyse(model, x);
+      let fs = confirm ? confirmShortest(model, analyse(model, x), x.store.states, options) : analyse(model, x);
       // a complete search (or shard: it settles the kinds over the whole space, so that the merge of the shards
       // has them) has seen a failing check if there is one: settle which kinds each one's runs reach
       if (!x.stopped && !options.simulate && options.bitstateBits === undefined) {
-        const settled = withSettledCheckKinds(model, fs, x.store.count, options);
+        const settled = withSettledCheckKinds(model, fs, x.store.states, options);
         fs = settled.findings;
         unsettled = unsettled ?? settled.unsettled;
       }
@@ -218,8 +218,8 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
         findings.push(f);
       }
       if (!graph) graph = lockGraph(model, x);
-      if (label) variants.push({ order: label, findings: [...new Set(fs.map((f) => f.kind))], states: x.store.count });
-      stats.states += x.store.count;
+      if (label) variants.push({ order: label, findings: [...new Set(fs.map((f) => f.kind))], states: x.store.states });
+      stats.states += x.store.states;
       stats.transitions += x.transitions;
       stats.depth = Math.max(stats.depth, x.depth);
       stats.deadlockStates += x.deadlockStates;

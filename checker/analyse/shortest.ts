@@ -19,7 +19,7 @@ export { pathLength }; // (in result.ts, beside the trace it measures)
  * What makes two findings the same problem, whichever search found them: a toctou is a failed check, and
  * copies of one thread (writer[0], writer[1]) are interchangeable, as symmetry reduction treats them.
  */
-function identity(f: Finding): string {
+export function findingIdentity(f: Finding): string {
   const at = f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : '';
   const copies = (text: string) => text.replace(/\[\d+\]/g, '[*]');
   switch (f.kind) {
@@ -55,11 +55,11 @@ export function confirmShortest(m: CompiledModel, found: Finding[], reducedState
     return found;
   }
   const reference = new Map<string, Finding>();
-  for (const f of analyse(m, x)) if (f.trace && !reference.has(identity(f))) reference.set(identity(f), f);
+  for (const f of analyse(m, x)) if (f.trace && !reference.has(findingIdentity(f))) reference.set(findingIdentity(f), f);
   const used = new Set<string>();
   const out: Finding[] = [];
   for (const f of found) {
-    const key = identity(f);
+    const key = findingIdentity(f);
     const r = f.trace ? reference.get(key) : undefined;
     if (r && used.has(key)) continue; // the same problem twice (e.g. from two shards): once is enough
     if (r) used.add(key);
@@ -67,7 +67,7 @@ export function confirmShortest(m: CompiledModel, found: Finding[], reducedState
     out.push(r ?? f);
   }
   // anything the bounded unreduced search found that the reduced one did not is real too: report it
-  const reported = new Set(out.map(identity));
+  const reported = new Set(out.map(findingIdentity));
   for (const [key, r] of reference) if (!reported.has(key)) out.push(r);
   return out;
 }

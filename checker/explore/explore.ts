@@ -360,38 +360,54 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
     shard && opts.sharedVisited && opts.bitstateBits === undefined && !opts.exact ? new SharedVisited(opts.sharedVisited, shard.count) : undefined;
   let prefix: SharedPrefix | undefined;
   let finished = false;
+  // sharing a visited set: each level is expanded in the order of its states' keys, not of their arrival, so
+  // that what a worker records first (a finding's witness) does not depend on the other workers' timing
+  let levelStart = 0;
+  let order: Float64Array | undefined;
   try {
-    for (let idx = 0; ; idx++) {
-      if (idx === levelEnd) {
+    for (let pos = 0; ; pos++) {
+      if (pos === levelEnd) {
+        const claimedLevel = prefix !== undefined;
         if (prefix) {
           // sharing a visited set: the next level starts when every worker has finished this one
           const total = visited!.barrier(store.count - levelEnd);
           if (typeof total === 'string') search.stopped ??= total;
           if (typeof total === 'string' || total === 0) break;
-        } else if (idx === store.count) break;
+        } else if (pos === store.count) break;
         depth++;
         // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
         if (shard && splitDepth < 0 && (store.count - levelEnd >= SPLIT_STATES_PER_SHARD * shard.count || depth >= 64)) splitDepth = depth;
+        levelStart = pos;
         levelEnd = store.count;
+        store.nextLevel = levelEnd;
+        order = claimedLevel ? keyOrder(store, levelStart, levelEnd) : undefined;
         if (visited && !prefix && depth === splitDepth) {
           prefix = { states: store.count, transitions: search.transitions, deadlockStates: search.deadlockStates, reduced: search.reduced };
-          store.claim = (h1, h2) => visited.claim(h1, h2);
+          store.claim = (h1, h2, key) => visited.claim(h1, h2, key);
+          store.claimedSlot = () => visited.lastSlot;
+          store.workerBits = shard!.index;
         }
         // none of this level's states is this worker's: wait for the next level at the barrier
-        if (idx === levelEnd) {
-          idx--;
+        if (pos === levelEnd) {
+          pos--;
           continue;
         }
       }
+      const idx = order ? order[pos - levelStart] : pos;
       if (
-        idx > 0 &&
+        pos > 0 &&
         pacer.due() &&
-        checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }), visited)
+        checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - pos, seconds: now() - t0 }), visited)
       )
         break;
-      if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
+      if ((pos & 255) === 0) store.release(order ? levelStart : pos); // bitstate mode keeps only the frontier
       // a shard expands only its part of the frontier at the split depth
       if (shard && depth === splitDepth && store.fingerprint(idx) % shard.count !== shard.index) continue;
+      // sharing a visited set: a state this worker stored but another reached by a smaller key is the other's
+      if (prefix && store.lostTo(idx, (slot) => visited!.keyAt(slot))) {
+        store.stale++;
+        continue;
+      }
       const { live, any } = search.examine(idx);
       if (!any) search.deadEnd(idx, live);
       else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx, levelEnd);
@@ -407,6 +423,20 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   if (shard) r.splitDepth = splitDepth;
   if (prefix) r.prefix = prefix;
   return r;
+}
+
+/**
+ * The states from..to-1 of a level in the order of their keys (ties, and levels of 2^23 states or more, in the
+ * order they were stored): a key and a position packed into one double, exact below 2^53.
+ */
+function keyOrder(store: StateStore, from: number, to: number): Float64Array | undefined {
+  const n = to - from;
+  if (n >= 2 ** 23) return undefined;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = store.keyOf(from + i) * 2 ** 23 + i;
+  a.sort();
+  for (let i = 0; i < n; i++) a[i] = from + (a[i] % 2 ** 23);
+  return a;
 }
 
 /**

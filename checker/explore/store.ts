@@ -7,7 +7,7 @@
 // Every mode keeps the parent link (state index + transition) of every state, 8 bytes, and traces are
 // rebuilt by replaying them from the initial state.
 
-import { SEEN_BEFORE, SEEN_THIS_LEVEL } from './shared-visited';
+import { CLAIMED, SEEN_BEFORE, SEEN_THIS_LEVEL } from './shared-visited';
 
 type Canon = (s: Int32Array, out: Int32Array) => void;
 
@@ -124,10 +124,35 @@ export class StateStore {
   added = false;
 
   /**
-   * --jobs: asked for each state this store has not seen (fingerprint words h1, h2) whether this worker may
-   * store it (see shared-visited.ts); unset, every new state is stored.
+   * --jobs: asked for each state of the next level reached (fingerprint words h1, h2; `key` from the parent and
+   * the transition) whether this worker stores it (see shared-visited.ts); unset, every new state is stored.
+   * After a CLAIMED answer, `claimedSlot` says where the shared set keeps the state's smallest key.
    */
-  claim?: (h1: number, h2: number) => number;
+  claim?: (h1: number, h2: number, key: number) => number;
+  claimedSlot?: () => number;
+  /** --jobs: states from this index on are the next level's (not expanded yet: their parent may still change) */
+  nextLevel = 0;
+  /** --jobs: per state, its slot in the shared set and the key it was stored with (slot -1: not shared) */
+  private sharedSlot?: Int32Array;
+  private sharedKey?: Int32Array;
+  /** --jobs: stored states another worker turned out to own (skipped, not counted) */
+  stale = 0;
+
+  /** States stored, less those another worker owns. */
+  get states(): number {
+    return this.count - this.stale;
+  }
+
+  /** --jobs: the key state idx was stored (or last reached) with; 0 for states stored before the split. */
+  keyOf(idx: number): number {
+    return this.sharedKey && idx < this.sharedKey.length ? this.sharedKey[idx] : 0;
+  }
+
+  /** --jobs: whether another worker owns stored state idx (`keyAt`: the shared set's smallest key for a slot). */
+  lostTo(idx: number, keyAt: (slot: number) => number): boolean {
+    const slot = this.sharedSlot ? this.sharedSlot[idx] : -1;
+    return slot >= 0 && keyAt(slot) !== this.sharedKey![idx];
+  }
 
   /** Inserts s unless an equal (or, with symmetry, equivalent) state is stored; returns its index (-1: a bitstate hit, or a state another worker stored no deeper than the current level; ELSEWHERE_NEXT_LEVEL: one it stored in the next level) and sets `added`. */
   insert(actual: Int32Array, parent: number, via: number): number {
@@ -155,23 +180,64 @@ export class StateStore {
       const idx = e - 1;
       if (this.fpLo[idx] === h2 && this.fpHi[idx] === h1 && (!this.exact || this.equals(idx, s))) {
         this.added = false;
+        // --jobs: a next-level state reached again by a smaller key is reached by this transition (whoever owns it)
+        if (this.claim && idx >= this.nextLevel && this.sharedSlot![idx] >= 0) {
+          const key = this.claimKey(parent, via);
+          if (key < this.sharedKey![idx] && this.claim(h1, h2, key) === CLAIMED) this.reparent(idx, actual, parent, via, key);
+        }
         return idx;
       }
       slot = (slot + 1) & this.mask;
     }
+    let key = 0;
+    let shared = -1;
     if (this.claim) {
       // --jobs: a state another worker claimed is expanded by that worker
-      const c = this.claim(h1, h2);
+      key = this.claimKey(parent, via);
+      const c = this.claim(h1, h2, key);
       if (c === SEEN_BEFORE || c === SEEN_THIS_LEVEL) {
         this.added = false;
         return c === SEEN_BEFORE ? -1 : ELSEWHERE_NEXT_LEVEL;
       }
+      if (c === CLAIMED) shared = this.claimedSlot!();
     }
     const index = this.append(actual, s, h2, parent, via);
+    if (this.claim) {
+      this.sharedSlot ??= new Int32Array(this.fpLo.length).fill(-1);
+      this.sharedKey ??= new Int32Array(this.fpLo.length);
+      if (this.sharedSlot.length < this.fpLo.length) {
+        this.sharedSlot = growArray(this.sharedSlot, this.fpLo.length);
+        this.sharedKey = growArray(this.sharedKey, this.fpLo.length);
+      }
+      this.sharedSlot[index] = shared;
+      this.sharedKey[index] = key;
+    }
     table[slot] = index + 1;
     if (this.count * 2 > table.length) this.rehash();
     this.added = true;
     return index;
+  }
+
+  /**
+   * A key in (0, 2^30]: 24 bits of history, the (thread, choice) of the last transitions in 10 bits each, the
+   * oldest highest (the parent's history shifted, then this transition), so that of two ways into a state the
+   * one whose last steps move the lower threads first wins, as in a single-threaded breadth-first search; then
+   * this worker's index (< 64, set by explore); plus 1 (0: none).
+   */
+  workerBits = 0;
+  private claimKey(parent: number, via: number): number {
+    const thread = Math.min(63, via >>> 16);
+    const choice = Math.min(15, via & 0xffff);
+    const history = (this.keyOf(parent) - 1) >>> 6; // 0 for a state of the levels before the split
+    return (((((history << 10) | (thread << 4) | choice) & 0xffffff) << 6) | this.workerBits) + 1;
+  }
+
+  /** A next-level state gets the parent (and the vector) of the transition with the smallest key. */
+  private reparent(idx: number, actual: Int32Array, parent: number, via: number, key: number) {
+    this.chunks[idx >>> CHUNK_BITS]!.set(actual, (idx & (CHUNK - 1)) * this.width);
+    this.parent[idx] = parent;
+    this.via[idx] = via;
+    this.sharedKey![idx] = key;
   }
 
   private append(actual: Int32Array, canonical: Int32Array, fp: number, parent: number, via: number): number {

@@ -79,6 +79,26 @@ test('--jobs 2 shares one visited set: the same distinct states, transitions and
   }
 });
 
+test('--jobs 2 reports the same findings and traces on every run, whichever worker gets where first', (t) => {
+  // unreduced, so that no confirming single-threaded search re-derives the traces afterwards: what the workers
+  // found is what is reported. LOCKCHECK_SPLIT_STATES=2 makes the small specs split too.
+  const cases: [string[], Record<string, string>][] = [
+    [[...UNREDUCED, '--param', 'N=3', '--param', 'P=3', 'specs/bench/scale-unsorted.json'], {}],
+    [[...UNREDUCED, 'specs/kernel/setlink-relookup-race.json'], { LOCKCHECK_SPLIT_STATES: '2' }],
+    [[...UNREDUCED, 'specs/regress/flush-work-queued-under-lock.json'], { LOCKCHECK_SPLIT_STATES: '2' }],
+  ];
+  for (const [args, env] of cases) {
+    const report = () => {
+      const r = json(lockcheck(['check', '--format', 'json', '--no-timings', '--jobs', '2', ...args], { env }).stdout);
+      delete r.stats.bytesPerState; // each worker's store holds states it stored and then lost to the other
+      return r;
+    };
+    const first = report();
+    t.true(first.findings.length > 0, args.join(' '));
+    for (let i = 0; i < 2; i++) t.deepEqual(report(), first, args.join(' '));
+  }
+});
+
 test('--jobs 2 under a bound: both workers stop (none waits for the other), incomplete, exit 3', (t) => {
   for (const bound of [
     ['--max-states', '20000'],
