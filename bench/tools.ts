@@ -54,7 +54,9 @@ export function parseLockcheck(json: string): LockcheckStats {
 }
 
 export function runLockcheck(spec: string, params: Record<string, number>, flags: string[] = []): ToolRun {
-  const args = ['bin/lockcheck.js', 'check', '--format', 'json', '--no-progress', ...flags];
+  // one thread unless the flags say otherwise: SPIN's pan and Rumur's verifier are compared single-threaded
+  const jobs = flags.includes('--jobs') ? [] : ['--jobs', '1'];
+  const args = ['bin/lockcheck.js', 'check', '--format', 'json', '--no-progress', ...jobs, ...flags];
   for (const [k, v] of Object.entries(params)) args.push('--param', `${k}=${v}`);
   args.push(spec);
   const m = measure(process.execPath, args, { cwd: ROOT });

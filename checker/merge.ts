@@ -16,22 +16,24 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
 }
 
 /**
- * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]) or instances;
- * a finding is a copy of another when any of its keys is: a deadlock is one per shape, as the search keeps them
- * (the same threads, copies alike, blocked at the same places, whichever instances they wait for) and one per
- * message with copies alike (as analyse keeps them); any other finding is one per identity, as the confirming
- * search keeps them (a recursive-locking one per class and place).
+ * The same finding seen by two shards may name different copies of a thread (writer[0], writer[1]) or of
+ * symmetric instances, and differ in bystanders (a thread done, or blocked elsewhere); a finding is a copy of
+ * another when any of its keys is. A deadlock is one per cycle: the same kind of wait among the same threads
+ * (copies alike) blocked at the same places, whichever instances they wait for; any other finding is one per
+ * identity, as the confirming search keeps them (a recursive-locking one per class and place).
  */
 function mergeKeys(f: Finding): string[] {
-  const blocked = f.trace?.blocked;
   const keys = [`${f.kind}|${findingIdentity(f)}`]; // (the identity alone is one per check: a check may fail both ways)
-  if (f.kind === 'deadlock' && blocked)
-    keys.push(
-      `deadlock|${blocked
-        .map((b) => `${b.thread.replace(/\[\d+\]/g, '[*]')}@${b.src.file}:${b.src.line}:${b.src.col}`)
-        .sort()
-        .join(' ')}`,
-    );
+  const blocked = f.trace?.blocked;
+  const members = f.details?.threads;
+  if (f.kind === 'deadlock' && blocked && Array.isArray(members)) {
+    const at = (thread: string) => blocked.find((b) => b.thread === thread)?.src;
+    const places = members.map((th) => {
+      const src = at(String(th));
+      return `${String(th).replace(/\[\d+\]/g, '[*]')}@${src ? `${src.file}:${src.line}:${src.col}` : '?'}`;
+    });
+    keys.push(`deadlock|${String(f.details?.category)}|${places.sort().join(' ')}`);
+  }
   return keys;
 }
 
@@ -98,6 +100,7 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     statesPerSecond: seconds > 0 ? Math.round(sum('states') / seconds) : sum('states'),
     mode: complete ? ('exhaustive' as const) : ('shard' as const),
     complete: finished,
+    ...(shared ? { workers: rs.length } : {}),
   };
   // 64-bit fingerprints over all the merged states, as pipeline.ts computes it for one search
   if (stats.storage === 'fingerprint') stats.collisionProbability = Number(((stats.states * stats.states) / 2 ** 65).toPrecision(2));

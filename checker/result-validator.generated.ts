@@ -1877,9 +1877,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.complete !== undefined){
-if(typeof data.complete !== "boolean"){
-const err10 = {instancePath:instancePath+"/complete",schemaPath:"#/properties/complete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.workers !== undefined){
+let data5 = data.workers;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err10 = {instancePath:instancePath+"/workers",schemaPath:"#/properties/workers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1888,11 +1889,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.mode !== undefined){
-let data6 = data.mode;
-if(!((((data6 === "exhaustive") || (data6 === "bitstate")) || (data6 === "simulation")) || (data6 === "shard"))){
-const err11 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema26.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(typeof data5 == "number"){
+if(data5 < 2 || isNaN(data5)){
+const err11 = {instancePath:instancePath+"/workers",schemaPath:"#/properties/workers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1902,11 +1901,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.shard !== undefined){
-let data7 = data.shard;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.index === undefined){
-const err12 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+}
+if(data.complete !== undefined){
+if(typeof data.complete !== "boolean"){
+const err12 = {instancePath:instancePath+"/complete",schemaPath:"#/properties/complete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1915,8 +1913,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data7.count === undefined){
-const err13 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+}
+if(data.mode !== undefined){
+let data7 = data.mode;
+if(!((((data7 === "exhaustive") || (data7 === "bitstate")) || (data7 === "simulation")) || (data7 === "shard"))){
+const err13 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema26.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1925,8 +1926,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data7.depth === undefined){
-const err14 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
+}
+if(data.shard !== undefined){
+let data8 = data.shard;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.index === undefined){
+const err14 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1935,8 +1940,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data7.spec === undefined){
-const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+if(data8.count === undefined){
+const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1945,8 +1950,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data7.options === undefined){
-const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
+if(data8.depth === undefined){
+const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1955,10 +1960,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.index !== undefined){
-let data8 = data7.index;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-const err17 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data8.spec === undefined){
+const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1967,9 +1970,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data8 == "number"){
-if(data8 < 0 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data8.options === undefined){
+const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1978,12 +1980,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data7.count !== undefined){
-let data9 = data7.count;
+if(data8.index !== undefined){
+let data9 = data8.index;
 if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err19 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err19 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1993,8 +1993,8 @@ vErrors.push(err19);
 errors++;
 }
 if(typeof data9 == "number"){
-if(data9 < 1 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data9 < 0 || isNaN(data9)){
+const err20 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2005,10 +2005,10 @@ errors++;
 }
 }
 }
-if(data7.depth !== undefined){
-let data10 = data7.depth;
+if(data8.count !== undefined){
+let data10 = data8.count;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err21 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err21 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2018,8 +2018,8 @@ vErrors.push(err21);
 errors++;
 }
 if(typeof data10 == "number"){
-if(data10 < -1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(data10 < 1 || isNaN(data10)){
+const err22 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2030,11 +2030,10 @@ errors++;
 }
 }
 }
-if(data7.spec !== undefined){
-let data11 = data7.spec;
-if(typeof data11 === "string"){
-if(!pattern1.test(data11)){
-const err23 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data8.depth !== undefined){
+let data11 = data8.depth;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err23 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2043,9 +2042,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data11 == "number"){
+if(data11 < -1 || isNaN(data11)){
+const err24 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2055,9 +2054,12 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data7.options !== undefined){
-if(typeof data7.options !== "string"){
-const err25 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data8.spec !== undefined){
+let data12 = data8.spec;
+if(typeof data12 === "string"){
+if(!pattern1.test(data12)){
+const err25 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2067,11 +2069,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data7.prefix !== undefined){
-let data13 = data7.prefix;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.states === undefined){
-const err26 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
+else {
+const err26 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2080,8 +2079,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data13.transitions === undefined){
-const err27 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
+}
+if(data8.options !== undefined){
+if(typeof data8.options !== "string"){
+const err27 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2090,8 +2091,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data13.deadlockStates === undefined){
-const err28 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
+}
+if(data8.prefix !== undefined){
+let data14 = data8.prefix;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.states === undefined){
+const err28 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2100,8 +2105,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data13.reduced === undefined){
-const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
+if(data14.transitions === undefined){
+const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2110,10 +2115,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data13.states !== undefined){
-let data14 = data13.states;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-const err30 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.deadlockStates === undefined){
+const err30 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2122,9 +2125,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data14 == "number"){
-if(data14 < 0 || isNaN(data14)){
-const err31 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data14.reduced === undefined){
+const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2133,12 +2135,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-if(data13.transitions !== undefined){
-let data15 = data13.transitions;
+if(data14.states !== undefined){
+let data15 = data14.states;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err32 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err32 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2149,7 +2149,7 @@ errors++;
 }
 if(typeof data15 == "number"){
 if(data15 < 0 || isNaN(data15)){
-const err33 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err33 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2160,10 +2160,10 @@ errors++;
 }
 }
 }
-if(data13.deadlockStates !== undefined){
-let data16 = data13.deadlockStates;
+if(data14.transitions !== undefined){
+let data16 = data14.transitions;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err34 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err34 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2174,7 +2174,7 @@ errors++;
 }
 if(typeof data16 == "number"){
 if(data16 < 0 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err35 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2185,10 +2185,10 @@ errors++;
 }
 }
 }
-if(data13.reduced !== undefined){
-let data17 = data13.reduced;
+if(data14.deadlockStates !== undefined){
+let data17 = data14.deadlockStates;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err36 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err36 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2199,7 +2199,7 @@ errors++;
 }
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-const err37 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err37 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2210,9 +2210,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.reduced !== undefined){
+let data18 = data14.reduced;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err38 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2221,10 +2222,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err39 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2235,13 +2235,38 @@ errors++;
 }
 }
 }
+}
 else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
 else {
 vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }

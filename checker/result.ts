@@ -165,6 +165,11 @@ export interface Stats {
   storage?: 'fingerprint' | 'exact' | 'bitstate';
   /** fingerprint storage: the chance that two distinct states collided (and one went unexplored) */
   collisionProbability?: number;
+  /**
+   * --jobs: the worker threads that shared the search. Their bytes per state then vary from run to run (a worker
+   * also stores states it loses to another, as many as the timing gives): --no-timings leaves them out.
+   */
+  workers?: number;
 }
 
 /** A trace's length in steps: the entries of its `path:` line. */
@@ -177,6 +182,7 @@ export function withoutTimings(doc: CheckResult): CheckResult {
     results: doc.results.map((r) => {
       if (!r.stats) return r;
       const { seconds: _s, statesPerSecond: _r, ...stats } = r.stats;
+      if (stats.workers !== undefined) delete (stats as Partial<Stats>).bytesPerState;
       return { ...r, stats };
     }),
   };
