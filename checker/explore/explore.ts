@@ -426,16 +426,16 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
 }
 
 /**
- * The states from..to-1 of a level in the order of their keys (ties, and levels of 2^23 states or more, in the
- * order they were stored): a key and a position packed into one double, exact below 2^53.
+ * The states from..to-1 of a level in the order of their keys (ties, and levels of 2^22 states or more, in the
+ * order they were stored): a key (at most 2^30) and a position packed into one double, exact below 2^53.
  */
 function keyOrder(store: StateStore, from: number, to: number): Float64Array | undefined {
   const n = to - from;
-  if (n >= 2 ** 23) return undefined;
+  if (n >= 2 ** 22) return undefined;
   const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = store.keyOf(from + i) * 2 ** 23 + i;
+  for (let i = 0; i < n; i++) a[i] = store.keyOf(from + i) * 2 ** 22 + i;
   a.sort();
-  for (let i = 0; i < n; i++) a[i] = from + (a[i] % 2 ** 23);
+  for (let i = 0; i < n; i++) a[i] = from + (a[i] % 2 ** 22);
   return a;
 }
 

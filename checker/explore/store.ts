@@ -228,7 +228,8 @@ export class StateStore {
   private claimKey(parent: number, via: number): number {
     const thread = Math.min(63, via >>> 16);
     const choice = Math.min(15, via & 0xffff);
-    const history = (this.keyOf(parent) - 1) >>> 6; // 0 for a state of the levels before the split
+    // (a parent stored before the split has no key: its history reads as all ones, alike for every such parent)
+    const history = (this.keyOf(parent) - 1) >>> 6;
     return (((((history << 10) | (thread << 4) | choice) & 0xffffff) << 6) | this.workerBits) + 1;
   }
 
