@@ -167,6 +167,13 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
   }
 }
 
+/** An array sized by a class, indexed by an instance named outright: it must be one of that class's. */
+export function checkIndexClass(b: Binding, name: string, index: Expr, ix: IrExpr, env: ExprEnv) {
+  // an instance of another class is never the right index (it is a position within its own class)
+  if (b.kind !== 'const' && b.indexedBy !== undefined && ix.e === 'const' && ix.of === 'instance' && ix.cls !== b.indexedBy)
+    env.error(index.at, 'wrongClass', name, `${env.classes[b.indexedBy].name}|${env.classes[ix.cls!].name}|${index.t === 'name' ? index.name : 'the index'}`);
+}
+
 /**
  * The class of the instances an attribute or cmp() reads, when the expression alone decides it: an instance
  * named outright, or the only class that has the attribute (the cmp). -1 leaves it to the value kinds of the

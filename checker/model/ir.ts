@@ -312,6 +312,8 @@ export interface LValue<E = Ev> {
   decl?: VarDecl;
   /** how traces print its values */
   kind?: ValueKind;
+  /** the array is sized by this lock class: its index is an instance of it */
+  indexedBy?: number;
 }
 
 export interface ThreadProg<E = Ev> {

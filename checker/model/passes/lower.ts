@@ -9,7 +9,7 @@ import { SourceDoc } from '../../spec/load';
 import { LocalDecl } from '../../spec/types';
 import type { VarDecl } from '../ir';
 import { SourcePos } from '../../diagnostics/diagnostic';
-import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
+import { Binding, checkIndexClass, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
 import { Access, FinalAssert, Instr, InstrWithoutAccess, LocalName, LValue, NO_ACCESS, RunSlots, T_HELD, WorkSlots } from '../ir';
 import { IrExpr, irConst } from '../ir-expr';
 import { lockKind } from '../lock-kinds';
@@ -258,6 +258,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         return {};
       }
       const ix = compileExpr(e.index, env(frame, pointer));
+      checkIndexClass(b, nameNode.name, e.index, ix.ir, env(frame, pointer));
       index = ix.ir;
       indexReads = ix.reads;
     } else if (b.array) {
@@ -275,6 +276,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         name: nameNode.name,
         guard: global ? b.guard : -1,
         decl: global ? { name: b.name } : b.decl,
+        ...(b.indexedBy !== undefined ? { indexedBy: b.indexedBy } : {}),
       },
     };
   };

@@ -52,6 +52,11 @@ class Kinds {
     this.evidence.get(this.find(k))![kind.of].add(kind.cls);
   }
 
+  /** the classes of the instances a variable was seen holding (-1 left out) */
+  instanceClasses(k: string): number[] {
+    return [...this.evidence.get(this.find(k))!.instance].filter((c) => c >= 0);
+  }
+
   kindOf(k: string): ValueKind | undefined {
     const e = this.evidence.get(this.find(k))!;
     const one = (s: Set<number>) => {
@@ -224,6 +229,8 @@ export function inferValueKinds(ir: IrModel): ClassProblem[] {
     for (const i of code as Instr<IrExpr>[]) {
       enter(i);
       for (const x of exprsOf(i)) uses(x);
+      if ((i.op === 'assign' || i.op === 'pick') && i.target.index && i.target.indexedBy !== undefined)
+        evidence(i.target.index, 'instance', i.target.indexedBy);
       if (i.op === 'assign' && i.role !== 'reset' && i.role !== 'temp') {
         const target = lvKey(i.target);
         // an argument is evaluated in the caller's frame
@@ -263,12 +270,15 @@ export function inferValueKinds(ir: IrModel): ClassProblem[] {
 
   // Values are positions within a class: an attribute, a cmp() and an array sized by a class need the class.
   const problems: ClassProblem[] = [];
-  const decide = (x: IrExpr, src: SourcePos, valueOf: (y: IrExpr) => { kind?: ValueKind; key?: string }): void => {
-    const classOfValue = (y: IrExpr): number => {
-      const v = valueOf(y);
-      const found = v.kind ?? (v.key ? k.kindOf(v.key) : undefined);
-      return found?.of === 'instance' ? found.cls : -1;
-    };
+  type ValueOf = (y: IrExpr) => { kind?: ValueKind; key?: string };
+  /** the class of the instance an expression holds, -1 if not known */
+  const classBy = (valueOf: ValueOf) => (y: IrExpr) => {
+    const v = valueOf(y);
+    const found = v.kind ?? (v.key ? k.kindOf(v.key) : undefined);
+    return found?.of === 'instance' ? found.cls : -1;
+  };
+  const decide = (x: IrExpr, src: SourcePos, valueOf: ValueOf): void => {
+    const classOfValue = classBy(valueOf);
     for (const sub of subExprs(x)) decide(sub, src, valueOf);
     if (x.e === 'attr' && x.cls < 0) {
       x.cls = classOfValue(x.of);
@@ -276,10 +286,14 @@ export function inferValueKinds(ir: IrModel): ClassProblem[] {
     } else if (x.e === 'call' && x.fn === 'cmp' && (x.cls ?? -1) < 0) {
       x.cls = Math.max(...x.args.map(classOfValue));
       if (x.cls < 0) problems.push({ kind: 'undecided', src, what: renderExpr(x), operand: x.args.map(renderExpr).join(' or '), need: 'cmp' });
-    } else if (x.e === 'element' && x.cls !== undefined) {
-      const actual = classOfValue(x.index);
-      if (actual >= 0 && actual !== x.cls) problems.push({ kind: 'wrongIndex', src, array: x.name, expected: x.cls, actual, index: renderExpr(x.index) });
-    }
+    } else if (x.e === 'element' && x.cls !== undefined) wrongIndex(x.name, x.cls, x.index, src, valueOf);
+  };
+  /** an index seen holding an instance of another class (indexing the array itself is evidence for its class) */
+  const wrongIndex = (array: string, expected: number, index: IrExpr, src: SourcePos, valueOf: ValueOf) => {
+    const v = valueOf(index);
+    const seen = v.kind?.of === 'instance' ? [v.kind.cls] : v.key ? k.instanceClasses(v.key) : [];
+    const actual = seen.find((c) => c >= 0 && c !== expected);
+    if (actual !== undefined) problems.push({ kind: 'wrongIndex', src, array, expected, actual, index: renderExpr(index) });
   };
   codes.forEach((code, c) => {
     const { valueOf, enter, setFrame } = reader(c);
@@ -287,6 +301,8 @@ export function inferValueKinds(ir: IrModel): ClassProblem[] {
       enter(i);
       const lvIndex = i.op === 'assign' || i.op === 'pick' ? i.target.index : undefined;
       if (lvIndex) decide(lvIndex, i.src, valueOf);
+      if (lvIndex && (i.op === 'assign' || i.op === 'pick') && i.target.indexedBy !== undefined)
+        wrongIndex(i.target.name, i.target.indexedBy, lvIndex, i.src, valueOf);
       if (i.op === 'assign' && i.role === 'param') setFrame(i.frames[i.frames.length - 2]);
       for (const x of exprsOf(i)) if (x !== lvIndex) decide(x, i.src, valueOf);
     }
