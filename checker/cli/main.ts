@@ -14,7 +14,8 @@ import { fitsInt32 } from '../spec/expressions';
 import { diag, Diagnostic, formatDiagnostic } from '../diagnostics/diagnostic';
 import type { ResultInput } from '../result-input';
 import { load } from '../spec/load';
-import { renderDiagnostics, renderText } from '../../reports/text';
+import { renderDiagnostics } from '../../reports/text';
+import { FILE_FORMATS, FileFormat, Format, FORMATS, reporter } from '../../reports/index';
 import { SearchProgress } from './progress';
 import { knownNames, unknownName } from './known-names';
 import { outputTarget, writeOutput } from './write-file';
@@ -33,15 +34,7 @@ const lazy = {
   merge: () => require('../merge') as typeof import('../merge'),
   resultInput: () => require('../result-input') as typeof import('../result-input'),
   baseline: () => require('../../reports/baseline') as typeof import('../../reports/baseline'),
-  html: () => ({
-    ...(require('../../reports/html/graphs') as typeof import('../../reports/html/graphs')),
-    ...(require('../../reports/html/index') as typeof import('../../reports/html/index')),
-    ...(require('../../reports/html/sources') as typeof import('../../reports/html/sources')),
-  }),
-  itf: () => require('../../reports/itf') as typeof import('../../reports/itf'),
-  json: () => require('../../reports/json') as typeof import('../../reports/json'),
-  junit: () => require('../../reports/junit') as typeof import('../../reports/junit'),
-  sarif: () => require('../../reports/sarif') as typeof import('../../reports/sarif'),
+  htmlSources: () => require('../../reports/html/sources') as typeof import('../../reports/html/sources'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -78,10 +71,7 @@ const processIo: Io = {
   env: process.env,
 };
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'itf'] as const;
-export type Format = (typeof FORMATS)[number];
-const FILE_FORMATS = [...FORMATS, 'html'] as const;
-type FileFormat = (typeof FILE_FORMATS)[number];
+export { FORMATS, type Format } from '../../reports/index';
 
 export function exitCodeFor(result: CheckResult): number {
   const rs = result.results;
@@ -191,7 +181,7 @@ const NOT_A_SPEC = new Set(['LC1002', 'LC1006', 'LC2002']);
 /** The spec and model lines the HTML report may quote: those of files that loaded as lockcheck files. */
 function quotableSources(result: CheckResult) {
   const unquotable = new Set(result.results.flatMap((r) => r.diagnostics.filter((d) => NOT_A_SPEC.has(d.code)).map((d) => d.pos.file)));
-  return lazy.html().collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
+  return lazy.htmlSources().collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
 }
 
 /** `--allow-import`: folders as absolute paths, each one that exists, or a usage message. */
@@ -380,24 +370,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (diags) io.err(diags + '\n');
 
       const version = toolVersion();
-      const render = async (format: FileFormat, color: boolean): Promise<string> => {
-        switch (format) {
-          case 'text':
-            return renderText(result, { traces: o.traces, color });
-          case 'json':
-            return lazy.json().renderJson(result);
-          case 'sarif':
-            return lazy.sarif().renderSarif(result, { toolVersion: version });
-          case 'junit':
-            return lazy.junit().renderJunit(result);
-          case 'itf':
-            return lazy.itf().renderItf(result);
-          case 'html': {
-            const html = lazy.html();
-            return html.renderHtml(result, { layout: await html.graphvizLayout(), sources: quotableSources(result) });
-          }
-        }
-      };
+      const render = async (format: FileFormat, color: boolean): Promise<string> =>
+        reporter(format).render(result, { traces: o.traces, color, toolVersion: version, sources: quotableSources });
       for (const out of outputs) {
         try {
           writeOutput(out.file, await render(out.format, false), io);
@@ -436,7 +410,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return;
       }
       const merged = lazy.merge().mergeResults(inputs.map((i) => i.doc));
-      io.out(o.format === 'json' ? lazy.json().renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
+      const color = o.format === 'text' && useColor(env, io.outIsTTY === true);
+      io.out(await reporter(o.format === 'json' ? 'json' : 'text').render(merged, { traces: false, color, sources: () => ({}) }));
       code = exitCodeFor(merged);
     });
   try {

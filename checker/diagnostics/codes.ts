@@ -86,6 +86,16 @@ export const CODES = {
   unknownNotifier: { code: 'LC3024', message: 'unknown notifier chain "{{name}}"', hint: 'declare it under "notifiers"{{suggest}}' },
   unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
   unknownCompletion: { code: 'LC3027', message: 'unknown completion "{{name}}"', hint: 'declare it under "completions"{{suggest}}' },
+  indexWrongClass: {
+    code: 'LC3028',
+    message: '"{{name}}" has one element per instance of {{expected}}; {{index}} is {{actual}}',
+    hint: 'index it with an instance of {{expected}} (its position within {{expected}}), or declare "array" as the class or a count',
+  },
+  classUndecided: {
+    code: 'LC3029',
+    message: '{{what}}: cannot tell which lock class {{operand}} holds an instance of',
+    hint: 'an instance is a position within its class, so {{need}} needs the class: {{fix}}',
+  },
   srcuMisuse: {
     code: 'LC3026',
     message: '{{what}}',

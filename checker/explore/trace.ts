@@ -2,6 +2,7 @@
 // machine with logging recovers each step's action, source position and call chain, the locks every thread
 // holds, the choices it made and the variables it changed. Only this replay computes data: the search keeps
 // none of it.
+import { instanceName } from '../model/instances';
 import { CompiledModel, H_READ, heldInst, Instr, T_HELD, ValueKind } from '../model/ir';
 import { StackFrame, Trace, TraceChoice, TraceStep, Value, VarChange, VarValue } from '../result';
 import { LoggedStep, Machine } from './machine';
@@ -38,10 +39,8 @@ export function stackOf(thread: string, i: Pick<Instr, 'src' | 'frames' | 'calls
 
 /** A value as the program means it: a lock instance by name, a set by its members. */
 export function showValue(m: CompiledModel, v: number, kind: ValueKind | undefined): Value {
-  const name = (x: number) => {
-    const inst = m.instances[x];
-    return inst && (kind!.cls < 0 || inst.cls === kind!.cls) ? inst.short : x;
-  };
+  // a value is a position within its class: 0 is the class's first instance, and prints as it
+  const name = (x: number) => instanceName(m, kind!.cls, x) ?? x;
   if (kind?.of === 'instance') return name(v);
   if (kind?.of === 'set') {
     const out: (string | number)[] = [];

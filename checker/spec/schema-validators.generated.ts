@@ -840,6 +840,7 @@ return errors === 0;
 
 const schema25 = specSchema["$defs"]["vars"];
 const schema27 = specSchema["$defs"]["expression"];
+const schema29 = specSchema["$defs"]["arraySize"];
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1003,7 +1004,7 @@ vErrors = null;
 if(data0.array !== undefined){
 let data4 = data0.array;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data4};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1157,7 +1158,7 @@ errors++;
 if(data0.array !== undefined){
 let data2 = data0.array;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data2};
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6118,7 +6119,7 @@ vErrors = null;
 if(data0.array !== undefined){
 let data4 = data0.array;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data4};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }

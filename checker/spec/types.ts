@@ -32,6 +32,7 @@ export interface VarDecl {
   description?: string;
   /** a value for every element, or (for an array) one value per element */
   init?: number | string | (number | string)[];
+  /** how many elements: a count, a param, or a lock class (one element per instance, indexed by its instances) */
   array?: number | string;
   /** The lock that protects the variable ("none": unprotected). Writes without it are assertion findings. */
   guard?: string;
