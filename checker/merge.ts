@@ -2,6 +2,7 @@
 // the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
 // when every shard 0..n-1 of the same split is present and finished.
 import { matchExpectation } from './analyse/expect';
+import { identityKey } from './facts';
 import { CheckResult, Finding, pathLength, SpecResult } from './result';
 
 export function mergeResults(parts: CheckResult[]): CheckResult {
@@ -27,7 +28,7 @@ function mergeKey(f: Finding): string {
       .map((b) => `${b.thread.replace(/\[\d+\]/g, '[*]')}@${b.src.file}:${b.src.line}:${b.src.col}`)
       .sort()
       .join(' ')}`;
-  return `${f.kind}|${at}|${f.message.replace(/\[\d+\]/g, '[*]')}`;
+  return `${at}|${identityKey(f, true)}`;
 }
 
 function mergeSpec(rs: SpecResult[]): SpecResult {

@@ -12,6 +12,7 @@ import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep } from '
 import { changesText } from './text';
 import { FINDING_KINDS, FindingKind } from '../checker/spec/types';
 import { fingerprint } from './fingerprint';
+import { toctouWindow } from '../checker/facts';
 import { RULES } from './rules';
 
 export interface SarifOptions {
@@ -135,7 +136,7 @@ function codeFlow(t: Trace, specFile: string, label: string, marks: Map<number, 
 
 /** The TOCTOU window's step marks, when the finding has one. */
 function windowMarks(f: Finding): Map<number, string> {
-  const w = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
+  const w = toctouWindow(f);
   const marks = new Map<number, string>();
   if (w) for (const k of ['check', 'write', 'use'] as const) if (typeof w[k] === 'number') marks.set(w[k]!, `TOCTOU ${k}`);
   return marks;
@@ -149,7 +150,7 @@ function sarifResult(r: SpecResult, f: Finding): Json {
     level: expected ? 'note' : 'error',
     message: { text: f.message },
     locations: [{ physicalLocation: physical(primaryLocation(r, f), r.file) }],
-    partialFingerprints: { 'lockcheck/v1': fingerprint(r.file, f) },
+    partialFingerprints: { 'lockcheck/v1': f.fingerprint ?? fingerprint(r.file, f) },
   };
   const related: Json[] = [];
   const stack = f.stack ?? [];
@@ -170,7 +171,7 @@ function sarifResult(r: SpecResult, f: Finding): Json {
   for (const c of f.chains ?? []) if (c.trace.steps.length > 0) flows.push(codeFlow(c.trace, r.file, `chain ${c.label}`, new Map()));
   if (flows.length) out.codeFlows = flows;
   if (expected) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
-  out.properties = { spec: r.file, verdict: r.verdict, ...(typeof f.details?.order === 'string' ? { order: f.details.order } : {}) };
+  out.properties = { spec: r.file, verdict: r.verdict, ...(f.order !== undefined ? { order: f.order } : {}) };
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them. Colour (ANSI)
 // only when the caller asks for it (the CLI does on a TTY without NO_COLOR); the words are the same either way.
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
+import { toctouWindow } from '../checker/facts';
 import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep, Value, VarChange } from '../checker/result';
 
 const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.line}:${p.col}`;
@@ -95,7 +96,7 @@ export function renderFinding(f: Finding, opts: TextOptions = {}, unexpected = t
   const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}: ${f.message}`];
   if (f.location && f.stack && f.stack.length > 1) lines.push(...backtrace(f.stack, p).map((l) => '  ' + l));
   else if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
-  if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
+  if (f.order !== undefined) lines.push(`  with ${f.order}`);
   if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f, p).map((l) => (l ? '  ' + l : l)));
   if (opts.traces === false) return lines;
   if (f.trace && (f.trace.steps.length > 0 || f.trace.setup?.length)) lines.push(...renderTrace(f.trace, p, windowOf(f)).map((l) => '  ' + l));
@@ -147,9 +148,9 @@ function stepData(s: TraceStep): string[] {
 
 /** A TOCTOU finding's window: step number -> "check" | "write" | "use". */
 function windowOf(f: Finding): Map<number, string> {
-  const w = f.details?.window as Record<string, unknown> | undefined;
+  const w = toctouWindow(f);
   const m = new Map<number, string>();
-  for (const k of ['check', 'write', 'use']) if (typeof w?.[k] === 'number') m.set(w[k] as number, k);
+  if (w) for (const k of ['check', 'write', 'use'] as const) m.set(w[k], k);
   return m;
 }
 
@@ -197,16 +198,6 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
   return lines;
 }
 
-interface EdgeFact {
-  from: string;
-  to: string;
-  thread: string;
-  held: string;
-  heldAt?: { file: string; line: number; col: number };
-  acquired: string;
-  at: { file: string; line: number; col: number };
-}
-
 function banner(title: string, p: Paint): string[] {
   const rule = (c: string) => c.repeat(title.length);
   return [rule('='), p.bold(p.red(title)), rule('-')];
@@ -214,9 +205,9 @@ function banner(title: string, p: Paint): string[] {
 
 /** The finding as lockdep prints it (kernel/locking/lockdep.c: print_circular_bug(), print_deadlock_bug()). */
 function lockdepReport(f: Finding, p: Paint): string[] {
-  const d = f.details ?? {};
   if (f.kind === 'recursive-locking') {
-    const cls = String(d.class ?? '');
+    const d = f.facts;
+    const cls = d.class;
     return [
       '',
       ...banner('WARNING: possible recursive locking detected', p),
@@ -224,7 +215,7 @@ function lockdepReport(f: Finding, p: Paint): string[] {
       ` (${d.acquired}), at: ${f.location ? loc(f.location) : '?'}`,
       '',
       'but task is already holding lock:',
-      ` (${d.held}), at: ${d.heldAt ? loc(d.heldAt as EdgeFact['at']) : '?'}`,
+      ` (${d.held}), at: ${d.heldAt ? loc(d.heldAt) : '?'}`,
       '',
       'other info that might help us debug this:',
       ' Possible unsafe locking scenario:',
@@ -240,7 +231,8 @@ function lockdepReport(f: Finding, p: Paint): string[] {
       '',
     ];
   }
-  const edges = (d.edges as EdgeFact[] | undefined) ?? [];
+  if (f.kind !== 'lock-order-cycle') return [];
+  const edges = f.facts.edges;
   if (edges.length === 0) return [];
   const closing = edges[edges.length - 1];
   const out = [
@@ -271,7 +263,7 @@ function lockdepReport(f: Finding, p: Paint): string[] {
 
 /** lockdep's "Possible unsafe locking scenario" for two classes, and its chain form for longer cycles. */
 function scenario(f: Finding): string[] {
-  const classes = (f.details?.classes as string[] | undefined) ?? [];
+  const classes = f.kind === 'lock-order-cycle' ? f.facts.classes : [];
   if (classes.length === 2) {
     const [a, b] = classes;
     const col = Math.max(24, a.length + 12);

@@ -6,6 +6,7 @@
 import { formatDiagnostic } from '../../checker/diagnostics/diagnostic';
 import { CheckResult, Finding, SpecResult } from '../../checker/result';
 import { FINDING_KINDS } from '../../checker/spec/types';
+import { toctouWindow } from '../../checker/facts';
 import { RULES } from '../rules';
 import { renderFinding } from '../text';
 import { CLIENT_JS, CSS } from './assets';
@@ -93,11 +94,11 @@ function renderFindingHtml(r: SpecResult, f: Finding, i: number, j: number, opts
         .join('')}</ol>`
     : '';
   const calledFrom = chain + (f.calledFrom ? `<p>called from the spec at:</p>${sourceContext(sources, f.calledFrom, 1)}` : '');
-  const order = typeof f.details?.order === 'string' ? `<p>with the attribute order ${esc(f.details.order)}</p>` : '';
+  const order = f.order !== undefined ? `<p>with the attribute order ${esc(f.order)}</p>` : '';
   const cycle = cycleThreads(f);
   const wait =
     f.kind === 'deadlock' ? graph(waitForDot(f), opts.layout, `${id}-waitfor`, 'Who waits for whom at the end (the wait-for cycle in red)', 'wait-for') : '';
-  const window = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
+  const window = toctouWindow(f);
   const main =
     f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length || f.trace.setup?.length)
       ? renderTraceView(f.trace, {

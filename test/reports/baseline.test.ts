@@ -10,6 +10,7 @@ import { memoryHost } from '../../checker/spec/host';
 import { exitCodeFor } from '../../checker/cli/main';
 import { applyBaseline, parseBaseline } from '../../reports/baseline';
 import { fingerprint, normalisedMessage } from '../../reports/fingerprint';
+import { renderMessage } from '../../checker/facts';
 import { renderJson } from '../../reports/json';
 import { lockcheck } from '../helpers/cli';
 
@@ -54,25 +55,38 @@ test('fingerprints tell different findings apart: kind, spec file, locks', (t) =
 });
 
 test('replicated thread indices and step numbers are wildcards; thread and lock names are not', (t) => {
-  const f = (message: string, threads: string[]): Finding => ({
-    kind: 'deadlock',
-    message,
-    trace: {
-      steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })),
-      path: '',
-    },
-  });
-  const a = f('AB-BA deadlock: writer[0] waits for net[net1], writer[1] waits for net[init_net]', ['writer[0]', 'writer[1]']);
-  const b = f('AB-BA deadlock: writer[1] waits for net[net1], writer[2] waits for net[init_net]', ['writer[1]', 'writer[2]']);
-  t.is(normalisedMessage(a), 'AB-BA deadlock: writer[*] waits for net[net1], writer[*] waits for net[init_net]');
+  const f = (threads: string[]): Finding => {
+    const facts = {
+      category: 'cycle' as const,
+      waits: threads.map((thread, i) => ({ thread, waitsFor: ['net[net1]', 'net[init_net]'][i] })),
+      threads,
+      classes: ['net'],
+      locks: ['net[net1]', 'net[init_net]'],
+    };
+    return {
+      kind: 'deadlock',
+      facts,
+      message: renderMessage({ kind: 'deadlock', facts }),
+      trace: {
+        steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })),
+        path: '',
+      },
+    };
+  };
+  const a = f(['writer[0]', 'writer[1]']);
+  const b = f(['writer[1]', 'writer[2]']);
+  t.is(normalisedMessage(a), 'AB-BA deadlock: writer[*] waits for net[net1], writer[*] waits for net[init_net] (each waits for the next)');
   t.is(fingerprint('s', a), fingerprint('s', b));
-  const c = f('AB-BA deadlock: reader[0] waits for net[net1], writer[1] waits for net[init_net]', ['reader[0]', 'writer[1]']);
+  const c = f(['reader[0]', 'writer[1]']);
   t.not(fingerprint('s', a), fingerprint('s', c));
   const toctou: Finding = {
     kind: 'toctou',
+    facts: { window: { check: 7, write: 12, use: 22 }, variable: 'x', reader: 'r', writer: 'w', guard: 'g', check: '' },
     message: 'time of check to time of use: r read x at step 7 under g, w wrote it at step 12, and step 22 acts on the stale value',
   };
   t.is(normalisedMessage(toctou), 'time of check to time of use: r read x at step # under g, w wrote it at step #, and step # acts on the stale value');
+  const later = { ...toctou, facts: { ...toctou.facts, window: { check: 9, write: 14, use: 30 } } };
+  t.is(fingerprint('s', toctou), fingerprint('s', later), 'step numbers are not the finding');
 });
 
 test('applyBaseline: known findings are left out and the verdict, unexpected and matches follow', (t) => {
