@@ -1,7 +1,7 @@
 // Merging the results of a split search (lockcheck check --shard i/n, or --jobs N): per spec, the union of
 // the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
 // when every shard 0..n-1 of the same split is present and finished.
-import { matchExpectation } from './analyse/expect';
+import { expectationsOf, matchExpectation } from './analyse/expect';
 import { identityKey } from './facts';
 import { CheckResult, Finding, pathLength, SpecResult } from './result';
 
@@ -103,7 +103,7 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     ...first,
     verdict,
     findings,
-    ...matchExpectation(findings, first.expected, complete),
+    ...matchExpectation(findings, expectationsOf(first), complete),
     stats,
     incomplete,
     lockGraph: {

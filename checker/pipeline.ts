@@ -5,7 +5,7 @@ import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
 import { withSettledCheckKinds } from './analyse/check-kinds';
 import { confirmShortest } from './analyse/shortest';
-import { matchExpectation } from './analyse/expect';
+import { expectedOf, matchExpectation } from './analyse/expect';
 import { identityKey } from './facts';
 import { fingerprint } from './fingerprint';
 import * as path from 'path';
@@ -288,7 +288,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       name: front.model.name,
       verdict,
       findings,
-      expected: front.model.expect,
+      ...expectedOf(front.model.expect),
       ...match,
       stats,
       incomplete: why,

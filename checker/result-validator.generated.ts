@@ -7,10 +7,10 @@ import resultSchema from '../specs/schema/result.schema.json';
 export const result = validate10;
 const schema11 = resultSchema;
 const schema12 = resultSchema["$defs"]["specResult"];
+const schema29 = resultSchema["$defs"]["count"];
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema13 = resultSchema["$defs"]["finding"];
 const schema22 = resultSchema["$defs"]["pos"];
-const schema29 = resultSchema["$defs"]["count"];
 const schema14 = resultSchema["$defs"]["deadlockFacts"];
 const schema15 = resultSchema["$defs"]["names"];
 
@@ -3786,7 +3786,7 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = resultSchema["$defs"]["stats"];
+const schema48 = resultSchema["$defs"]["stats"];
 const pattern2 = new RegExp("^[0-9a-f]{64}$", "u");
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3933,7 +3933,7 @@ errors++;
 if(data.mode !== undefined){
 let data6 = data.mode;
 if(!((((data6 === "exhaustive") || (data6 === "bitstate")) || (data6 === "simulation")) || (data6 === "shard"))){
-const err11 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema47.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema48.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4398,13 +4398,205 @@ errors++;
 }
 }
 if(data.expected !== undefined){
-if(!(Array.isArray(data.expected))){
-const err8 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data5 = data.expected;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data5[i1] !== "string"){
+const err8 = {instancePath:instancePath+"/expected/" + i1,schemaPath:"#/properties/expected/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.expectations !== undefined){
+let data7 = data.expectations;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i2=0; i2<len2; i2++){
+let data8 = data7[i2];
+const _errs16 = errors;
+let valid7 = false;
+const _errs17 = errors;
+if(typeof data8 !== "string"){
+const err10 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid7 = valid7 || _valid0;
+if(!valid7){
+const _errs19 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.kind === undefined){
+const err11 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/1/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data8.kind !== undefined){
+if(typeof data8.kind !== "string"){
+const err12 = {instancePath:instancePath+"/expectations/" + i2+"/kind",schemaPath:"#/properties/expectations/items/anyOf/1/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid7 = valid7 || _valid0;
+}
+if(!valid7){
+const err14 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/expectations",schemaPath:"#/properties/expectations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.unmatched !== undefined){
+let data10 = data.unmatched;
+if(Array.isArray(data10)){
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+let data11 = data10[i3];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.kind === undefined){
+const err16 = {instancePath:instancePath+"/unmatched/" + i3,schemaPath:"#/properties/unmatched/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/unmatched/" + i3,schemaPath:"#/properties/unmatched/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/unmatched",schemaPath:"#/properties/unmatched/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.uncovered !== undefined){
+let data12 = data.uncovered;
+if(Array.isArray(data12)){
+const len4 = data12.length;
+for(let i4=0; i4<len4; i4++){
+let data13 = data12[i4];
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err19 = {instancePath:instancePath+"/uncovered/" + i4,schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data13 == "number"){
+if(data13 < 0 || isNaN(data13)){
+const err20 = {instancePath:instancePath+"/uncovered/" + i4,schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/uncovered",schemaPath:"#/properties/uncovered/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -4417,167 +4609,7 @@ errors = vErrors.length;
 }
 if(data.incomplete !== undefined){
 if(typeof data.incomplete !== "string"){
-const err9 = {instancePath:instancePath+"/incomplete",schemaPath:"#/properties/incomplete/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.lockGraph !== undefined){
-let data8 = data.lockGraph;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.nodes === undefined){
-const err10 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data8.edges === undefined){
-const err11 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data8.nodes !== undefined){
-let data9 = data8.nodes;
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data9[i1] !== "string"){
-const err12 = {instancePath:instancePath+"/lockGraph/nodes/" + i1,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data8.edges !== undefined){
-let data11 = data8.edges;
-if(Array.isArray(data11)){
-const len2 = data11.length;
-for(let i2=0; i2<len2; i2++){
-let data12 = data11[i2];
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.from === undefined){
-const err14 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data12.to === undefined){
-const err15 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data12.type === undefined){
-const err16 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data12.from !== undefined){
-if(typeof data12.from !== "string"){
-const err17 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data12.to !== undefined){
-if(typeof data12.to !== "string"){
-const err18 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data12.type !== undefined){
-if(typeof data12.type !== "string"){
-const err19 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err22 = {instancePath:instancePath+"/incomplete",schemaPath:"#/properties/incomplete/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4587,14 +4619,174 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.lockGraph !== undefined){
+let data16 = data.lockGraph;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.nodes === undefined){
+const err23 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if(data16.edges === undefined){
+const err24 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data16.nodes !== undefined){
+let data17 = data16.nodes;
+if(Array.isArray(data17)){
+const len5 = data17.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data17[i5] !== "string"){
+const err25 = {instancePath:instancePath+"/lockGraph/nodes/" + i5,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data16.edges !== undefined){
+let data19 = data16.edges;
+if(Array.isArray(data19)){
+const len6 = data19.length;
+for(let i6=0; i6<len6; i6++){
+let data20 = data19[i6];
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.from === undefined){
+const err27 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data20.to === undefined){
+const err28 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data20.type === undefined){
+const err29 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data20.from !== undefined){
+if(typeof data20.from !== "string"){
+const err30 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data20.to !== undefined){
+if(typeof data20.to !== "string"){
+const err31 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data20.type !== undefined){
+if(typeof data20.type !== "string"){
+const err32 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
 }
 errors++;
 }

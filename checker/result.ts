@@ -1,7 +1,7 @@
 // The canonical result every reporter reads (text, JSON, and later SARIF, JUnit, ITF, HTML).
 // Plain data, stable key order, no timestamps except the measured seconds in stats.
 import { Diagnostic, SourcePos } from './diagnostics/diagnostic';
-import { FindingKind } from './spec/types';
+import { Expectation, FindingKind, NamedFinding } from './spec/types';
 
 /**
  * A value as the program writes it: an integer, a lock instance by name ("init_net"), a set of instances as
@@ -296,12 +296,20 @@ export interface SpecResult {
   name?: string;
   verdict: Verdict;
   findings: Finding[];
-  /** expect.findings as declared, when declared */
+  /** the kinds expect.findings declares (of the entries whose "when" holds), when declared */
   expected?: FindingKind[];
+  /** the entries of expect.findings that apply to this run, when some entry names a finding by its facts */
+  expectations?: Expectation[];
   /** do the findings match the expectation (or, without one, is there no finding)? */
   matches: boolean;
+  /** the kinds of the findings no entry covers */
   unexpected: FindingKind[];
+  /** the kind entries no finding met */
   missing: FindingKind[];
+  /** the named entries no finding met (with expectations) */
+  unmatched?: NamedFinding[];
+  /** the indices of the findings no entry covers (with expectations) */
+  uncovered?: number[];
   stats?: Stats;
   /** why the search stopped early, or why it proves nothing (simulation, bitstate, one shard) */
   incomplete?: string;

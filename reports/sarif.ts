@@ -13,6 +13,7 @@ import { changesText } from './text';
 import { FINDING_KINDS, FindingKind } from '../checker/spec/types';
 import { fingerprint } from './fingerprint';
 import { toctouWindow } from '../checker/facts';
+import { isUnexpected } from '../checker/analyse/expect';
 import { RULES } from './rules';
 
 export interface SarifOptions {
@@ -143,7 +144,7 @@ function windowMarks(f: Finding): Map<number, string> {
 }
 
 function sarifResult(r: SpecResult, f: Finding): Json {
-  const expected = !r.unexpected.includes(f.kind);
+  const expected = !isUnexpected(r, f);
   const out: Json = {
     ruleId: f.kind,
     ruleIndex: FINDING_KINDS.indexOf(f.kind),
@@ -170,7 +171,9 @@ function sarifResult(r: SpecResult, f: Finding): Json {
   if (f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)) flows.push(codeFlow(f.trace, r.file, `${f.kind} in ${r.file}`, windowMarks(f)));
   for (const c of f.chains ?? []) if (c.trace.steps.length > 0) flows.push(codeFlow(c.trace, r.file, `chain ${c.label}`, new Map()));
   if (flows.length) out.codeFlows = flows;
-  if (expected) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
+  // a known finding (--baseline) is SARIF's "unchanged", not a suppression: code scanning keeps tracking it
+  if (f.known !== undefined) out.baselineState = f.known ? 'unchanged' : 'new';
+  if (expected && !f.known) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
   out.properties = { spec: r.file, verdict: r.verdict, ...(f.order !== undefined ? { order: f.order } : {}) };
   return out;
 }

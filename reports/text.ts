@@ -2,6 +2,7 @@
 // only when the caller asks for it (the CLI does on a TTY without NO_COLOR); the words are the same either way.
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
 import { toctouWindow } from '../checker/facts';
+import { expectationText, isUnexpected } from '../checker/analyse/expect';
 import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep, Value, VarChange } from '../checker/result';
 
 const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.line}:${p.col}`;
@@ -67,13 +68,18 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   let head = `${p.bold(r.file)}: ${r.verdict === 'ok' ? p.green(r.verdict) : r.verdict === 'incomplete' ? p.yellow(r.verdict) : good ? r.verdict : p.red(r.verdict)}`;
   if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
   // an unfinished search can only say that nothing contradicts the expectation yet
+  const known = r.findings.filter((f) => f.known).length;
+  // under --baseline a spec whose findings main already had is not "ok": it says they are known
   if (r.expected)
     head += r.matches ? (r.verdict === 'incomplete' ? ', nothing unexpected so far' : `, ${p.green('as expected')}`) : `, ${p.bold(p.red('NOT as expected'))}`;
+  else if (r.matches && known > 0) head += `, ${p.yellow(known === r.findings.length ? 'all known' : 'known')}`;
   if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
+  if (known > 0) head += ` (${known} known, ${r.findings.length - known} new)`;
   lines.push(head);
   if (!r.matches) {
     if (r.unexpected.length) lines.push(`  ${p.red('unexpected')}: ${r.unexpected.join(', ')}`);
     if (r.missing.length) lines.push(`  ${p.red('expected but not found')}: ${r.missing.join(', ')}`);
+    for (const e of r.unmatched ?? []) lines.push(`  ${p.red('expected but not found')}: ${expectationText(e)}`);
   }
   if (r.stats) {
     const s = r.stats;
@@ -86,14 +92,14 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
     lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);
     for (const v of breaking) lines.push(`    ${v.order}: ${v.findings.join(', ')}`);
   }
-  for (const f of r.findings) lines.push('', ...renderFinding(f, opts, r.unexpected.includes(f.kind)).map((l) => (l ? '  ' + l : l)));
+  for (const f of r.findings) lines.push('', ...renderFinding(f, opts, isUnexpected(r, f)).map((l) => (l ? '  ' + l : l)));
   return lines.join('\n') + '\n';
 }
 
 /** A finding with its lockdep report and traces; `unexpected` colours its kind red rather than yellow. */
 export function renderFinding(f: Finding, opts: TextOptions = {}, unexpected = true): string[] {
   const p = paint(opts.color);
-  const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}: ${f.message}`];
+  const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}${f.known ? ' (known)' : ''}: ${f.message}`];
   if (f.location && f.stack && f.stack.length > 1) lines.push(...backtrace(f.stack, p).map((l) => '  ' + l));
   else if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
   if (f.order !== undefined) lines.push(`  with ${f.order}`);
@@ -300,7 +306,14 @@ function summary(result: CheckResult, p: Paint): string {
   const errors = n((r) => r.verdict === 'error');
   const incomplete = n((r) => r.verdict === 'incomplete');
   const n0 = (k: number, s: string, bad: (x: string) => string) => (k > 0 ? bad(s) : s);
-  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${p.green(`${ok} as expected`)}, ${n0(differ, `${differ} not as expected`, p.red)}, ${n0(incomplete, `${incomplete} incomplete`, p.yellow)}, ${n0(errors, `${errors} with errors`, p.red)}`;
+  // under --baseline: specs that match only because their findings are known are counted apart
+  const findings = rs.flatMap((r) => r.findings);
+  const baseline = findings.some((f) => f.known !== undefined);
+  const knownOnly = baseline ? n((r) => r.verdict !== 'error' && r.matches && !r.expected && r.findings.length > 0) : 0;
+  const known = findings.filter((f) => f.known).length;
+  const tail = baseline ? `; findings: ${n0(findings.length - known, `${findings.length - known} new`, p.red)}, ${known} known` : '';
+  const knownSpecs = knownOnly > 0 ? `, ${p.yellow(`${knownOnly} with known findings only`)}` : '';
+  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${p.green(`${ok - knownOnly} as expected`)}${knownSpecs}, ${n0(differ, `${differ} not as expected`, p.red)}, ${n0(incomplete, `${incomplete} incomplete`, p.yellow)}, ${n0(errors, `${errors} with errors`, p.red)}${tail}`;
 }
 
 export function renderDiagnostics(result: CheckResult): string {

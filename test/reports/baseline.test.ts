@@ -89,25 +89,30 @@ test('replicated thread indices and step numbers are wildcards; thread and lock 
   t.is(fingerprint('s', toctou), fingerprint('s', later), 'step numbers are not the finding');
 });
 
-test('applyBaseline: known findings are left out and the verdict, unexpected and matches follow', (t) => {
+test('applyBaseline: known findings are marked known and no longer fail; the verdict, unexpected and matches follow', (t) => {
   const old = run(JSON.stringify(abba, null, 2));
   t.is(exitCodeFor(old), 1, 'without a baseline, findings without an expectation fail');
   const same = applyBaseline(old, parseBaseline(renderJson(old)) as ReturnType<typeof parseBaseline> & object);
-  t.is(same.suppressed, 2);
-  t.deepEqual(same.result.results[0].findings, []);
-  t.is(same.result.results[0].verdict, 'ok');
+  t.is(same.known, 2);
+  t.is(same.fresh, 0);
+  t.is(same.absent, 0);
+  t.deepEqual(
+    same.result.results[0].findings.map((f) => f.known),
+    [true, true],
+  );
+  t.is(same.result.results[0].verdict, 'findings', 'known findings are still findings, not "ok"');
   t.true(same.result.results[0].matches);
   t.is(exitCodeFor(same.result), 0);
 
   const now = run(JSON.stringify(abbaPlusC, null, 2));
   const b = applyBaseline(now, parseBaseline(renderJson(old)) as ReturnType<typeof parseBaseline> & object);
-  const left = b.result.results[0].findings;
-  t.true(left.length > 0);
+  const fresh = b.result.results[0].findings.filter((f) => !f.known);
+  t.true(fresh.length > 0);
   t.true(
-    left.every((f) => /C/.test(f.message)),
-    left.map((f) => f.message).join('\n'),
+    fresh.every((f) => /C/.test(f.message)),
+    fresh.map((f) => f.message).join('\n'),
   );
-  t.is(b.suppressed, now.results[0].findings.length - left.length);
+  t.is(b.known, now.results[0].findings.length - fresh.length);
   t.is(exitCodeFor(b.result), 1);
 });
 
@@ -118,7 +123,7 @@ test('applyBaseline keeps missing expected kinds and never touches bad specs', (
       { file: 'bad.json', verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics: [] },
     ],
   };
-  const b = applyBaseline(r, { known: new Set(), files: new Set() });
+  const b = applyBaseline(r, { known: new Set(), legacy: new Set(), byFile: new Map() });
   t.deepEqual(b.result, r);
   t.is(exitCodeFor(b.result), 2);
 });
@@ -140,7 +145,7 @@ test('the CLI with --baseline: a pull request fails on the findings it adds, not
 
   const unchanged = lockcheck(['check', '--baseline', base, 'spec.json'], { cwd: dir });
   t.is(unchanged.code, 0, unchanged.stdout + unchanged.stderr);
-  t.regex(unchanged.stderr, /baseline .*main\.json: 2 known findings left out, 0 new/);
+  t.regex(unchanged.stderr, /baseline .*main\.json: 2 known findings, 0 new/);
 
   // The pull request: the spec moves down a few lines (unrelated) and gains a cycle over C.
   fs.writeFileSync(spec, '\n\n' + JSON.stringify(abbaPlusC, null, 2));
@@ -148,7 +153,11 @@ test('the CLI with --baseline: a pull request fails on the findings it adds, not
   t.is(pr.code, 1);
   const doc = JSON.parse(pr.stdout) as CheckResult;
   t.true(doc.results[0].findings.length > 0);
-  for (const f of doc.results[0].findings) t.regex(f.message, /\bC\b/, 'only the new findings');
+  for (const f of doc.results[0].findings.filter((x) => !x.known)) t.regex(f.message, /\bC\b/, 'only the new findings are new');
+  t.true(
+    doc.results[0].findings.some((x) => x.known === true),
+    'the known ones are reported as known',
+  );
 
   fs.writeFileSync(path.join(dir, 'bad.json'), '{"nope": 1}');
   const bad = lockcheck(['check', '--baseline', path.join(dir, 'bad.json'), 'spec.json'], { cwd: dir });
