@@ -4,7 +4,7 @@
 import { SourcePos } from '../diagnostics/diagnostic';
 import { IrExpr } from './ir-expr';
 import { assertNever } from '../assert-never';
-import { CmpRule, Expectation, FindingKind, LockKind } from '../spec/types';
+import { CmpRule, Expectation, LockKind } from '../spec/types';
 import type { CompletionKind } from './passes/ast';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
