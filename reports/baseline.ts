@@ -92,7 +92,9 @@ export function applyBaseline(result: CheckResult, baseline: Baseline): Baseline
     const matches = m.unexpected.length === 0 && r.missing.length === 0 && !r.unmatched?.length;
     return { ...r, findings, unexpected: m.unexpected, ...(m.uncovered ? { uncovered: m.uncovered } : {}), matches };
   });
+  // a spec of the baseline this run does not check, whose findings this run does not have (renamed, removed)
   const checked = new Set(result.results.map((r) => slashes(r.file)));
-  const unchecked = [...baseline.byFile.entries()].filter(([f, prints]) => prints.size > 0 && !checked.has(f)).map(([f]) => f);
+  const found = new Set(results.flatMap((r) => r.findings.flatMap((f) => [f.fingerprint ?? fingerprint(r.file, f), legacyFingerprint(r.file, f)])));
+  const unchecked = [...baseline.byFile.entries()].filter(([f, prints]) => !checked.has(f) && [...prints].some((p) => !found.has(p))).map(([f]) => f);
   return { result: { results }, known, fresh, absent, unchecked };
 }
