@@ -79,7 +79,7 @@ test('a new, different deadlock in a spec that expects one deadlock fails it (ex
   t.is(check(both).code, 0);
 });
 
-const gated = (expect: object[]) => ({
+const gated = (expect: (object | string)[]) => ({
   name: 'broken or not',
   params: { BROKEN: 1 },
   locks,
