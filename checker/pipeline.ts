@@ -5,7 +5,10 @@ import { diag, Diagnostic } from './diagnostics/diagnostic';
 import { analyse } from './analyse/findings';
 import { withSettledCheckKinds } from './analyse/check-kinds';
 import { confirmShortest } from './analyse/shortest';
-import { matchExpectation } from './analyse/expect';
+import { expectedOf, matchExpectation } from './analyse/expect';
+import { identityKey } from './facts';
+import { fingerprint } from './fingerprint';
+import * as path from 'path';
 import { explore, Exploration, ExploreOptions, simulate, SimulateOptions } from './explore/explore';
 import { compile, CompileOptions } from './model/compile';
 import { errorResult, Finding, SpecResult, Stats } from './result';
@@ -103,7 +106,18 @@ export function confirmMerged(host: Host, file: string, options: CheckOptions, r
   // confirming merges a check's kinds into one (its shortest trace's): settle them again after it
   const confirmed = confirmShortest(front.model, r.findings, r.stats?.states ?? 0, options);
   const { findings, unsettled } = withSettledCheckKinds(front.model, confirmed, r.stats?.states ?? 0, options);
+  withFingerprints(host, file, findings);
   return { ...r, findings, ...matchExpectation(findings, front.model.expect, true), ...(unsettled ? { coverage: unsettled } : {}) };
+}
+
+/**
+ * Each finding's fingerprint, with the spec named by its path in its project (the same whichever directory
+ * lockcheck runs from; the display path when the host knows no project root).
+ */
+function withFingerprints(host: Host, file: string, findings: Finding[]): Finding[] {
+  const specPath = host.projectRoot ? path.relative(host.projectRoot(file), path.resolve(file)) : host.display(file);
+  for (const f of findings) f.fingerprint = fingerprint(specPath, f);
+  return findings;
 }
 
 /** A check stopped by --max-seconds or a signal before its search began. */
@@ -210,9 +224,9 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       const shortestByConstruction = !reduced && !x.stopped && !options.simulate && options.bitstateBits === undefined && wholeTree;
       if (!confirm && !shortestByConstruction) for (const f of fs) if (f.trace) f.trace.shortest = false;
       for (const f of fs) {
-        if (label) f.details = { ...f.details, order: label };
+        if (label) f.order = label;
         // two checks with the same message at different places are two findings
-        const key = `${f.kind}|${f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : ''}|${f.message}`;
+        const key = `${f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : ''}|${identityKey(f)}`;
         if (seen.has(key)) continue;
         seen.add(key);
         findings.push(f);
@@ -234,6 +248,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
     stats.statesPerSecond = elapsed > 0 ? Math.round(stats.states / elapsed) : stats.states;
     const complete = stopped === undefined;
     const exhaustive = complete && !options.simulate && options.bitstateBits === undefined && !options.shard;
+    withFingerprints(host, file, findings);
     const match = matchExpectation(findings, front.model.expect, exhaustive);
     const incomplete =
       stopped === 'max-states'
@@ -253,8 +268,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       stats.mode = 'simulation';
       stats.walks = walks;
       for (const f of findings)
-        if (typeof f.details?.walk === 'number')
-          f.details.reproduce = `lockcheck check ${display} --simulate 1 --seed ${options.simulate.seed} --walk ${f.details.walk}${paramArgs(options)}`;
+        if (f.walk !== undefined) f.reproduce = `lockcheck check ${display} --simulate 1 --seed ${options.simulate.seed} --walk ${f.walk}${paramArgs(options)}`;
     } else if (options.bitstateBits !== undefined) {
       partial = `bitstate search: ${stats.states} states hashed into 2^${options.bitstateBits} bits; a hash collision may have hidden states`;
       stats.mode = 'bitstate';
@@ -274,7 +288,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
       name: front.model.name,
       verdict,
       findings,
-      expected: front.model.expect,
+      ...expectedOf(front.model.expect),
       ...match,
       stats,
       incomplete: why,

@@ -85,6 +85,16 @@ export const CODES = {
 
   unknownNotifier: { code: 'LC3024', message: 'unknown notifier chain "{{name}}"', hint: 'declare it under "notifiers"{{suggest}}' },
   unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
+  whenUnknownParam: {
+    code: 'LC3030',
+    message: 'expect.findings: "when" names "{{name}}", which is not a param',
+    hint: 'name a param the spec or its models declare under "params"{{suggest}}',
+  },
+  expectFieldUnknown: {
+    code: 'LC3031',
+    message: 'expect.findings: a {{kind}} finding has no fact "{{field}}"',
+    hint: '{{kind}} findings can be named by: {{fields}}{{suggest}}',
+  },
   unknownCompletion: { code: 'LC3027', message: 'unknown completion "{{name}}"', hint: 'declare it under "completions"{{suggest}}' },
   indexWrongClass: {
     code: 'LC3028',

@@ -22,6 +22,7 @@ import { fits, layoutShared, LoweredThread, placeThreads } from './passes/layout
 import { arrayParam, lowerFinals, lowerThread, Lowering } from './passes/lower';
 import { deadLocalsAt } from './passes/liveness';
 import { normalise } from './passes/normalise';
+import { resolveExpectations } from './passes/expectations';
 import { LockPart, positiveInt, resolve, ResolveOptions } from './passes/resolve';
 
 export type CompileOptions = ResolveOptions & {
@@ -138,6 +139,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     lowerThread(lw, { name: `(check ${name})`, locals, body: [call] }, d.pointer, d.doc);
   }
 
+  const expect = resolveExpectations(normalised.file.expect?.findings, sym.params, ctx, spec);
   const placed = placeThreads(layout, lowered, sym.maxHeld, ctx, spec);
   const finals = lowerFinals(lw);
   if (!placed || ctx.failed) return stopped();
@@ -153,7 +155,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     maxHeld: sym.maxHeld,
     width: placed.width,
     locksBase: layout.locksBase,
-    expect: normalised.file.expect?.findings,
+    expect,
     params: sym.params,
     anyAttrs: sym.anyAttrs,
     works,

@@ -4,7 +4,7 @@
 import { SourcePos } from '../diagnostics/diagnostic';
 import { IrExpr } from './ir-expr';
 import { assertNever } from '../assert-never';
-import { CmpRule, FindingKind, LockKind } from '../spec/types';
+import { CmpRule, Expectation, LockKind } from '../spec/types';
 import type { CompletionKind } from './passes/ast';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
@@ -413,7 +413,8 @@ export interface CompiledModel<E = Ev> {
   width: number;
   /** offset of the lock table: per instance [writer thread + 1, reader count] */
   locksBase: number;
-  expect?: FindingKind[];
+  /** expect.findings as they apply to this run: the entries whose "when" holds, without it */
+  expect?: Expectation[];
   params: Record<string, number>;
   finals: FinalAssert<E>[];
   /** the works entries, in declaration order */

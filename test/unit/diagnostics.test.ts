@@ -134,6 +134,8 @@ const FIXTURES: Record<string, Expected> = {
     says: '.addr: cannot tell which lock class x holds an instance of',
     noPointer: 'decided over the whole program after lowering: it points at the statement',
   },
+  'LC3030-when-unknown-param.json': { code: 'LC3030', line: 6, col: 60, at: '"BROKN"', says: '"when" names "BROKN", which is not a param' },
+  'LC3031-expect-field-unknown.json': { code: 'LC3031', line: 5, col: 50, at: '"variables"', says: 'a deadlock finding has no fact "variables"' },
   'LC4002-too-many-set-members.json': { code: 'LC4002', line: 11, col: 36, at: 'all(q)', says: 'this spec declares 32' },
   'LC4003-too-many-orders.json': { code: 'LC4003', line: 7, col: 26, at: '"any"', says: 'give 5040 orders to try, more than 720' },
   'LC4004-state-too-wide.json': { code: 'LC4004', line: 4, col: 29, at: '300000', says: 'takes 300000 integers, more than 16384' },
