@@ -1902,11 +1902,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.shard !== undefined){
-let data7 = data.shard;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.index === undefined){
-const err12 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+if(data.strategy !== undefined){
+let data7 = data.strategy;
+if(!((((data7 === "bfs") || (data7 === "dfs")) || (data7 === "swarm")) || (data7 === "replay"))){
+const err12 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema26.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1915,8 +1914,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data7.count === undefined){
-const err13 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+}
+if(data.depthCut !== undefined){
+let data8 = data.depthCut;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err13 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1925,8 +1927,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data7.depth === undefined){
-const err14 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
+if(typeof data8 == "number"){
+if(data8 < 0 || isNaN(data8)){
+const err14 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1935,8 +1938,13 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data7.spec === undefined){
-const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+}
+}
+if(data.shard !== undefined){
+let data9 = data.shard;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.index === undefined){
+const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1945,8 +1953,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data7.options === undefined){
-const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
+if(data9.count === undefined){
+const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1955,10 +1963,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.index !== undefined){
-let data8 = data7.index;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-const err17 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data9.depth === undefined){
+const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1967,9 +1973,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data8 == "number"){
-if(data8 < 0 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data9.spec === undefined){
+const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1978,12 +1983,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data7.count !== undefined){
-let data9 = data7.count;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err19 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data9.options === undefined){
+const err19 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1992,9 +1993,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 1 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data9.index !== undefined){
+let data10 = data9.index;
+if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+const err20 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2003,12 +2005,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data7.depth !== undefined){
-let data10 = data7.depth;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err21 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data10 == "number"){
+if(data10 < 0 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2017,9 +2016,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < -1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+}
+if(data9.count !== undefined){
+let data11 = data9.count;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err22 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2028,13 +2030,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data7.spec !== undefined){
-let data11 = data7.spec;
-if(typeof data11 === "string"){
-if(!pattern1.test(data11)){
-const err23 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(typeof data11 == "number"){
+if(data11 < 1 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2044,8 +2042,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data9.depth !== undefined){
+let data12 = data9.depth;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err24 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2054,10 +2055,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data7.options !== undefined){
-if(typeof data7.options !== "string"){
-const err25 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data12 == "number"){
+if(data12 < -1 || isNaN(data12)){
+const err25 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2067,11 +2067,12 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data7.prefix !== undefined){
-let data13 = data7.prefix;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.states === undefined){
-const err26 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
+}
+if(data9.spec !== undefined){
+let data13 = data9.spec;
+if(typeof data13 === "string"){
+if(!pattern1.test(data13)){
+const err26 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2080,8 +2081,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data13.transitions === undefined){
-const err27 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
+}
+else {
+const err27 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2090,8 +2092,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data13.deadlockStates === undefined){
-const err28 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
+}
+if(data9.options !== undefined){
+if(typeof data9.options !== "string"){
+const err28 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2100,8 +2104,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data13.reduced === undefined){
-const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
+}
+if(data9.prefix !== undefined){
+let data15 = data9.prefix;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.states === undefined){
+const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2110,10 +2118,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data13.states !== undefined){
-let data14 = data13.states;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-const err30 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data15.transitions === undefined){
+const err30 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2122,9 +2128,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data14 == "number"){
-if(data14 < 0 || isNaN(data14)){
-const err31 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data15.deadlockStates === undefined){
+const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2133,12 +2138,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-if(data13.transitions !== undefined){
-let data15 = data13.transitions;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err32 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data15.reduced === undefined){
+const err32 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2147,9 +2148,10 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 < 0 || isNaN(data15)){
-const err33 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data15.states !== undefined){
+let data16 = data15.states;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err33 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2158,12 +2160,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-if(data13.deadlockStates !== undefined){
-let data16 = data13.deadlockStates;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err34 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data16 == "number"){
+if(data16 < 0 || isNaN(data16)){
+const err34 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2172,9 +2171,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 < 0 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data15.transitions !== undefined){
+let data17 = data15.transitions;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err35 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2183,12 +2185,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-if(data13.reduced !== undefined){
-let data17 = data13.reduced;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err36 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data17 == "number"){
+if(data17 < 0 || isNaN(data17)){
+const err36 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2197,9 +2196,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 < 0 || isNaN(data17)){
-const err37 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data15.deadlockStates !== undefined){
+let data18 = data15.deadlockStates;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err37 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2208,11 +2210,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err38 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2223,8 +2223,10 @@ errors++;
 }
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.reduced !== undefined){
+let data19 = data15.reduced;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err39 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2233,15 +2235,51 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+const err40 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
 else {
 vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
 }
 errors++;
 }
@@ -2386,11 +2424,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.lockGraph !== undefined){
-let data8 = data.lockGraph;
+if(data.guidance !== undefined){
+let data8 = data.guidance;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.nodes === undefined){
-const err10 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
+if(data8.covered === undefined){
+const err10 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "covered"},message:"must have required property '"+"covered"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2399,8 +2437,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data8.edges === undefined){
-const err11 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+if(data8.suggestions === undefined){
+const err11 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "suggestions"},message:"must have required property '"+"suggestions"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2409,13 +2447,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data8.nodes !== undefined){
-let data9 = data8.nodes;
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data9[i1] !== "string"){
-const err12 = {instancePath:instancePath+"/lockGraph/nodes/" + i1,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.covered !== undefined){
+if(typeof data8.covered !== "string"){
+const err12 = {instancePath:instancePath+"/guidance/covered",schemaPath:"#/properties/guidance/properties/covered/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2425,9 +2459,15 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data8.suggestions !== undefined){
+let data10 = data8.suggestions;
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.try === undefined){
+const err13 = {instancePath:instancePath+"/guidance/suggestions/" + i1,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "try"},message:"must have required property '"+"try"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2436,16 +2476,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data8.edges !== undefined){
-let data11 = data8.edges;
-if(Array.isArray(data11)){
-const len2 = data11.length;
-for(let i2=0; i2<len2; i2++){
-let data12 = data11[i2];
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.from === undefined){
-const err14 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(data11.why === undefined){
+const err14 = {instancePath:instancePath+"/guidance/suggestions/" + i1,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "why"},message:"must have required property '"+"why"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2454,8 +2486,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data12.to === undefined){
-const err15 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(data11.try !== undefined){
+if(typeof data11.try !== "string"){
+const err15 = {instancePath:instancePath+"/guidance/suggestions/" + i1+"/try",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/try/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2464,8 +2497,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data12.type === undefined){
-const err16 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+if(data11.why !== undefined){
+if(typeof data11.why !== "string"){
+const err16 = {instancePath:instancePath+"/guidance/suggestions/" + i1+"/why",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2474,9 +2509,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data12.from !== undefined){
-if(typeof data12.from !== "string"){
-const err17 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/guidance/suggestions/" + i1,schemaPath:"#/properties/guidance/properties/suggestions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2486,9 +2522,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data12.to !== undefined){
-if(typeof data12.to !== "string"){
-const err18 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err18 = {instancePath:instancePath+"/guidance/suggestions",schemaPath:"#/properties/guidance/properties/suggestions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2498,9 +2534,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data12.type !== undefined){
-if(typeof data12.type !== "string"){
-const err19 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err19 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2510,9 +2546,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.lockGraph !== undefined){
+let data14 = data.lockGraph;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.nodes === undefined){
+const err20 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2521,10 +2559,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data14.edges === undefined){
+const err21 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2533,10 +2569,13 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.nodes !== undefined){
+let data15 = data14.nodes;
+if(Array.isArray(data15)){
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data15[i2] !== "string"){
+const err22 = {instancePath:instancePath+"/lockGraph/nodes/" + i2,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2548,12 +2587,133 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data14.edges !== undefined){
+let data17 = data14.edges;
+if(Array.isArray(data17)){
+const len3 = data17.length;
+for(let i3=0; i3<len3; i3++){
+let data18 = data17[i3];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.from === undefined){
+const err24 = {instancePath:instancePath+"/lockGraph/edges/" + i3,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data18.to === undefined){
+const err25 = {instancePath:instancePath+"/lockGraph/edges/" + i3,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data18.type === undefined){
+const err26 = {instancePath:instancePath+"/lockGraph/edges/" + i3,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data18.from !== undefined){
+if(typeof data18.from !== "string"){
+const err27 = {instancePath:instancePath+"/lockGraph/edges/" + i3+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data18.to !== undefined){
+if(typeof data18.to !== "string"){
+const err28 = {instancePath:instancePath+"/lockGraph/edges/" + i3+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data18.type !== undefined){
+if(typeof data18.type !== "string"){
+const err29 = {instancePath:instancePath+"/lockGraph/edges/" + i3+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/lockGraph/edges/" + i3,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
