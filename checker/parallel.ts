@@ -43,6 +43,8 @@ export async function checkFileParallel(
       frontier: all.reduce((n, x) => n + x.frontier, 0),
       depth: Math.max(...all.map((x) => x.depth)),
       seconds: Math.max(...all.map((x) => x.seconds)),
+      // the slowest worker's estimate, when every worker has one
+      ...(all.length === jobs && all.every((x) => x.eta !== undefined) ? { eta: Math.max(...all.map((x) => x.eta!)) } : {}),
     });
   };
   const parts = await Promise.all(

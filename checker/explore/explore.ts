@@ -12,6 +12,7 @@ import { StateStore } from './store';
 import { PartialOrder } from './por';
 import { makeCanonicalizer, symmetryGroups } from './symmetry';
 import { SharedVisited } from './shared-visited';
+import { estimateSecondsLeft } from './estimate';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -20,7 +21,8 @@ export interface ExploreOptions {
   shouldStop?: () => boolean;
   /** time source, injectable for tests */
   now?: () => number;
-  onProgress?: (p: { states: number; depth: number; frontier: number; seconds: number }) => void;
+  /** `eta`: seconds left, estimated where possible (estimate.ts) */
+  onProgress?: (p: { states: number; depth: number; frontier: number; seconds: number; eta?: number }) => void;
   /** partial-order reduction (default on) */
   por?: boolean;
   /** symmetry reduction over copies of a thread (default on) */
@@ -380,6 +382,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   const { store } = search;
   let depth = 0;
   let levelEnd = 1;
+  let levelStart = 0;
+  let previousLevel = 0;
   const shard = opts.shard;
   let splitDepth = shard ? shard.depth : -1;
   const pacer = new Pacer(now);
@@ -399,6 +403,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
         depth++;
         // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
         if (shard && splitDepth < 0 && (store.count - levelEnd >= SPLIT_STATES_PER_SHARD * shard.count || depth >= 64)) splitDepth = depth;
+        previousLevel = levelEnd - levelStart;
+        levelStart = levelEnd;
         levelEnd = store.count;
         if (visited && !prefix && depth === splitDepth) {
           prefix = { states: store.count, transitions: search.transitions, deadlockStates: search.deadlockStates, reduced: search.reduced };
@@ -413,7 +419,20 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       if (
         idx > 0 &&
         pacer.due() &&
-        checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds: now() - t0 }), visited)
+        checkBounds(
+          opts,
+          search,
+          t0,
+          now,
+          () => {
+            const seconds = now() - t0;
+            const levelsLeft = opts.maxDepth === undefined ? Infinity : opts.maxDepth - depth;
+            // (a shard or a worker of --jobs expands part of each level: its own rate and levels still give its time)
+            const eta = estimateSecondsLeft({ expanded: idx, seconds, levelLeft: levelEnd - idx, level: levelEnd - levelStart, previousLevel, levelsLeft });
+            opts.onProgress?.({ states: store.count, depth, frontier: store.count - idx, seconds, ...(eta !== undefined ? { eta } : {}) });
+          },
+          visited,
+        )
       )
         break;
       if ((idx & 255) === 0) store.release(idx); // bitstate mode keeps only the frontier
