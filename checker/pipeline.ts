@@ -180,7 +180,9 @@ export function replayFile(host: Host, file: string, options: CheckOptions, path
       expected: front.model.expect,
       ...matchExpectation(findings, front.model.expect, false),
       stats,
-      ...(findings.length > 0 ? { coverage: `replay of one path (${steps}), not a search` } : { incomplete: `replay: the path (${steps}) leads to no finding at its end` }),
+      ...(findings.length > 0
+        ? { coverage: `replay of one path (${steps}), not a search` }
+        : { incomplete: `replay: the path (${steps}) leads to no finding at its end` }),
       diagnostics: [],
     };
   } catch (e) {

@@ -65,7 +65,10 @@ export function guidance(g: GuidanceInput): Guidance {
       if (g.cause === 'max-states' && g.maxStates !== undefined)
         out.push({ try: `--max-states ${2 * g.maxStates}`, why: `the search stopped at its state bound, ${g.maxStates}; a larger one may let it finish` });
       if (g.bitstateBits === undefined)
-        out.push({ try: '--bitstate 30', why: 'two bits per state instead of a fingerprint and its links: far more states fit, at the risk of a collision hiding some' });
+        out.push({
+          try: '--bitstate 30',
+          why: 'two bits per state instead of a fingerprint and its links: far more states fit, at the risk of a collision hiding some',
+        });
       smaller();
       break;
     case 'max-seconds':
@@ -86,16 +89,25 @@ export function guidance(g: GuidanceInput): Guidance {
       break;
     case 'simulation':
     case 'swarm':
-      out.push({ try: 'the default search (no --simulate, --strategy bfs)', why: 'random walks never prove absence: an exhaustive search does, if the model fits' });
+      out.push({
+        try: 'the default search (no --simulate, --strategy bfs)',
+        why: 'random walks never prove absence: an exhaustive search does, if the model fits',
+      });
       out.push({ try: '--strategy dfs --max-depth 100', why: 'a depth-first search covers every path up to the bound, not a sample' });
-      out.push({ try: g.cause === 'swarm' ? '--walks 100000, or another --seed' : '--simulate 100000, or another --seed', why: 'more walks, or other ones, sample more schedules' });
+      out.push({
+        try: g.cause === 'swarm' ? '--walks 100000, or another --seed' : '--simulate 100000, or another --seed',
+        why: 'more walks, or other ones, sample more schedules',
+      });
       break;
     case 'bitstate':
       out.push({
         try: `--bitstate ${Math.min(32, (g.bitstateBits ?? 20) + 4)}`,
         why: 'a larger table makes collisions, and the states they hide, rarer',
       });
-      out.push({ try: 'the default search (no --bitstate)', why: 'fingerprints lose a state with a chance of about n^2 / 2^65: an exhaustive search proves absence if the model fits' });
+      out.push({
+        try: 'the default search (no --bitstate)',
+        why: 'fingerprints lose a state with a chance of about n^2 / 2^65: an exhaustive search proves absence if the model fits',
+      });
       break;
     default:
       return assertNever(g.cause);

@@ -285,13 +285,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them; auto: one per core')
     .option('--max-memory <size>', 'stop when the process uses more memory than this, e.g. 1g (verdict incomplete, exit 3)')
     .addOption(
-      new Option('--strategy <s>', 'bfs: breadth-first, shortest traces (default); dfs: depth-first; swarm: seeded random walks with random thread weights').choices([
-        ...STRATEGIES,
-      ]),
+      new Option(
+        '--strategy <s>',
+        'bfs: breadth-first, shortest traces (default); dfs: depth-first; swarm: seeded random walks with random thread weights',
+      ).choices([...STRATEGIES]),
     )
     .option('--max-depth <n>', 'explore at most this many steps deep (a search cut by it proves nothing: exit 3 unless it finds something)')
     .option('--walks <n>', `with --strategy swarm: the number of walks, spread over --jobs (default ${DEFAULT_SWARM_WALKS})`)
-    .option('--replay <path>', "run one trace from its path: line (e.g. 0.0:1.0:0.1) without searching, and report the finding at its end")
+    .option('--replay <path>', 'run one trace from its path: line (e.g. 0.0:1.0:0.1) without searching, and report the finding at its end')
     .action(async (patterns: string[], o: CheckCliOptions, command: Command) => {
       const usage = (msg: string) => {
         io.err(`lockcheck: ${msg}\n`);
@@ -350,11 +351,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         if (o.strategy || search.options.simulate || search.options.shard || search.jobs > 1 || o.maxDepth)
           return usage('--replay runs one path: it excludes --strategy, --simulate, --shard, --jobs and --max-depth');
         let result: CheckResult = { results: [] };
-        for (const f of files) result.results.push(lazy.pipeline().replayFile(nodeHost, f, { params, without: o.without, allowImport, ...search.options }, o.replay));
+        for (const f of files)
+          result.results.push(lazy.pipeline().replayFile(nodeHost, f, { params, without: o.without, allowImport, ...search.options }, o.replay));
         if (!o.timings) result = withoutTimings(result);
         const diags = renderDiagnostics(result);
         if (diags) io.err(diags + '\n');
-        io.out(o.format === 'json' ? lazy.json().renderJson(result) : renderText(result, { traces: o.traces, color: o.format === 'text' && useColor(env, io.outIsTTY === true) }));
+        io.out(
+          o.format === 'json'
+            ? lazy.json().renderJson(result)
+            : renderText(result, { traces: o.traces, color: o.format === 'text' && useColor(env, io.outIsTTY === true) }),
+        );
         if (code === 0) code = exitCodeFor(result);
         return;
       }

@@ -118,7 +118,8 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
     if (j.warning) warnings.push(j.warning);
     // auto excludes them even on one core, so that a command line is valid or not whatever the machine
     const many = jobs > 1 || f.jobs === 'auto';
-    if (many && strategy === 'dfs') return '--jobs splits breadth-first levels: a depth-first search runs on one thread (--strategy swarm spreads walks over --jobs)';
+    if (many && strategy === 'dfs')
+      return '--jobs splits breadth-first levels: a depth-first search runs on one thread (--strategy swarm spreads walks over --jobs)';
     if (many && options.simulate?.swarm) {
       // swarm spreads its walks over the jobs itself: not a split of one exhaustive search
       options.simulate.jobs = jobs;

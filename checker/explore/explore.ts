@@ -600,7 +600,7 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
         break;
       }
       let t = 0;
-      let pick = 0;
+      let pick: number;
       if (weights) {
         let total = 0;
         for (let u = 0; u < search.moves.length; u++) if (search.moves[u] > 0) total += weights[u];
@@ -649,11 +649,13 @@ export function replayMoves(m: CompiledModel, moves: number[]): Exploration | Re
     search.examine(idx);
     const t = moves[k] >>> 16;
     const c = moves[k] & 0xffff;
-    if (t >= m.threads.length)
-      return { step: k + 1, reason: `there is no thread ${t}: the threads are numbered 0 to ${m.threads.length - 1}` };
+    if (t >= m.threads.length) return { step: k + 1, reason: `there is no thread ${t}: the threads are numbered 0 to ${m.threads.length - 1}` };
     const n = search.moves[t];
     if (n === 0)
-      return { step: k + 1, reason: `thread ${name(t)} cannot move there: ${search.machine.instrAt(search.s, t).op === 'end' ? 'it has ended' : 'it is blocked'}` };
+      return {
+        step: k + 1,
+        reason: `thread ${name(t)} cannot move there: ${search.machine.instrAt(search.s, t).op === 'end' ? 'it has ended' : 'it is blocked'}`,
+      };
     if (c >= n) return { step: k + 1, reason: `thread ${name(t)} has ${n === 1 ? 'one move' : `${n} moves`} there (choices 0 to ${n - 1}), not choice ${c}` };
     idx = search.step(idx, t, c);
   }
