@@ -19,7 +19,7 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
  * is one per shape, as the search keeps them: the same threads (copies alike) blocked at the same places, whichever
  * instances they wait for.
  */
-function mergeKey(f: Finding): string {
+export function mergeKey(f: Finding): string {
   const at = f.location ? `${f.location.file}:${f.location.line}:${f.location.col}` : '';
   const blocked = f.trace?.blocked;
   if (f.kind === 'deadlock' && blocked)

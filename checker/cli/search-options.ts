@@ -120,11 +120,9 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
     const many = jobs > 1 || f.jobs === 'auto';
     if (many && strategy === 'dfs')
       return '--jobs splits breadth-first levels: a depth-first search runs on one thread (--strategy swarm spreads walks over --jobs)';
-    if (many && options.simulate?.swarm) {
-      // swarm spreads its walks over the jobs itself: not a split of one exhaustive search
-      options.simulate.jobs = jobs;
-      jobs = 1;
-    } else if (many && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
+    // swarm spreads its walks over the jobs (parallel.ts): not a split of one exhaustive search
+    if (many && options.simulate?.swarm) options.simulate.jobs = jobs;
+    else if (many && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
   }
   if (strategy !== 'bfs' && options.shard) return `--shard splits breadth-first levels: it excludes --strategy ${strategy}`;
   if (f.maxMemory !== undefined) {

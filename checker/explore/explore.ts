@@ -116,6 +116,8 @@ export interface SimulateOptions {
   swarm?: boolean;
   /** swarm: the worker threads the walks are spread over (walk k on worker k mod jobs; a walk's seed is its own) */
   jobs?: number;
+  /** the worker this is: only its walks */
+  part?: number;
 }
 
 /**
@@ -588,6 +590,7 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const seedrandom = require('seedrandom') as typeof import('seedrandom');
   for (let k = first; k <= last && !search.stopped; k++) {
+    if (sim.part !== undefined && sim.walk === undefined && k % (sim.jobs ?? 1) !== sim.part) continue;
     const rng = seedrandom(`${sim.seed}:${k}`);
     // (cubed: most threads get a low weight, a few a high one)
     const weights = sim.swarm ? Array.from(search.moves, () => 0.01 + rng() ** 3) : undefined;
