@@ -14,7 +14,7 @@ interface Result {
   incomplete?: string;
   coverage?: string;
   guidance?: { covered: string; suggestions: { try: string; why: string }[] };
-  stats: { states: number; depth: number; strategy?: string; depthCut?: number };
+  stats: { states: number; depth: number; strategy?: string; depthCut?: number; walks?: number };
   diagnostics: { code: string; message: string }[];
 }
 
@@ -93,8 +93,11 @@ test('--strategy swarm finds the deep scale-unsorted deadlock quickly, the same 
   const again = lockcheck(['check', '--format', 'json', '--no-timings', ...args]);
   t.is(again.stdout, a.stdout, 'deterministic for a seed');
   // the walks spread over jobs are the same walks
-  const jobs = json(lockcheck(['check', '--format', 'json', '--no-timings', '--jobs', '2', ...args]).stdout);
+  const two = lockcheck(['check', '--format', 'json', '--no-timings', '--jobs', '2', ...args]);
+  const jobs = json(two.stdout);
   t.deepEqual(kinds(jobs), kinds(r));
+  t.is(jobs.stats.walks, 500);
+  t.is(lockcheck(['check', '--format', 'json', '--no-timings', '--jobs', '2', ...args]).stdout, two.stdout, 'deterministic for a seed and jobs');
   // finding nothing proves nothing
   const none = check(['--strategy', 'swarm', '--walks', '20', 'specs/rtnl/nets-sorted-after.json']);
   t.is(none.code, 3);
