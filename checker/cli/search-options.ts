@@ -125,6 +125,9 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
     else if (many && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
   }
   if (strategy !== 'bfs' && options.shard) return `--shard splits breadth-first levels: it excludes --strategy ${strategy}`;
+  // (a shard's result says only that it is one part: the merge could not tell a depth-bounded split from a whole one)
+  if (maxDepth !== undefined && (options.shard || (jobs > 1 && !options.simulate)))
+    return '--max-depth bounds one search: it excludes --shard and --jobs (except with --strategy swarm)';
   if (f.maxMemory !== undefined) {
     const bytes = parseSize(f.maxMemory);
     if (!(bytes > 0)) return `--max-memory expects a size such as 512m or 2g, got "${f.maxMemory}"`;

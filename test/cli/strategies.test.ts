@@ -169,6 +169,8 @@ test('usage errors of the strategy options', (t) => {
     ['--strategy', 'dfs', '--jobs', '2'],
     ['--strategy', 'dfs', '--simulate', '3'],
     ['--strategy', 'swarm', '--bitstate', '20'],
+    ['--max-depth', '6', '--jobs', '2'],
+    ['--max-depth', '6', '--shard', '0/2'],
   ]) {
     const r = lockcheck(['check', ...args, spec]);
     t.is(r.code, 2, args.join(' '));
