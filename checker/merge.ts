@@ -22,7 +22,7 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
  * (copies alike) blocked at the same places, whichever instances they wait for; any other finding is one per
  * identity, as the confirming search keeps them (a recursive-locking one per class and place).
  */
-function mergeKeys(f: Finding): string[] {
+export function mergeKeys(f: Finding): string[] {
   const keys = [`${f.kind}|${findingIdentity(f)}`]; // (the identity alone is one per check: a check may fail both ways)
   const blocked = f.trace?.blocked;
   if (f.kind === 'deadlock' && blocked) {

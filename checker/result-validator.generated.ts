@@ -3968,11 +3968,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.shard !== undefined){
-let data8 = data.shard;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.index === undefined){
-const err14 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+if(data.strategy !== undefined){
+let data8 = data.strategy;
+if(!((((data8 === "bfs") || (data8 === "dfs")) || (data8 === "swarm")) || (data8 === "replay"))){
+const err14 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema48.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3981,8 +3980,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data8.count === undefined){
-const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+}
+if(data.depthCut !== undefined){
+let data9 = data.depthCut;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err15 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3991,8 +3993,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data8.depth === undefined){
-const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
+if(typeof data9 == "number"){
+if(data9 < 0 || isNaN(data9)){
+const err16 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4001,8 +4004,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data8.spec === undefined){
-const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+}
+}
+if(data.shard !== undefined){
+let data10 = data.shard;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.index === undefined){
+const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4011,8 +4019,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data8.options === undefined){
-const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
+if(data10.count === undefined){
+const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4021,10 +4029,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data8.index !== undefined){
-let data9 = data8.index;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err19 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data10.depth === undefined){
+const err19 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4033,9 +4039,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 0 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data10.spec === undefined){
+const err20 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4044,12 +4049,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data8.count !== undefined){
-let data10 = data8.count;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err21 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data10.options === undefined){
+const err21 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4058,9 +4059,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < 1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data10.index !== undefined){
+let data11 = data10.index;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err22 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4069,12 +4071,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data8.depth !== undefined){
-let data11 = data8.depth;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err23 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data11 == "number"){
+if(data11 < 0 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4083,9 +4082,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < -1 || isNaN(data11)){
-const err24 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+}
+if(data10.count !== undefined){
+let data12 = data10.count;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err24 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4094,13 +4096,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-if(data8.spec !== undefined){
-let data12 = data8.spec;
-if(typeof data12 === "string"){
-if(!pattern2.test(data12)){
-const err25 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(typeof data12 == "number"){
+if(data12 < 1 || isNaN(data12)){
+const err25 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4110,8 +4108,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data10.depth !== undefined){
+let data13 = data10.depth;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err26 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4120,10 +4121,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data8.options !== undefined){
-if(typeof data8.options !== "string"){
-const err27 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data13 == "number"){
+if(data13 < -1 || isNaN(data13)){
+const err27 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4133,11 +4133,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data8.prefix !== undefined){
-let data14 = data8.prefix;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.states === undefined){
-const err28 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
+}
+if(data10.spec !== undefined){
+let data14 = data10.spec;
+if(typeof data14 === "string"){
+if(!pattern2.test(data14)){
+const err28 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4146,8 +4147,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data14.transitions === undefined){
-const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
+}
+else {
+const err29 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4156,8 +4158,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data14.deadlockStates === undefined){
-const err30 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
+}
+if(data10.options !== undefined){
+if(typeof data10.options !== "string"){
+const err30 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4166,8 +4170,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data14.reduced === undefined){
-const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
+}
+if(data10.prefix !== undefined){
+let data16 = data10.prefix;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.states === undefined){
+const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4176,10 +4184,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data14.states !== undefined){
-let data15 = data14.states;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err32 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data16.transitions === undefined){
+const err32 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4188,9 +4194,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 < 0 || isNaN(data15)){
-const err33 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data16.deadlockStates === undefined){
+const err33 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4199,12 +4204,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-if(data14.transitions !== undefined){
-let data16 = data14.transitions;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err34 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data16.reduced === undefined){
+const err34 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4213,9 +4214,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 < 0 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data16.states !== undefined){
+let data17 = data16.states;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err35 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4224,12 +4226,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-if(data14.deadlockStates !== undefined){
-let data17 = data14.deadlockStates;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err36 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data17 == "number"){
+if(data17 < 0 || isNaN(data17)){
+const err36 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4238,9 +4237,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 < 0 || isNaN(data17)){
-const err37 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.transitions !== undefined){
+let data18 = data16.transitions;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err37 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4249,12 +4251,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-if(data14.reduced !== undefined){
-let data18 = data14.reduced;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err38 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err38 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4263,9 +4262,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 < 0 || isNaN(data18)){
-const err39 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.deadlockStates !== undefined){
+let data19 = data16.deadlockStates;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err39 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4274,11 +4276,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+const err40 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4289,8 +4289,10 @@ errors++;
 }
 }
 }
-else {
-const err41 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data16.reduced !== undefined){
+let data20 = data16.reduced;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err41 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4299,15 +4301,51 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err42 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err42];
 }
 else {
 vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }
@@ -4644,11 +4682,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.lockGraph !== undefined){
-let data16 = data.lockGraph;
+if(data.guidance !== undefined){
+let data16 = data.guidance;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.nodes === undefined){
-const err23 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
+if(data16.covered === undefined){
+const err23 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "covered"},message:"must have required property '"+"covered"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4657,8 +4695,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data16.edges === undefined){
-const err24 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+if(data16.suggestions === undefined){
+const err24 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "suggestions"},message:"must have required property '"+"suggestions"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4667,13 +4705,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data16.nodes !== undefined){
-let data17 = data16.nodes;
-if(Array.isArray(data17)){
-const len5 = data17.length;
-for(let i5=0; i5<len5; i5++){
-if(typeof data17[i5] !== "string"){
-const err25 = {instancePath:instancePath+"/lockGraph/nodes/" + i5,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.covered !== undefined){
+if(typeof data16.covered !== "string"){
+const err25 = {instancePath:instancePath+"/guidance/covered",schemaPath:"#/properties/guidance/properties/covered/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4683,9 +4717,15 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data16.suggestions !== undefined){
+let data18 = data16.suggestions;
+if(Array.isArray(data18)){
+const len5 = data18.length;
+for(let i5=0; i5<len5; i5++){
+let data19 = data18[i5];
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.try === undefined){
+const err26 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "try"},message:"must have required property '"+"try"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4694,16 +4734,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data16.edges !== undefined){
-let data19 = data16.edges;
-if(Array.isArray(data19)){
-const len6 = data19.length;
-for(let i6=0; i6<len6; i6++){
-let data20 = data19[i6];
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.from === undefined){
-const err27 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(data19.why === undefined){
+const err27 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "why"},message:"must have required property '"+"why"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4712,8 +4744,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data20.to === undefined){
-const err28 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(data19.try !== undefined){
+if(typeof data19.try !== "string"){
+const err28 = {instancePath:instancePath+"/guidance/suggestions/" + i5+"/try",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/try/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4722,8 +4755,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data20.type === undefined){
-const err29 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+if(data19.why !== undefined){
+if(typeof data19.why !== "string"){
+const err29 = {instancePath:instancePath+"/guidance/suggestions/" + i5+"/why",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4732,9 +4767,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data20.from !== undefined){
-if(typeof data20.from !== "string"){
-const err30 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4744,9 +4780,9 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data20.to !== undefined){
-if(typeof data20.to !== "string"){
-const err31 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err31 = {instancePath:instancePath+"/guidance/suggestions",schemaPath:"#/properties/guidance/properties/suggestions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4756,9 +4792,9 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data20.type !== undefined){
-if(typeof data20.type !== "string"){
-const err32 = {instancePath:instancePath+"/lockGraph/edges/" + i6+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err32 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4768,9 +4804,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/lockGraph/edges/" + i6,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.lockGraph !== undefined){
+let data22 = data.lockGraph;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.nodes === undefined){
+const err33 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4779,10 +4817,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data22.edges === undefined){
+const err34 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4791,10 +4827,13 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22.nodes !== undefined){
+let data23 = data22.nodes;
+if(Array.isArray(data23)){
+const len6 = data23.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data23[i6] !== "string"){
+const err35 = {instancePath:instancePath+"/lockGraph/nodes/" + i6,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4806,12 +4845,133 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err36 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data22.edges !== undefined){
+let data25 = data22.edges;
+if(Array.isArray(data25)){
+const len7 = data25.length;
+for(let i7=0; i7<len7; i7++){
+let data26 = data25[i7];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.from === undefined){
+const err37 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data26.to === undefined){
+const err38 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data26.type === undefined){
+const err39 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data26.from !== undefined){
+if(typeof data26.from !== "string"){
+const err40 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data26.to !== undefined){
+if(typeof data26.to !== "string"){
+const err41 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data26.type !== undefined){
+if(typeof data26.type !== "string"){
+const err42 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
 }
 errors++;
 }

@@ -251,6 +251,10 @@ export interface Stats {
   /** how the states were searched */
   mode?: 'exhaustive' | 'bitstate' | 'simulation' | 'shard';
   walks?: number;
+  /** the search strategy: breadth-first, depth-first, swarm (random walks with random thread weights), or one replayed path */
+  strategy?: 'bfs' | 'dfs' | 'swarm' | 'replay';
+  /** --max-depth: states at the bound whose moves were not explored */
+  depthCut?: number;
   /**
    * one shard of a split search: which, and what `lockcheck merge` checks the shards against each other by:
    * the spec's content (sha256 of the spec and its models, in load order) and the options that shape the search
@@ -319,6 +323,8 @@ export interface SpecResult {
   stats?: Stats;
   /** why the search stopped early, or why it proves nothing (simulation, bitstate, one shard) */
   incomplete?: string;
+  /** a search that proved nothing (incomplete, or partial with findings): what it covered and what to try */
+  guidance?: Guidance;
   /** for a partial search that found something: what it covered */
   coverage?: string;
   /** lockdep's class dependency graph over every explored run: held -> acquired */
@@ -326,6 +332,18 @@ export interface SpecResult {
   /** for attributes declared "any": the findings under each order that was tried */
   variants?: { order: string; findings: FindingKind[]; states: number }[];
   diagnostics: Diagnostic[];
+}
+
+/** One option to try after an incomplete search, and why it may get further. */
+export interface Suggestion {
+  try: string;
+  why: string;
+}
+
+export interface Guidance {
+  /** states, depth and walks the search covered */
+  covered: string;
+  suggestions: Suggestion[];
 }
 
 export interface CheckResult {

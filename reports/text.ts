@@ -87,6 +87,8 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
       `  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}`,
     );
   }
+  // a search that proved nothing: what it covered and what to try next
+  if (r.guidance) lines.push(`  covered: ${r.guidance.covered}`, ...r.guidance.suggestions.map((g) => `  try ${g.try}: ${g.why}`));
   if (r.variants) {
     const breaking = r.variants.filter((v) => v.findings.length > 0);
     lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);

@@ -36,13 +36,19 @@ export function findingIdentity(f: Finding): string {
   }
 }
 
-export function confirmShortest(m: CompiledModel, found: Finding[], reducedStates: number, options: ExploreOptions): Finding[] {
+export function confirmShortest(
+  m: CompiledModel,
+  found: Finding[],
+  reducedStates: number,
+  options: ExploreOptions,
+  budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * reducedStates),
+): Finding[] {
   const traced = found.filter((f) => f.trace);
   if (traced.length === 0) return found;
   const maxDepth = Math.max(...traced.map((f) => pathLength(f.trace!.path)));
-  const budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * reducedStates);
   const x = explore(m, {
     ...options,
+    strategy: 'bfs',
     por: false,
     symmetry: false,
     maxDepth,

@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSearchFlags, SearchFlags } from './search-options';
+import { DEFAULT_SWARM_WALKS, parseSearchFlags, SearchFlags, STRATEGIES } from './search-options';
 import { CheckResult, errorResult, withoutTimings } from '../result';
 import { MAX_SPEC_BYTES, nodeHost, readRegularFile } from '../spec/host';
 import { fitsInt32 } from '../spec/expressions';
@@ -225,6 +225,7 @@ interface CheckCliOptions extends SearchFlags {
   traces: boolean;
   dump?: string;
   timings: boolean;
+  replay?: string;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -273,6 +274,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--shard <i/n>', 'explore shard i of n of the search (merge the n results with lockcheck merge)')
     .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them; auto: one per core')
     .option('--max-memory <size>', 'stop when the process uses more memory than this, e.g. 1g (verdict incomplete, exit 3)')
+    .addOption(
+      new Option(
+        '--strategy <s>',
+        'bfs: breadth-first, shortest traces (default); dfs: depth-first; swarm: seeded random walks with random thread weights',
+      ).choices([...STRATEGIES]),
+    )
+    .option('--max-depth <n>', 'explore at most this many steps deep (a search cut by it proves nothing: exit 3 unless it finds something)')
+    .option('--walks <n>', `with --strategy swarm: the number of walks, spread over --jobs (default ${DEFAULT_SWARM_WALKS})`)
+    .option('--replay <path>', 'run one trace from its path: line (e.g. 0.0:1.0:0.1) without searching, and report the finding at its end')
     .action(async (patterns: string[], o: CheckCliOptions, command: Command) => {
       const usage = (msg: string) => {
         io.err(`lockcheck: ${msg}\n`);
@@ -323,6 +333,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             code = 2;
           }
         }
+        return;
+      }
+
+      if (o.replay !== undefined) {
+        // one path, no search: the options that shape a search do not apply
+        if (o.strategy || search.options.simulate || search.options.shard || search.jobs > 1 || o.maxDepth)
+          return usage('--replay runs one path: it excludes --strategy, --simulate, --shard, --jobs and --max-depth');
+        let result: CheckResult = { results: [] };
+        for (const f of files)
+          result.results.push(lazy.pipeline().replayFile(nodeHost, f, { params, without: o.without, allowImport, ...search.options }, o.replay));
+        if (!o.timings) result = withoutTimings(result);
+        const diags = renderDiagnostics(result);
+        if (diags) io.err(diags + '\n');
+        const color = o.format === 'text' && useColor(env, io.outIsTTY === true);
+        io.out(await reporter(o.format === 'json' ? 'json' : 'text').render(result, { traces: o.traces, color, sources: () => ({}) }));
+        if (code === 0) code = exitCodeFor(result);
         return;
       }
 

@@ -1,6 +1,6 @@
 // The diagnostics catalog: every message lockcheck can give about a spec, with a stable code.
 // LC1xxx load, LC2xxx schema, LC3xxx names and semantics, LC4xxx compile, LC5xxx bounds, LC6xxx results read
-// back (lockcheck merge, --baseline), LC9xxx internal.
+// back (lockcheck merge, --baseline) and paths replayed (--replay), LC9xxx internal.
 // Codes are never renumbered; test/unit/diagnostics.test.ts checks each is unique and used.
 
 export interface DiagnosticTemplate {
@@ -160,6 +160,12 @@ export const CODES = {
     hint: 'raise --max-memory, or shrink the model',
   },
   interrupted: { code: 'LC5003', message: 'interrupted after {{states}} states', hint: 'the search was stopped by a signal' },
+
+  badPath: {
+    code: 'LC6004',
+    message: 'cannot replay the path: {{reason}}',
+    hint: 'give a trace\'s path: line as lockcheck printed it for this spec with the same --param and --without (README: "Replaying a trace")',
+  },
 
   internal: { code: 'LC9001', message: 'internal error, please report: {{reason}}', hint: 'this is a bug in lockcheck, not in your spec' },
 } as const satisfies Record<string, DiagnosticTemplate>;

@@ -14,6 +14,26 @@ export function pathTo(store: StateStore, index: number): number[] {
   return moves.reverse();
 }
 
+/**
+ * A `path:` line back to moves (thread << 16 | choice): steps separated by ":", each "THREAD.CHOICE" with the
+ * thread's index (the order of the spec's threads, copies expanded) and the choice among its moves (0 unless
+ * the step picks, chooses or tries); "" is the initial state. A malformed line gives the reason.
+ */
+export function parsePath(text: string): number[] | string {
+  const t = text.trim();
+  if (t === '') return [];
+  const moves: number[] = [];
+  for (const [k, part] of t.split(':').entries()) {
+    const m = /^([0-9]+)\.([0-9]+)$/.exec(part);
+    if (!m) return `step ${k + 1} of the path is "${part}", not THREAD.CHOICE (two numbers with a dot, e.g. 0.0)`;
+    const thread = Number(m[1]);
+    const choice = Number(m[2]);
+    if (thread > 0x7fff || choice > 0xffff) return `step ${k + 1} of the path, "${part}", is out of range`;
+    moves.push((thread << 16) | choice);
+  }
+  return moves;
+}
+
 /** What thread t holds in s, as traces show it: "rcu_read_lock" first when inside RCU, read locks as "X (read)". */
 export function heldNames(machine: Machine, s: Int32Array, t: number): string[] {
   const held = machine.heldBy(s, t).map((e) => machine.m.instances[heldInst(e)].name + (e & H_READ ? ' (read)' : ''));
