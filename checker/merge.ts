@@ -1,7 +1,7 @@
 // Merging the results of a split search (lockcheck check --shard i/n, or --jobs N): per spec, the union of
 // the shards' findings and lock-order graphs and the sum of their work. The merged verdict is a proof only
 // when every shard 0..n-1 of the same split is present and finished.
-import { matchExpectation } from './analyse/expect';
+import { expectationsOf, matchExpectation } from './analyse/expect';
 import { findingIdentity } from './analyse/shortest';
 import { CheckResult, Finding, pathLength, SpecResult } from './result';
 
@@ -22,17 +22,16 @@ export function mergeResults(parts: CheckResult[]): CheckResult {
  * (copies alike) blocked at the same places, whichever instances they wait for; any other finding is one per
  * identity, as the confirming search keeps them (a recursive-locking one per class and place).
  */
-function mergeKeys(f: Finding): string[] {
+export function mergeKeys(f: Finding): string[] {
   const keys = [`${f.kind}|${findingIdentity(f)}`]; // (the identity alone is one per check: a check may fail both ways)
   const blocked = f.trace?.blocked;
-  const members = f.details?.threads;
-  if (f.kind === 'deadlock' && blocked && Array.isArray(members)) {
+  if (f.kind === 'deadlock' && blocked) {
     const at = (thread: string) => blocked.find((b) => b.thread === thread)?.src;
-    const places = members.map((th) => {
-      const src = at(String(th));
-      return `${String(th).replace(/\[\d+\]/g, '[*]')}@${src ? `${src.file}:${src.line}:${src.col}` : '?'}`;
+    const places = f.facts.threads.map((th) => {
+      const src = at(th);
+      return `${th.replace(/\[\d+\]/g, '[*]')}@${src ? `${src.file}:${src.line}:${src.col}` : '?'}`;
     });
-    keys.push(`deadlock|${String(f.details?.category)}|${places.sort().join(' ')}`);
+    keys.push(`deadlock|${f.facts.category}|${places.sort().join(' ')}`);
   }
   return keys;
 }
@@ -115,7 +114,7 @@ function mergeSpec(rs: SpecResult[]): SpecResult {
     ...first,
     verdict,
     findings,
-    ...matchExpectation(findings, first.expected, complete),
+    ...matchExpectation(findings, expectationsOf(first), complete),
     stats,
     incomplete,
     lockGraph: {

@@ -4,12 +4,14 @@
 // state is explored once and the merged counts are the single-threaded search's.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { mergeResults } from './merge';
+import { mergeKeys, mergeResults } from './merge';
 import { CheckOptions, confirmMerged, errorResult } from './pipeline';
 import { nodeHost } from './spec/host';
 import { SpecResult } from './result';
 import { diag } from './diagnostics/diagnostic';
 import { SharedVisited, sharedVisitedBuffer } from './explore/shared-visited';
+import { matchExpectation } from './analyse/expect';
+import { Finding } from './result';
 
 /** Without --max-states, the shared visited set is sized for this many states (workers store the rest alone). */
 const DEFAULT_SHARED_STATES = 4_000_000;
@@ -43,6 +45,8 @@ export async function checkFileParallel(
       frontier: all.reduce((n, x) => n + x.frontier, 0),
       depth: Math.max(...all.map((x) => x.depth)),
       seconds: Math.max(...all.map((x) => x.seconds)),
+      // the slowest worker's estimate, when every worker has one
+      ...(all.length === jobs && all.every((x) => x.eta !== undefined) ? { eta: Math.max(...all.map((x) => x.eta!)) } : {}),
     });
   };
   const parts = await Promise.all(
@@ -55,7 +59,9 @@ export async function checkFileParallel(
               file,
               stop,
               progress: onProgress !== undefined,
-              options: { ...options, sharedVisited, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } },
+              options: options.simulate?.swarm
+                ? { ...options, simulate: { ...options.simulate, part: index } }
+                : { ...options, sharedVisited, shard: { index, count: jobs, depth: options.shard?.depth ?? -1 } },
             },
           });
           workers.push(w);
@@ -78,8 +84,65 @@ export async function checkFileParallel(
     ),
   );
   for (const w of workers) void w.terminate();
+  if (options.simulate?.swarm) return mergeSwarm(parts, options);
   const merged = mergeResults(parts.map((r) => ({ results: [r] }))).results[0];
   // the workers of one check are not shards the user asked for: nothing to say about merging them
   if (merged.coverage?.endsWith('shards merged')) delete merged.coverage;
   return merged.stats?.mode === 'exhaustive' ? confirmMerged(nodeHost, file, options, merged) : merged;
+}
+
+/**
+ * The results of the workers of a swarm, each over its share of the walks, as one: the findings in worker
+ * order, once each (the first worker's copy), the counts added (a state two workers stored counts twice), the
+ * longest walk. Deterministic for a seed and a number of jobs.
+ */
+export function mergeSwarm(parts: SpecResult[], options: PortableOptions): SpecResult {
+  const failed = parts.find((r) => r.verdict === 'error');
+  if (failed) return failed;
+  const first = parts[0];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const r of parts)
+    for (const f of r.findings) {
+      const keys = mergeKeys(f); // (as the shards of --jobs merge: a deadlock once per cycle)
+      if (keys.some((k) => seen.has(k))) continue;
+      for (const k of keys) seen.add(k);
+      findings.push(f);
+    }
+  const sum = (k: 'states' | 'transitions' | 'deadlockStates' | 'walks') => parts.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0);
+  const seconds = Math.max(...parts.map((r) => r.stats?.seconds ?? 0));
+  const states = sum('states');
+  const walks = sum('walks');
+  const depth = Math.max(...parts.map((r) => r.stats?.depth ?? 0));
+  const stats = { ...first.stats!, states, transitions: sum('transitions'), deadlockStates: sum('deadlockStates'), walks, depth };
+  stats.seconds = seconds;
+  stats.statesPerSecond = seconds > 0 ? Math.round(states / seconds) : states;
+  stats.bytesPerState = Math.max(...parts.map((r) => r.stats?.bytesPerState ?? 0));
+  stats.complete = parts.every((r) => r.stats?.complete !== false);
+  const sim = options.simulate!;
+  const what = `swarm: ${walks} random walk${walks === 1 ? '' : 's'} with random thread weights (seed ${sim.seed}, over ${sim.jobs} jobs), not an exhaustive search`;
+  const stopped = parts.find((r) => r.incomplete && !r.incomplete.startsWith('swarm:'))?.incomplete;
+  const verdict = findings.length > 0 && !stopped ? 'findings' : 'incomplete';
+  const edges = new Map<string, { from: string; to: string; type: string }>();
+  for (const r of parts) for (const e of r.lockGraph?.edges ?? []) edges.set(`${e.from}\0${e.to}\0${e.type}`, e);
+  const nodes = [...new Set(parts.flatMap((r) => r.lockGraph?.nodes ?? []))].sort();
+  const result: SpecResult = {
+    file: first.file,
+    name: first.name,
+    verdict,
+    findings,
+    expected: first.expected,
+    ...matchExpectation(findings, first.expected, false),
+    stats,
+    incomplete: verdict === 'incomplete' ? (stopped ?? what) : undefined,
+    diagnostics: [],
+  };
+  if (verdict !== 'incomplete') result.coverage = what;
+  if (first.guidance && verdict === 'incomplete')
+    result.guidance = { ...first.guidance, covered: `${walks} random walks over ${sim.jobs} jobs, ${states} states stored, paths up to ${depth} steps` };
+  result.lockGraph = {
+    nodes,
+    edges: [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)),
+  };
+  return result;
 }

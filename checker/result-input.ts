@@ -5,7 +5,7 @@
 // verdict is a proof of the split it names and nothing else is.
 import type { ValidateFunction } from 'ajv';
 import * as compiled from './result-validator.generated';
-import { diag, Diagnostic } from './diagnostics/diagnostic';
+import { diag, Diagnostic, suggest } from './diagnostics/diagnostic';
 import { CheckResult } from './result';
 import { JsonSyntaxError, nearestSpan, parseJsonWithPositions, PositionedJson } from './spec/json-positions';
 
@@ -32,7 +32,12 @@ export function readResult(display: string, text: string): { input?: ResultInput
     const diagnostics = (validate.errors ?? []).slice(0, MAX_PROBLEMS).map((err) => {
       const sp = nearestSpan(json, err.instancePath);
       const at = err.instancePath === '' ? 'the document' : err.instancePath;
-      const what = err.keyword === 'required' ? `${at} has no "${(err.params as { missingProperty: string }).missingProperty}"` : `${at} ${err.message}`;
+      const what =
+        err.keyword === 'required'
+          ? `${at} has no "${(err.params as { missingProperty: string }).missingProperty}"`
+          : err.keyword === 'enum'
+            ? enumProblem(at, valueAt(json.value, err.instancePath), (err.params as { allowedValues: unknown[] }).allowedValues.map(String))
+            : `${at} ${err.message}`;
       return diag('resultShape', { file: display, line: sp.line, col: sp.col }, { what }, err.instancePath);
     });
     return { diagnostics };
@@ -101,4 +106,17 @@ export function checkShards(inputs: ResultInput[], currentHash: (file: string) =
       );
   }
   return out;
+}
+
+/** The value at a JSON pointer of a parsed document. */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let v = doc;
+  for (const part of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return v;
+}
+
+/** A value outside an enum (an unknown finding kind, say): which values there are, and the nearest one. */
+function enumProblem(at: string, value: unknown, allowed: string[]): string {
+  const near = typeof value === 'string' ? suggest(value, allowed) : '';
+  return `${at} is ${JSON.stringify(value)}, not one of ${allowed.join(', ')}${near}`;
 }

@@ -7,12 +7,1653 @@ import resultSchema from '../specs/schema/result.schema.json';
 export const result = validate10;
 const schema11 = resultSchema;
 const schema12 = resultSchema["$defs"]["specResult"];
+const schema29 = resultSchema["$defs"]["count"];
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema13 = resultSchema["$defs"]["finding"];
-const schema14 = resultSchema["$defs"]["pos"];
-const schema16 = resultSchema["$defs"]["stack"];
+const schema22 = resultSchema["$defs"]["pos"];
+const schema14 = resultSchema["$defs"]["deadlockFacts"];
+const schema15 = resultSchema["$defs"]["names"];
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.category === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.waits === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "waits"},message:"must have required property '"+"waits"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.threads === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.classes === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.locks === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locks"},message:"must have required property '"+"locks"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "category") || (key0 === "waits")) || (key0 === "own")) || (key0 === "threads")) || (key0 === "classes")) || (key0 === "locks"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.category !== undefined){
+let data0 = data.category;
+if(!(((data0 === "self") || (data0 === "cycle")) || (data0 === "orphan"))){
+const err6 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema14.properties.category.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.waits !== undefined){
+let data1 = data.waits;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.thread === undefined){
+const err7 = {instancePath:instancePath+"/waits/" + i0,schemaPath:"#/properties/waits/items/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2.waitsFor === undefined){
+const err8 = {instancePath:instancePath+"/waits/" + i0,schemaPath:"#/properties/waits/items/required",keyword:"required",params:{missingProperty: "waitsFor"},message:"must have required property '"+"waitsFor"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!(((key1 === "thread") || (key1 === "waitsFor")) || (key1 === "heldBy"))){
+const err9 = {instancePath:instancePath+"/waits/" + i0,schemaPath:"#/properties/waits/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data2.thread !== undefined){
+if(typeof data2.thread !== "string"){
+const err10 = {instancePath:instancePath+"/waits/" + i0+"/thread",schemaPath:"#/properties/waits/items/properties/thread/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.waitsFor !== undefined){
+if(typeof data2.waitsFor !== "string"){
+const err11 = {instancePath:instancePath+"/waits/" + i0+"/waitsFor",schemaPath:"#/properties/waits/items/properties/waitsFor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data2.heldBy !== undefined){
+let data5 = data2.heldBy;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data5[i1] !== "string"){
+const err12 = {instancePath:instancePath+"/waits/" + i0+"/heldBy/" + i1,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/waits/" + i0+"/heldBy",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/waits/" + i0,schemaPath:"#/properties/waits/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/waits",schemaPath:"#/properties/waits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.own !== undefined){
+let data7 = data.own;
+if(!((data7 === "holds") || (data7 === "executes"))){
+const err16 = {instancePath:instancePath+"/own",schemaPath:"#/properties/own/enum",keyword:"enum",params:{allowedValues: schema14.properties.own.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.threads !== undefined){
+let data8 = data.threads;
+if(Array.isArray(data8)){
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data8[i2] !== "string"){
+const err17 = {instancePath:instancePath+"/threads/" + i2,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/threads",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.classes !== undefined){
+let data10 = data.classes;
+if(Array.isArray(data10)){
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data10[i3] !== "string"){
+const err19 = {instancePath:instancePath+"/classes/" + i3,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/classes",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.locks !== undefined){
+let data12 = data.locks;
+if(Array.isArray(data12)){
+const len4 = data12.length;
+for(let i4=0; i4<len4; i4++){
+if(typeof data12[i4] !== "string"){
+const err21 = {instancePath:instancePath+"/locks/" + i4,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/locks",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+const schema19 = resultSchema["$defs"]["cycleFacts"];
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.classes === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "classes"},message:"must have required property '"+"classes"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.reached === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reached"},message:"must have required property '"+"reached"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.gates === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gates"},message:"must have required property '"+"gates"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.edges === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "classes") || (key0 === "reached")) || (key0 === "gates")) || (key0 === "edges"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.classes !== undefined){
+let data0 = data.classes;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data0[i0] !== "string"){
+const err5 = {instancePath:instancePath+"/classes/" + i0,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/classes",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.reached !== undefined){
+if(typeof data.reached !== "boolean"){
+const err7 = {instancePath:instancePath+"/reached",schemaPath:"#/properties/reached/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.gates !== undefined){
+let data3 = data.gates;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data3[i1] !== "string"){
+const err8 = {instancePath:instancePath+"/gates/" + i1,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/gates",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.edges !== undefined){
+let data5 = data.edges;
+if(Array.isArray(data5)){
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.from === undefined){
+const err10 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data6.to === undefined){
+const err11 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data6.type === undefined){
+const err12 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data6.thread === undefined){
+const err13 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data6.held === undefined){
+const err14 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "held"},message:"must have required property '"+"held"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data6.acquired === undefined){
+const err15 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "acquired"},message:"must have required property '"+"acquired"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data6.at === undefined){
+const err16 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key1 in data6){
+if(!((((((((key1 === "from") || (key1 === "to")) || (key1 === "type")) || (key1 === "thread")) || (key1 === "held")) || (key1 === "heldAt")) || (key1 === "acquired")) || (key1 === "at"))){
+const err17 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data6.from !== undefined){
+if(typeof data6.from !== "string"){
+const err18 = {instancePath:instancePath+"/edges/" + i2+"/from",schemaPath:"#/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data6.to !== undefined){
+if(typeof data6.to !== "string"){
+const err19 = {instancePath:instancePath+"/edges/" + i2+"/to",schemaPath:"#/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data6.type !== undefined){
+if(typeof data6.type !== "string"){
+const err20 = {instancePath:instancePath+"/edges/" + i2+"/type",schemaPath:"#/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data6.thread !== undefined){
+if(typeof data6.thread !== "string"){
+const err21 = {instancePath:instancePath+"/edges/" + i2+"/thread",schemaPath:"#/properties/edges/items/properties/thread/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data6.held !== undefined){
+if(typeof data6.held !== "string"){
+const err22 = {instancePath:instancePath+"/edges/" + i2+"/held",schemaPath:"#/properties/edges/items/properties/held/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data6.heldAt !== undefined){
+let data12 = data6.heldAt;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.file === undefined){
+const err23 = {instancePath:instancePath+"/edges/" + i2+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data12.line === undefined){
+const err24 = {instancePath:instancePath+"/edges/" + i2+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data12.col === undefined){
+const err25 = {instancePath:instancePath+"/edges/" + i2+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data12.file !== undefined){
+if(typeof data12.file !== "string"){
+const err26 = {instancePath:instancePath+"/edges/" + i2+"/heldAt/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data12.line !== undefined){
+let data14 = data12.line;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err27 = {instancePath:instancePath+"/edges/" + i2+"/heldAt/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(typeof data14 == "number"){
+if(data14 < 1 || isNaN(data14)){
+const err28 = {instancePath:instancePath+"/edges/" + i2+"/heldAt/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data12.col !== undefined){
+let data15 = data12.col;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err29 = {instancePath:instancePath+"/edges/" + i2+"/heldAt/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(typeof data15 == "number"){
+if(data15 < 1 || isNaN(data15)){
+const err30 = {instancePath:instancePath+"/edges/" + i2+"/heldAt/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/edges/" + i2+"/heldAt",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data6.acquired !== undefined){
+if(typeof data6.acquired !== "string"){
+const err32 = {instancePath:instancePath+"/edges/" + i2+"/acquired",schemaPath:"#/properties/edges/items/properties/acquired/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data6.at !== undefined){
+let data17 = data6.at;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.file === undefined){
+const err33 = {instancePath:instancePath+"/edges/" + i2+"/at",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data17.line === undefined){
+const err34 = {instancePath:instancePath+"/edges/" + i2+"/at",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data17.col === undefined){
+const err35 = {instancePath:instancePath+"/edges/" + i2+"/at",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data17.file !== undefined){
+if(typeof data17.file !== "string"){
+const err36 = {instancePath:instancePath+"/edges/" + i2+"/at/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data17.line !== undefined){
+let data19 = data17.line;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err37 = {instancePath:instancePath+"/edges/" + i2+"/at/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+const err38 = {instancePath:instancePath+"/edges/" + i2+"/at/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+if(data17.col !== undefined){
+let data20 = data17.col;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err39 = {instancePath:instancePath+"/edges/" + i2+"/at/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(typeof data20 == "number"){
+if(data20 < 1 || isNaN(data20)){
+const err40 = {instancePath:instancePath+"/edges/" + i2+"/at/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/edges/" + i2+"/at",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/edges/" + i2,schemaPath:"#/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/edges",schemaPath:"#/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+const schema24 = resultSchema["$defs"]["recursiveFacts"];
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.how === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "how"},message:"must have required property '"+"how"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.class === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class"},message:"must have required property '"+"class"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.thread === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.held === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "held"},message:"must have required property '"+"held"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.acquired === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acquired"},message:"must have required property '"+"acquired"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.cmp === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmp"},message:"must have required property '"+"cmp"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "how") || (key0 === "class")) || (key0 === "thread")) || (key0 === "held")) || (key0 === "heldAt")) || (key0 === "acquired")) || (key0 === "cmp"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.how !== undefined){
+let data0 = data.how;
+if(!((data0 === "reacquire") || (data0 === "nesting"))){
+const err7 = {instancePath:instancePath+"/how",schemaPath:"#/properties/how/enum",keyword:"enum",params:{allowedValues: schema24.properties.how.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.class !== undefined){
+if(typeof data.class !== "string"){
+const err8 = {instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.thread !== undefined){
+if(typeof data.thread !== "string"){
+const err9 = {instancePath:instancePath+"/thread",schemaPath:"#/properties/thread/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.held !== undefined){
+if(typeof data.held !== "string"){
+const err10 = {instancePath:instancePath+"/held",schemaPath:"#/properties/held/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.heldAt !== undefined){
+let data4 = data.heldAt;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.file === undefined){
+const err11 = {instancePath:instancePath+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data4.line === undefined){
+const err12 = {instancePath:instancePath+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data4.col === undefined){
+const err13 = {instancePath:instancePath+"/heldAt",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4.file !== undefined){
+if(typeof data4.file !== "string"){
+const err14 = {instancePath:instancePath+"/heldAt/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data4.line !== undefined){
+let data6 = data4.line;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err15 = {instancePath:instancePath+"/heldAt/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/heldAt/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data4.col !== undefined){
+let data7 = data4.col;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err17 = {instancePath:instancePath+"/heldAt/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(typeof data7 == "number"){
+if(data7 < 1 || isNaN(data7)){
+const err18 = {instancePath:instancePath+"/heldAt/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/heldAt",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.acquired !== undefined){
+if(typeof data.acquired !== "string"){
+const err20 = {instancePath:instancePath+"/acquired",schemaPath:"#/properties/acquired/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.cmp !== undefined){
+if(typeof data.cmp !== "boolean"){
+const err21 = {instancePath:instancePath+"/cmp",schemaPath:"#/properties/cmp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+const schema26 = resultSchema["$defs"]["cmpFacts"];
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class"},message:"must have required property '"+"class"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.rule === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.instances === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "instances"},message:"must have required property '"+"instances"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.problem === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "problem"},message:"must have required property '"+"problem"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "class") || (key0 === "rule")) || (key0 === "instances")) || (key0 === "problem"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.class !== undefined){
+if(typeof data.class !== "string"){
+const err5 = {instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.rule !== undefined){
+let data1 = data.rule;
+if(!((((data1 === "irreflexive") || (data1 === "antisymmetric")) || (data1 === "transitive")) || (data1 === "total"))){
+const err6 = {instancePath:instancePath+"/rule",schemaPath:"#/properties/rule/enum",keyword:"enum",params:{allowedValues: schema26.properties.rule.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.instances !== undefined){
+let data2 = data.instances;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data2[i0] !== "string"){
+const err7 = {instancePath:instancePath+"/instances/" + i0,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/instances",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.problem !== undefined){
+if(typeof data.problem !== "string"){
+const err9 = {instancePath:instancePath+"/problem",schemaPath:"#/properties/problem/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+const schema28 = resultSchema["$defs"]["toctouFacts"];
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.window === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "window"},message:"must have required property '"+"window"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.variable === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variable"},message:"must have required property '"+"variable"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.reader === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reader"},message:"must have required property '"+"reader"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.writer === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "writer"},message:"must have required property '"+"writer"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.guard === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "guard"},message:"must have required property '"+"guard"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.check === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "check"},message:"must have required property '"+"check"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "window") || (key0 === "variable")) || (key0 === "reader")) || (key0 === "writer")) || (key0 === "guard")) || (key0 === "check"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.window !== undefined){
+let data0 = data.window;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.check === undefined){
+const err7 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/required",keyword:"required",params:{missingProperty: "check"},message:"must have required property '"+"check"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data0.write === undefined){
+const err8 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/required",keyword:"required",params:{missingProperty: "write"},message:"must have required property '"+"write"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data0.use === undefined){
+const err9 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/required",keyword:"required",params:{missingProperty: "use"},message:"must have required property '"+"use"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(((key1 === "check") || (key1 === "write")) || (key1 === "use"))){
+const err10 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.check !== undefined){
+let data1 = data0.check;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err11 = {instancePath:instancePath+"/window/check",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+const err12 = {instancePath:instancePath+"/window/check",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+if(data0.write !== undefined){
+let data2 = data0.write;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err13 = {instancePath:instancePath+"/window/write",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/window/write",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+if(data0.use !== undefined){
+let data3 = data0.use;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err15 = {instancePath:instancePath+"/window/use",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/window/use",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.variable !== undefined){
+if(typeof data.variable !== "string"){
+const err18 = {instancePath:instancePath+"/variable",schemaPath:"#/properties/variable/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.reader !== undefined){
+if(typeof data.reader !== "string"){
+const err19 = {instancePath:instancePath+"/reader",schemaPath:"#/properties/reader/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.writer !== undefined){
+if(typeof data.writer !== "string"){
+const err20 = {instancePath:instancePath+"/writer",schemaPath:"#/properties/writer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.guard !== undefined){
+if(typeof data.guard !== "string"){
+const err21 = {instancePath:instancePath+"/guard",schemaPath:"#/properties/guard/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.check !== undefined){
+if(typeof data.check !== "string"){
+const err22 = {instancePath:instancePath+"/check",schemaPath:"#/properties/check/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+const schema32 = resultSchema["$defs"]["eventFacts"];
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.text === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "thread") || (key0 === "locks")) || (key0 === "text"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.thread !== undefined){
+if(typeof data.thread !== "string"){
+const err2 = {instancePath:instancePath+"/thread",schemaPath:"#/properties/thread/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.locks !== undefined){
+let data1 = data.locks;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err3 = {instancePath:instancePath+"/locks/" + i0,schemaPath:"#/$defs/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/locks",schemaPath:"#/$defs/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.text !== undefined){
+if(typeof data.text !== "string"){
+const err5 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+const schema36 = resultSchema["$defs"]["stack"];
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
@@ -182,16 +1823,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = resultSchema["$defs"]["trace"];
-const schema20 = resultSchema["$defs"]["value"];
+const schema38 = resultSchema["$defs"]["trace"];
+const schema40 = resultSchema["$defs"]["value"];
 const pattern0 = new RegExp("^([0-9]+\\.[0-9]+(:[0-9]+\\.[0-9]+)*)?$", "u");
-const schema19 = resultSchema["$defs"]["changes"];
+const schema39 = resultSchema["$defs"]["changes"];
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
@@ -303,7 +1944,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if((typeof data5 !== "string") && (!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))))){
-const err7 = {instancePath:instancePath+"/" + i0+"/from/" + i1,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema20.oneOf[2].items.type},message:"must be string,integer"};
+const err7 = {instancePath:instancePath+"/" + i0+"/from/" + i1,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema40.oneOf[2].items.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -406,7 +2047,7 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if((typeof data7 !== "string") && (!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))))){
-const err12 = {instancePath:instancePath+"/" + i0+"/to/" + i2,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema20.oneOf[2].items.type},message:"must be string,integer"};
+const err12 = {instancePath:instancePath+"/" + i0+"/to/" + i2,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema40.oneOf[2].items.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -496,13 +2137,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = resultSchema["$defs"]["choices"];
+const schema42 = resultSchema["$defs"]["choices"];
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
@@ -600,7 +2241,7 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 if((typeof data3 !== "string") && (!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))))){
-const err6 = {instancePath:instancePath+"/" + i0+"/value/" + i1,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema20.oneOf[2].items.type},message:"must be string,integer"};
+const err6 = {instancePath:instancePath+"/" + i0+"/value/" + i1,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema40.oneOf[2].items.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -785,12 +2426,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -991,20 +2632,20 @@ errors++;
 }
 }
 if(data3.stack !== undefined){
-if(!(validate13(data3.stack, {instancePath:instancePath+"/steps/" + i0+"/stack",parentData:data3,parentDataProperty:"stack",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+if(!(validate25(data3.stack, {instancePath:instancePath+"/steps/" + i0+"/stack",parentData:data3,parentDataProperty:"stack",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
 if(data3.changes !== undefined){
-if(!(validate17(data3.changes, {instancePath:instancePath+"/steps/" + i0+"/changes",parentData:data3,parentDataProperty:"changes",rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate29(data3.changes, {instancePath:instancePath+"/steps/" + i0+"/changes",parentData:data3,parentDataProperty:"changes",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 }
 if(data3.choices !== undefined){
-if(!(validate19(data3.choices, {instancePath:instancePath+"/steps/" + i0+"/choices",parentData:data3,parentDataProperty:"choices",rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+if(!(validate31(data3.choices, {instancePath:instancePath+"/steps/" + i0+"/choices",parentData:data3,parentDataProperty:"choices",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -1184,7 +2825,7 @@ const len4 = data20.length;
 for(let i4=0; i4<len4; i4++){
 let data21 = data20[i4];
 if((typeof data21 !== "string") && (!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))))){
-const err28 = {instancePath:instancePath+"/initial/" + i3+"/value/" + i4,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema20.oneOf[2].items.type},message:"must be string,integer"};
+const err28 = {instancePath:instancePath+"/initial/" + i3+"/value/" + i4,schemaPath:"#/$defs/value/oneOf/2/items/type",keyword:"type",params:{type: schema40.oneOf[2].items.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1347,20 +2988,20 @@ errors++;
 }
 }
 if(data23.stack !== undefined){
-if(!(validate13(data23.stack, {instancePath:instancePath+"/setup/" + i5+"/stack",parentData:data23,parentDataProperty:"stack",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+if(!(validate25(data23.stack, {instancePath:instancePath+"/setup/" + i5+"/stack",parentData:data23,parentDataProperty:"stack",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
 if(data23.changes !== undefined){
-if(!(validate17(data23.changes, {instancePath:instancePath+"/setup/" + i5+"/changes",parentData:data23,parentDataProperty:"changes",rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate29(data23.changes, {instancePath:instancePath+"/setup/" + i5+"/changes",parentData:data23,parentDataProperty:"changes",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 }
 if(data23.choices !== undefined){
-if(!(validate19(data23.choices, {instancePath:instancePath+"/setup/" + i5+"/choices",parentData:data23,parentDataProperty:"choices",rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+if(!(validate31(data23.choices, {instancePath:instancePath+"/setup/" + i5+"/choices",parentData:data23,parentDataProperty:"choices",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -1399,17 +3040,22 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
+const pattern1 = new RegExp("^[0-9a-f]{16}$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data.kind !== undefined){
+if("deadlock" !== data.kind){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1418,8 +3064,33 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.message === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate13(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err1 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1428,10 +3099,13 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs8 = errors;
+let valid4 = true;
+const _errs9 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind !== undefined){
-let data0 = data.kind;
-if(!(((((((((data0 === "deadlock") || (data0 === "lock-order-cycle")) || (data0 === "recursive-locking")) || (data0 === "cmp-invalid")) || (data0 === "toctou")) || (data0 === "assertion")) || (data0 === "unlock-not-held")) || (data0 === "held-at-exit")) || (data0 === "sleep-in-rcu"))){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema13.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if("lock-order-cycle" !== data.kind){
+const err2 = {};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1441,9 +3115,32 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err3 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid1 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate15(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid1 = _errs11 === errors;
+valid4 = _valid1;
+}
+if(!valid4){
+const err3 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1452,12 +3149,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.location !== undefined){
-let data2 = data.location;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.file === undefined){
-const err4 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+const _errs14 = errors;
+let valid7 = true;
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind !== undefined){
+if("recursive-locking" !== data.kind){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1466,8 +3164,33 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data2.line === undefined){
-const err5 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+}
+}
+var _valid2 = _errs15 === errors;
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs17 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate17(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid2 = _errs17 === errors;
+valid7 = _valid2;
+}
+if(!valid7){
+const err5 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1476,8 +3199,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data2.col === undefined){
-const err6 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+const _errs20 = errors;
+let valid10 = true;
+const _errs21 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind !== undefined){
+if("cmp-invalid" !== data.kind){
+const err6 = {};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1486,9 +3214,33 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data2.file !== undefined){
-if(typeof data2.file !== "string"){
-const err7 = {instancePath:instancePath+"/location/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+var _valid3 = _errs21 === errors;
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs23 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate19(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid3 = _errs23 === errors;
+valid10 = _valid3;
+}
+if(!valid10){
+const err7 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1497,11 +3249,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data2.line !== undefined){
-let data4 = data2.line;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err8 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs26 = errors;
+let valid13 = true;
+const _errs27 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind !== undefined){
+if("toctou" !== data.kind){
+const err8 = {};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1510,9 +3264,33 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(typeof data4 == "number"){
-if(data4 < 1 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid4 = _errs27 === errors;
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs29 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate21(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid4 = _errs29 === errors;
+valid13 = _valid4;
+}
+if(!valid13){
+const err9 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1521,12 +3299,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-if(data2.col !== undefined){
-let data5 = data2.col;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err10 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs32 = errors;
+let valid16 = true;
+const _errs33 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind !== undefined){
+let data10 = data.kind;
+if(!((((data10 === "assertion") || (data10 === "unlock-not-held")) || (data10 === "held-at-exit")) || (data10 === "sleep-in-rcu"))){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1535,9 +3315,33 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 < 1 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid5 = _errs33 === errors;
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs35 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.facts !== undefined){
+if(!(validate23(data.facts, {instancePath:instancePath+"/facts",parentData:data,parentDataProperty:"facts",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid5 = _errs35 === errors;
+valid16 = _valid5;
+}
+if(!valid16){
+const err11 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1546,11 +3350,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1559,12 +3361,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.calledFrom !== undefined){
-let data6 = data.calledFrom;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.file === undefined){
-const err13 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(data.message === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1573,8 +3371,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data6.line === undefined){
-const err14 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+if(data.kind !== undefined){
+let data12 = data.kind;
+if(!(((((((((data12 === "deadlock") || (data12 === "lock-order-cycle")) || (data12 === "recursive-locking")) || (data12 === "cmp-invalid")) || (data12 === "toctou")) || (data12 === "assertion")) || (data12 === "unlock-not-held")) || (data12 === "held-at-exit")) || (data12 === "sleep-in-rcu"))){
+const err14 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema13.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1583,8 +3383,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data6.col === undefined){
-const err15 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+}
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err15 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1593,9 +3395,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data6.file !== undefined){
-if(typeof data6.file !== "string"){
-const err16 = {instancePath:instancePath+"/calledFrom/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.location !== undefined){
+let data14 = data.location;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.file === undefined){
+const err16 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1604,11 +3409,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data6.line !== undefined){
-let data8 = data6.line;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-const err17 = {instancePath:instancePath+"/calledFrom/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.line === undefined){
+const err17 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1617,9 +3419,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data8 == "number"){
-if(data8 < 1 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/calledFrom/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data14.col === undefined){
+const err18 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1628,12 +3429,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data6.col !== undefined){
-let data9 = data6.col;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err19 = {instancePath:instancePath+"/calledFrom/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.file !== undefined){
+if(typeof data14.file !== "string"){
+const err19 = {instancePath:instancePath+"/location/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1642,9 +3440,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 1 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/calledFrom/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data14.line !== undefined){
+let data16 = data14.line;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err20 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1653,11 +3453,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data16 == "number"){
+if(data16 < 1 || isNaN(data16)){
+const err21 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1667,34 +3465,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.stack !== undefined){
-if(!(validate13(data.stack, {instancePath:instancePath+"/stack",parentData:data,parentDataProperty:"stack",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
 }
-}
-if(data.trace !== undefined){
-if(!(validate15(data.trace, {instancePath:instancePath+"/trace",parentData:data,parentDataProperty:"trace",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
-if(data.chains !== undefined){
-let data12 = data.chains;
-if(Array.isArray(data12)){
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-let data13 = data12[i0];
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.trace !== undefined){
-if(!(validate15(data13.trace, {instancePath:instancePath+"/chains/" + i0+"/trace",parentData:data13,parentDataProperty:"trace",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/chains/" + i0,schemaPath:"#/properties/chains/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.col !== undefined){
+let data17 = data14.col;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err22 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1703,10 +3478,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/chains",schemaPath:"#/properties/chains/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data17 == "number"){
+if(data17 < 1 || isNaN(data17)){
+const err23 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1716,10 +3490,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.details !== undefined){
-let data15 = data.details;
-if(!(data15 && typeof data15 == "object" && !Array.isArray(data15))){
-const err24 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1729,9 +3503,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.calledFrom !== undefined){
+let data18 = data.calledFrom;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.file === undefined){
+const err25 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1740,15 +3516,280 @@ vErrors.push(err25);
 }
 errors++;
 }
+if(data18.line === undefined){
+const err26 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data18.col === undefined){
+const err27 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/required",keyword:"required",params:{missingProperty: "col"},message:"must have required property '"+"col"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data18.file !== undefined){
+if(typeof data18.file !== "string"){
+const err28 = {instancePath:instancePath+"/calledFrom/file",schemaPath:"#/$defs/pos/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data18.line !== undefined){
+let data20 = data18.line;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err29 = {instancePath:instancePath+"/calledFrom/line",schemaPath:"#/$defs/pos/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(typeof data20 == "number"){
+if(data20 < 1 || isNaN(data20)){
+const err30 = {instancePath:instancePath+"/calledFrom/line",schemaPath:"#/$defs/pos/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data18.col !== undefined){
+let data21 = data18.col;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err31 = {instancePath:instancePath+"/calledFrom/col",schemaPath:"#/$defs/pos/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(typeof data21 == "number"){
+if(data21 < 1 || isNaN(data21)){
+const err32 = {instancePath:instancePath+"/calledFrom/col",schemaPath:"#/$defs/pos/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/calledFrom",schemaPath:"#/$defs/pos/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.stack !== undefined){
+if(!(validate25(data.stack, {instancePath:instancePath+"/stack",parentData:data,parentDataProperty:"stack",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+if(data.trace !== undefined){
+if(!(validate27(data.trace, {instancePath:instancePath+"/trace",parentData:data,parentDataProperty:"trace",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.chains !== undefined){
+let data24 = data.chains;
+if(Array.isArray(data24)){
+const len0 = data24.length;
+for(let i0=0; i0<len0; i0++){
+let data25 = data24[i0];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.trace !== undefined){
+if(!(validate27(data25.trace, {instancePath:instancePath+"/chains/" + i0+"/trace",parentData:data25,parentDataProperty:"trace",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/chains/" + i0,schemaPath:"#/properties/chains/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/chains",schemaPath:"#/properties/chains/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.facts !== undefined){
+let data27 = data.facts;
+if(!(data27 && typeof data27 == "object" && !Array.isArray(data27))){
+const err36 = {instancePath:instancePath+"/facts",schemaPath:"#/properties/facts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.order !== undefined){
+if(typeof data.order !== "string"){
+const err37 = {instancePath:instancePath+"/order",schemaPath:"#/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.walk !== undefined){
+let data29 = data.walk;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err38 = {instancePath:instancePath+"/walk",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(typeof data29 == "number"){
+if(data29 < 0 || isNaN(data29)){
+const err39 = {instancePath:instancePath+"/walk",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+if(data.reproduce !== undefined){
+if(typeof data.reproduce !== "string"){
+const err40 = {instancePath:instancePath+"/reproduce",schemaPath:"#/properties/reproduce/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.fingerprint !== undefined){
+let data31 = data.fingerprint;
+if(typeof data31 === "string"){
+if(!pattern1.test(data31)){
+const err41 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{16}$"},message:"must match pattern \""+"^[0-9a-f]{16}$"+"\""};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.known !== undefined){
+if(typeof data.known !== "boolean"){
+const err43 = {instancePath:instancePath+"/known",schemaPath:"#/properties/known/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.details !== undefined){
+let data33 = data.details;
+if(!(data33 && typeof data33 == "object" && !Array.isArray(data33))){
+const err44 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = resultSchema["$defs"]["stats"];
-const schema27 = resultSchema["$defs"]["count"];
-const pattern1 = new RegExp("^[0-9a-f]{64}$", "u");
+const schema48 = resultSchema["$defs"]["stats"];
+const pattern2 = new RegExp("^[0-9a-f]{64}$", "u");
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1917,7 +3958,7 @@ errors++;
 if(data.mode !== undefined){
 let data7 = data.mode;
 if(!((((data7 === "exhaustive") || (data7 === "bitstate")) || (data7 === "simulation")) || (data7 === "shard"))){
-const err13 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema26.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema48.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1927,11 +3968,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.shard !== undefined){
-let data8 = data.shard;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.index === undefined){
-const err14 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
+if(data.strategy !== undefined){
+let data8 = data.strategy;
+if(!((((data8 === "bfs") || (data8 === "dfs")) || (data8 === "swarm")) || (data8 === "replay"))){
+const err14 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema48.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1940,8 +3980,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data8.count === undefined){
-const err15 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+}
+if(data.depthCut !== undefined){
+let data9 = data.depthCut;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err15 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1950,8 +3993,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data8.depth === undefined){
-const err16 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
+if(typeof data9 == "number"){
+if(data9 < 0 || isNaN(data9)){
+const err16 = {instancePath:instancePath+"/depthCut",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1960,8 +4004,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data8.spec === undefined){
-const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+}
+}
+if(data.shard !== undefined){
+let data10 = data.shard;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.index === undefined){
+const err17 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1970,8 +4019,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data8.options === undefined){
-const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
+if(data10.count === undefined){
+const err18 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1980,10 +4029,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data8.index !== undefined){
-let data9 = data8.index;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err19 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data10.depth === undefined){
+const err19 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "depth"},message:"must have required property '"+"depth"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1992,9 +4039,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 0 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data10.spec === undefined){
+const err20 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2003,12 +4049,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data8.count !== undefined){
-let data10 = data8.count;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err21 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data10.options === undefined){
+const err21 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/required",keyword:"required",params:{missingProperty: "options"},message:"must have required property '"+"options"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2017,9 +4059,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < 1 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data10.index !== undefined){
+let data11 = data10.index;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err22 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2028,12 +4071,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data8.depth !== undefined){
-let data11 = data8.depth;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err23 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data11 == "number"){
+if(data11 < 0 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/shard/index",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2042,9 +4082,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < -1 || isNaN(data11)){
-const err24 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+}
+if(data10.count !== undefined){
+let data12 = data10.count;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err24 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2053,13 +4096,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-if(data8.spec !== undefined){
-let data12 = data8.spec;
-if(typeof data12 === "string"){
-if(!pattern1.test(data12)){
-const err25 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(typeof data12 == "number"){
+if(data12 < 1 || isNaN(data12)){
+const err25 = {instancePath:instancePath+"/shard/count",schemaPath:"#/properties/shard/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2069,8 +4108,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data10.depth !== undefined){
+let data13 = data10.depth;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err26 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2079,10 +4121,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data8.options !== undefined){
-if(typeof data8.options !== "string"){
-const err27 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data13 == "number"){
+if(data13 < -1 || isNaN(data13)){
+const err27 = {instancePath:instancePath+"/shard/depth",schemaPath:"#/properties/shard/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2092,11 +4133,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data8.prefix !== undefined){
-let data14 = data8.prefix;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.states === undefined){
-const err28 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
+}
+if(data10.spec !== undefined){
+let data14 = data10.spec;
+if(typeof data14 === "string"){
+if(!pattern2.test(data14)){
+const err28 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2105,8 +4147,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data14.transitions === undefined){
-const err29 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
+}
+else {
+const err29 = {instancePath:instancePath+"/shard/spec",schemaPath:"#/properties/shard/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2115,8 +4158,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data14.deadlockStates === undefined){
-const err30 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
+}
+if(data10.options !== undefined){
+if(typeof data10.options !== "string"){
+const err30 = {instancePath:instancePath+"/shard/options",schemaPath:"#/properties/shard/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2125,8 +4170,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data14.reduced === undefined){
-const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
+}
+if(data10.prefix !== undefined){
+let data16 = data10.prefix;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.states === undefined){
+const err31 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "states"},message:"must have required property '"+"states"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2135,10 +4184,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data14.states !== undefined){
-let data15 = data14.states;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err32 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data16.transitions === undefined){
+const err32 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "transitions"},message:"must have required property '"+"transitions"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2147,9 +4194,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 < 0 || isNaN(data15)){
-const err33 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data16.deadlockStates === undefined){
+const err33 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "deadlockStates"},message:"must have required property '"+"deadlockStates"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2158,12 +4204,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-if(data14.transitions !== undefined){
-let data16 = data14.transitions;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err34 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data16.reduced === undefined){
+const err34 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/required",keyword:"required",params:{missingProperty: "reduced"},message:"must have required property '"+"reduced"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2172,9 +4214,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(typeof data16 == "number"){
-if(data16 < 0 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data16.states !== undefined){
+let data17 = data16.states;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err35 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2183,12 +4226,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-if(data14.deadlockStates !== undefined){
-let data17 = data14.deadlockStates;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err36 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data17 == "number"){
+if(data17 < 0 || isNaN(data17)){
+const err36 = {instancePath:instancePath+"/shard/prefix/states",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2197,9 +4237,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 < 0 || isNaN(data17)){
-const err37 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.transitions !== undefined){
+let data18 = data16.transitions;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err37 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2208,12 +4251,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-if(data14.reduced !== undefined){
-let data18 = data14.reduced;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err38 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data18 == "number"){
+if(data18 < 0 || isNaN(data18)){
+const err38 = {instancePath:instancePath+"/shard/prefix/transitions",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2222,9 +4262,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 < 0 || isNaN(data18)){
-const err39 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data16.deadlockStates !== undefined){
+let data19 = data16.deadlockStates;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err39 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2233,11 +4276,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+const err40 = {instancePath:instancePath+"/shard/prefix/deadlockStates",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2248,8 +4289,10 @@ errors++;
 }
 }
 }
-else {
-const err41 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data16.reduced !== undefined){
+let data20 = data16.reduced;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err41 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2258,10 +4301,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data20 == "number"){
+if(data20 < 0 || isNaN(data20)){
+const err42 = {instancePath:instancePath+"/shard/prefix/reduced",schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2270,7 +4312,44 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate27.errors = vErrors;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/shard/prefix",schemaPath:"#/properties/shard/properties/prefix/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/shard",schemaPath:"#/properties/shard/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+validate39.errors = vErrors;
 return errors === 0;
 }
 
@@ -2382,8 +4461,12 @@ errors++;
 }
 }
 if(data.expected !== undefined){
-if(!(Array.isArray(data.expected))){
-const err8 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data5 = data.expected;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data5[i1] !== "string"){
+const err8 = {instancePath:instancePath+"/expected/" + i1,schemaPath:"#/properties/expected/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2393,15 +4476,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.stats !== undefined){
-if(!(validate27(data.stats, {instancePath:instancePath+"/stats",parentData:data,parentDataProperty:"stats",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
 }
-}
-if(data.incomplete !== undefined){
-if(typeof data.incomplete !== "string"){
-const err9 = {instancePath:instancePath+"/incomplete",schemaPath:"#/properties/incomplete/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err9 = {instancePath:instancePath+"/expected",schemaPath:"#/properties/expected/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2411,11 +4488,17 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.lockGraph !== undefined){
-let data8 = data.lockGraph;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.nodes === undefined){
-const err10 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
+if(data.expectations !== undefined){
+let data7 = data.expectations;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i2=0; i2<len2; i2++){
+let data8 = data7[i2];
+const _errs16 = errors;
+let valid7 = false;
+const _errs17 = errors;
+if(typeof data8 !== "string"){
+const err10 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2424,8 +4507,13 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data8.edges === undefined){
-const err11 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+var _valid0 = _errs17 === errors;
+valid7 = valid7 || _valid0;
+if(!valid7){
+const _errs19 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.kind === undefined){
+const err11 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/1/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2434,13 +4522,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data8.nodes !== undefined){
-let data9 = data8.nodes;
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data9[i1] !== "string"){
-const err12 = {instancePath:instancePath+"/lockGraph/nodes/" + i1,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.kind !== undefined){
+if(typeof data8.kind !== "string"){
+const err12 = {instancePath:instancePath+"/expectations/" + i2+"/kind",schemaPath:"#/properties/expectations/items/anyOf/1/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2452,7 +4536,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err13 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2461,16 +4545,11 @@ vErrors.push(err13);
 }
 errors++;
 }
+var _valid0 = _errs19 === errors;
+valid7 = valid7 || _valid0;
 }
-if(data8.edges !== undefined){
-let data11 = data8.edges;
-if(Array.isArray(data11)){
-const len2 = data11.length;
-for(let i2=0; i2<len2; i2++){
-let data12 = data11[i2];
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.from === undefined){
-const err14 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(!valid7){
+const err14 = {instancePath:instancePath+"/expectations/" + i2,schemaPath:"#/properties/expectations/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2479,8 +4558,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data12.to === undefined){
-const err15 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/expectations",schemaPath:"#/properties/expectations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2489,8 +4581,16 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data12.type === undefined){
-const err16 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+if(data.unmatched !== undefined){
+let data10 = data.unmatched;
+if(Array.isArray(data10)){
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+let data11 = data10[i3];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.kind === undefined){
+const err16 = {instancePath:instancePath+"/unmatched/" + i3,schemaPath:"#/properties/unmatched/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2499,9 +4599,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data12.from !== undefined){
-if(typeof data12.from !== "string"){
-const err17 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err17 = {instancePath:instancePath+"/unmatched/" + i3,schemaPath:"#/properties/unmatched/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2511,9 +4611,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data12.to !== undefined){
-if(typeof data12.to !== "string"){
-const err18 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err18 = {instancePath:instancePath+"/unmatched",schemaPath:"#/properties/unmatched/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2523,9 +4623,14 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data12.type !== undefined){
-if(typeof data12.type !== "string"){
-const err19 = {instancePath:instancePath+"/lockGraph/edges/" + i2+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.uncovered !== undefined){
+let data12 = data.uncovered;
+if(Array.isArray(data12)){
+const len4 = data12.length;
+for(let i4=0; i4<len4; i4++){
+let data13 = data12[i4];
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err19 = {instancePath:instancePath+"/uncovered/" + i4,schemaPath:"#/$defs/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2534,10 +4639,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/lockGraph/edges/" + i2,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data13 == "number"){
+if(data13 < 0 || isNaN(data13)){
+const err20 = {instancePath:instancePath+"/uncovered/" + i4,schemaPath:"#/$defs/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2548,8 +4652,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err21 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err21 = {instancePath:instancePath+"/uncovered",schemaPath:"#/properties/uncovered/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2559,9 +4664,15 @@ vErrors.push(err21);
 errors++;
 }
 }
+if(data.stats !== undefined){
+if(!(validate39(data.stats, {instancePath:instancePath+"/stats",parentData:data,parentDataProperty:"stats",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
 }
-else {
-const err22 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data.incomplete !== undefined){
+if(typeof data.incomplete !== "string"){
+const err22 = {instancePath:instancePath+"/incomplete",schemaPath:"#/properties/incomplete/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2571,14 +4682,296 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.guidance !== undefined){
+let data16 = data.guidance;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.covered === undefined){
+const err23 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "covered"},message:"must have required property '"+"covered"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if(data16.suggestions === undefined){
+const err24 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/required",keyword:"required",params:{missingProperty: "suggestions"},message:"must have required property '"+"suggestions"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data16.covered !== undefined){
+if(typeof data16.covered !== "string"){
+const err25 = {instancePath:instancePath+"/guidance/covered",schemaPath:"#/properties/guidance/properties/covered/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data16.suggestions !== undefined){
+let data18 = data16.suggestions;
+if(Array.isArray(data18)){
+const len5 = data18.length;
+for(let i5=0; i5<len5; i5++){
+let data19 = data18[i5];
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.try === undefined){
+const err26 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "try"},message:"must have required property '"+"try"+"'"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data19.why === undefined){
+const err27 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/required",keyword:"required",params:{missingProperty: "why"},message:"must have required property '"+"why"+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data19.try !== undefined){
+if(typeof data19.try !== "string"){
+const err28 = {instancePath:instancePath+"/guidance/suggestions/" + i5+"/try",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/try/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data19.why !== undefined){
+if(typeof data19.why !== "string"){
+const err29 = {instancePath:instancePath+"/guidance/suggestions/" + i5+"/why",schemaPath:"#/properties/guidance/properties/suggestions/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/guidance/suggestions/" + i5,schemaPath:"#/properties/guidance/properties/suggestions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/guidance/suggestions",schemaPath:"#/properties/guidance/properties/suggestions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/guidance",schemaPath:"#/properties/guidance/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.lockGraph !== undefined){
+let data22 = data.lockGraph;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.nodes === undefined){
+const err33 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data22.edges === undefined){
+const err34 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/required",keyword:"required",params:{missingProperty: "edges"},message:"must have required property '"+"edges"+"'"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data22.nodes !== undefined){
+let data23 = data22.nodes;
+if(Array.isArray(data23)){
+const len6 = data23.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data23[i6] !== "string"){
+const err35 = {instancePath:instancePath+"/lockGraph/nodes/" + i6,schemaPath:"#/properties/lockGraph/properties/nodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/lockGraph/nodes",schemaPath:"#/properties/lockGraph/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data22.edges !== undefined){
+let data25 = data22.edges;
+if(Array.isArray(data25)){
+const len7 = data25.length;
+for(let i7=0; i7<len7; i7++){
+let data26 = data25[i7];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.from === undefined){
+const err37 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data26.to === undefined){
+const err38 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data26.type === undefined){
+const err39 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data26.from !== undefined){
+if(typeof data26.from !== "string"){
+const err40 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/from",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data26.to !== undefined){
+if(typeof data26.to !== "string"){
+const err41 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/to",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data26.type !== undefined){
+if(typeof data26.type !== "string"){
+const err42 = {instancePath:instancePath+"/lockGraph/edges/" + i7+"/type",schemaPath:"#/properties/lockGraph/properties/edges/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/lockGraph/edges/" + i7,schemaPath:"#/properties/lockGraph/properties/edges/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/lockGraph/edges",schemaPath:"#/properties/lockGraph/properties/edges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/lockGraph",schemaPath:"#/properties/lockGraph/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
 }
 errors++;
 }

@@ -1,7 +1,7 @@
 // The canonical result every reporter reads (text, JSON, and later SARIF, JUnit, ITF, HTML).
 // Plain data, stable key order, no timestamps except the measured seconds in stats.
 import { Diagnostic, SourcePos } from './diagnostics/diagnostic';
-import { FindingKind } from './spec/types';
+import { Expectation, FindingKind, NamedFinding } from './spec/types';
 
 /**
  * A value as the program writes it: an integer, a lock instance by name ("init_net"), a set of instances as
@@ -111,8 +111,106 @@ export interface Trace {
   shortest?: boolean;
 }
 
-export interface Finding {
-  kind: FindingKind;
+/** One waiting thread of a deadlock, as its message names it. */
+export interface DeadlockWait {
+  thread: string;
+  /** what it waits for: a lock ("net[net1]", "sem (read)"), a grace period, a run of a work item, a completion */
+  waitsFor: string;
+  /** an orphan deadlock's holders ("writer[1] (exited)"); a cycle names them by its next member */
+  heldBy?: string[];
+}
+
+export interface DeadlockFacts {
+  /** self: one thread waits on itself; cycle: a wait-for cycle; orphan: a wait nobody live will end */
+  category: 'self' | 'cycle' | 'orphan';
+  /** the waits the message lists: the cycle's members in order, or every blocked thread of an orphan */
+  waits: DeadlockWait[];
+  /** a self-deadlock: on a lock it holds, or on the work run it is executing */
+  own?: 'holds' | 'executes';
+  /** the members of the cycle (else every blocked thread) */
+  threads: string[];
+  /** the lock classes (and completion maps) they wait on */
+  classes: string[];
+  /** the lock instances they wait on */
+  locks: string[];
+}
+
+/** One held -> acquired edge of a lock-order cycle, with the acquisition that first made it. */
+export interface CycleEdge {
+  from: string;
+  to: string;
+  type: string;
+  thread: string;
+  held: string;
+  heldAt?: SourcePos;
+  acquired: string;
+  at: SourcePos;
+}
+
+export interface LockOrderCycleFacts {
+  /** the classes of the cycle, in its order */
+  classes: string[];
+  /** did an explored schedule deadlock on exactly these classes? */
+  reached: boolean;
+  /** locks held across every edge (outside the cycle's classes), which serialise them */
+  gates: string[];
+  edges: CycleEdge[];
+}
+
+export interface RecursiveLockingFacts {
+  /** reacquire: a held lock taken again; nesting: another instance of a held class */
+  how: 'reacquire' | 'nesting';
+  class: string;
+  thread: string;
+  held: string;
+  heldAt?: SourcePos;
+  acquired: string;
+  /** does the class have a cmp order (which the nesting goes against)? */
+  cmp: boolean;
+}
+
+export interface CmpInvalidFacts {
+  class: string;
+  /** the property of a strict total order that fails */
+  rule: 'irreflexive' | 'antisymmetric' | 'transitive' | 'total';
+  instances: string[];
+  /** what breaks the order, e.g. "net1 and net2 compare equal" */
+  problem: string;
+}
+
+export interface ToctouFacts {
+  /** the 1-based numbers of the check, write and use steps of its trace */
+  window: { check: number; write: number; use: number };
+  variable: string;
+  reader: string;
+  writer: string;
+  /** the lock the check was made under, "RCU", or "no guard" */
+  guard: string;
+  /** the failed check's own message */
+  check: string;
+}
+
+/** A machine event (a failed check, a bad unlock, locks held at exit, a sleep in RCU): who, which locks, what. */
+export interface EventFacts {
+  /** absent for a final assertion (checked when the run has ended, by no thread) */
+  thread?: string;
+  /** the lock instances concerned (held-at-exit: the leaked ones; a failed assert_held: the one not held) */
+  locks?: string[];
+  /** the event as the machine words it: an assert's own message, "t0 releases A, which it does not hold" */
+  text: string;
+}
+
+/** The kind of a finding and the facts it is about: what messages, identity and expectations are made of. */
+export type FindingFacts =
+  | { kind: 'deadlock'; facts: DeadlockFacts }
+  | { kind: 'lock-order-cycle'; facts: LockOrderCycleFacts }
+  | { kind: 'recursive-locking'; facts: RecursiveLockingFacts }
+  | { kind: 'cmp-invalid'; facts: CmpInvalidFacts }
+  | { kind: 'toctou'; facts: ToctouFacts }
+  | { kind: 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu'; facts: EventFacts };
+
+export interface FindingCommon {
+  /** rendered from the facts (checker/facts.ts): for people, never for identity */
   message: string;
   /** where the problem shows in the spec (the acquisition, the assert, ...) */
   location?: SourcePos;
@@ -121,14 +219,23 @@ export interface Finding {
   /** the call chain to the location, outermost (the thread) first, each frame with its position */
   stack?: StackFrame[];
   trace?: Trace;
-  /**
-   * kind-specific facts (deadlock category and members, cycle classes, ...). A toctou finding has
-   * window: {check, write, use}, the 1-based numbers of the three steps of its trace.
-   */
-  details?: Record<string, unknown>;
   /** further traces, e.g. one per edge of a lock-order cycle */
   chains?: { label: string; trace: Trace }[];
+  /** the attribute order of an "any" variant that gave it (a different order is a different finding) */
+  order?: string;
+  /** --simulate: the walk that reached it, and the command that replays that walk */
+  walk?: number;
+  reproduce?: string;
+  /** identity across runs (reports/fingerprint.ts): kind, canonical facts, the spec's path in its project */
+  fingerprint?: string;
+  /** under --baseline: the baseline has it (true), or it is new (false) */
+  known?: boolean;
 }
+
+export type Finding = FindingCommon & FindingFacts;
+
+/** A finding of one kind. */
+export type FindingOf<K extends FindingKind> = Finding & { kind: K };
 
 export interface Stats {
   states: number;
@@ -144,6 +251,10 @@ export interface Stats {
   /** how the states were searched */
   mode?: 'exhaustive' | 'bitstate' | 'simulation' | 'shard';
   walks?: number;
+  /** the search strategy: breadth-first, depth-first, swarm (random walks with random thread weights), or one replayed path */
+  strategy?: 'bfs' | 'dfs' | 'swarm' | 'replay';
+  /** --max-depth: states at the bound whose moves were not explored */
+  depthCut?: number;
   /**
    * one shard of a split search: which, and what `lockcheck merge` checks the shards against each other by:
    * the spec's content (sha256 of the spec and its models, in load order) and the options that shape the search
@@ -195,15 +306,25 @@ export interface SpecResult {
   name?: string;
   verdict: Verdict;
   findings: Finding[];
-  /** expect.findings as declared, when declared */
+  /** the kinds expect.findings declares (of the entries whose "when" holds), when declared */
   expected?: FindingKind[];
+  /** the entries of expect.findings that apply to this run, when some entry names a finding by its facts */
+  expectations?: Expectation[];
   /** do the findings match the expectation (or, without one, is there no finding)? */
   matches: boolean;
+  /** the kinds of the findings no entry covers */
   unexpected: FindingKind[];
+  /** the kind entries no finding met */
   missing: FindingKind[];
+  /** the named entries no finding met (with expectations) */
+  unmatched?: NamedFinding[];
+  /** the indices of the findings no entry covers (with expectations) */
+  uncovered?: number[];
   stats?: Stats;
   /** why the search stopped early, or why it proves nothing (simulation, bitstate, one shard) */
   incomplete?: string;
+  /** a search that proved nothing (incomplete, or partial with findings): what it covered and what to try */
+  guidance?: Guidance;
   /** for a partial search that found something: what it covered */
   coverage?: string;
   /** lockdep's class dependency graph over every explored run: held -> acquired */
@@ -211,6 +332,18 @@ export interface SpecResult {
   /** for attributes declared "any": the findings under each order that was tried */
   variants?: { order: string; findings: FindingKind[]; states: number }[];
   diagnostics: Diagnostic[];
+}
+
+/** One option to try after an incomplete search, and why it may get further. */
+export interface Suggestion {
+  try: string;
+  why: string;
+}
+
+export interface Guidance {
+  /** states, depth and walks the search covered */
+  covered: string;
+  suggestions: Suggestion[];
 }
 
 export interface CheckResult {

@@ -13,6 +13,7 @@
 //   State 0 is after the threads' leading local statements (the trace's setup). Pure, stable output.
 import { CheckResult, Finding, SpecResult, Trace, TraceStep, Value, VarChange, VarValue } from '../checker/result';
 import { fingerprint } from './fingerprint';
+import { toctouWindow } from '../checker/facts';
 
 export type ItfValue =
   string | boolean | ItfValue[] | { '#bigint': string } | { '#set': ItfValue[] } | { '#map': [ItfValue, ItfValue][] } | { [k: string]: ItfValue };
@@ -130,10 +131,10 @@ export function traceToItf(t: Trace, meta: Record<string, unknown>): ItfTrace {
 
 function findingTraces(r: SpecResult, f: Finding, index: number): ItfTrace[] {
   const base = { source: r.file, description: `${f.kind}: ${f.message}` };
-  const lc = { spec: r.file, finding: index, kind: f.kind, fingerprint: fingerprint(r.file, f) };
+  const lc = { spec: r.file, finding: index, kind: f.kind, fingerprint: f.fingerprint ?? fingerprint(r.file, f) };
   const out: ItfTrace[] = [];
   if (f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length || f.trace.setup?.length)) {
-    const window = f.details?.window;
+    const window = toctouWindow(f);
     out.push(traceToItf(f.trace, { ...base, lockcheck: { ...lc, path: f.trace.path, ...(window ? { window } : {}) } }));
   }
   for (const c of f.chains ?? []) {

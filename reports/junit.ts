@@ -2,6 +2,7 @@
 // <testcase> per spec, one <failure> per unexpected finding (and one per expected kind that was not found),
 // an <error> for a bad spec or an incomplete search (a bound hit is never a pass). Expected findings are
 // listed in <system-out>. Times are the measured search seconds; nothing else varies between runs.
+import { expectationText, isUnexpected } from '../checker/analyse/expect';
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
 import { CheckResult, Finding, SpecResult } from '../checker/result';
 import { renderFinding } from './text';
@@ -60,7 +61,7 @@ function testcase(r: SpecResult): Case {
       errors++;
       body.push(`      <error${attrs({ type: 'incomplete', message: `search incomplete: ${r.incomplete ?? 'a bound was hit'}` })}/>`);
     }
-    for (const f of r.findings.filter((x) => r.unexpected.includes(x.kind))) {
+    for (const f of r.findings.filter((x) => isUnexpected(r, x))) {
       failures++;
       body.push(`      <failure${attrs({ type: f.kind, message: `unexpected ${f.kind}: ${f.message}` })}>${xmlEscape(findingText(f))}</failure>`);
     }
@@ -68,8 +69,13 @@ function testcase(r: SpecResult): Case {
       failures++;
       body.push(`      <failure${attrs({ type: 'missing', message: `expected ${k}, but the search found none` })}/>`);
     }
-    const expected = r.findings.filter((x) => !r.unexpected.includes(x.kind));
-    if (expected.length) body.push(`      <system-out>${xmlEscape(expected.map((f) => `expected ${f.kind}: ${f.message}`).join('\n'))}</system-out>`);
+    for (const e of r.unmatched ?? []) {
+      failures++;
+      body.push(`      <failure${attrs({ type: 'missing', message: `expected ${expectationText(e)}, but the search found none` })}/>`);
+    }
+    const expected = r.findings.filter((x) => !isUnexpected(r, x));
+    if (expected.length)
+      body.push(`      <system-out>${xmlEscape(expected.map((f) => `${f.known ? 'known' : 'expected'} ${f.kind}: ${f.message}`).join('\n'))}</system-out>`);
   }
   const xml = body.length ? `${head}>\n${body.join('\n')}\n    </testcase>` : `${head}/>`;
   // The suite's counts are of test cases (as JUnit's schema has them), not of <failure> elements.

@@ -12,6 +12,8 @@ import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep } from '
 import { changesText } from './text';
 import { FINDING_KINDS, FindingKind } from '../checker/spec/types';
 import { fingerprint } from './fingerprint';
+import { toctouWindow } from '../checker/facts';
+import { isUnexpected } from '../checker/analyse/expect';
 import { RULES } from './rules';
 
 export interface SarifOptions {
@@ -135,21 +137,21 @@ function codeFlow(t: Trace, specFile: string, label: string, marks: Map<number, 
 
 /** The TOCTOU window's step marks, when the finding has one. */
 function windowMarks(f: Finding): Map<number, string> {
-  const w = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
+  const w = toctouWindow(f);
   const marks = new Map<number, string>();
   if (w) for (const k of ['check', 'write', 'use'] as const) if (typeof w[k] === 'number') marks.set(w[k]!, `TOCTOU ${k}`);
   return marks;
 }
 
 function sarifResult(r: SpecResult, f: Finding): Json {
-  const expected = !r.unexpected.includes(f.kind);
+  const expected = !isUnexpected(r, f);
   const out: Json = {
     ruleId: f.kind,
     ruleIndex: FINDING_KINDS.indexOf(f.kind),
     level: expected ? 'note' : 'error',
     message: { text: f.message },
     locations: [{ physicalLocation: physical(primaryLocation(r, f), r.file) }],
-    partialFingerprints: { 'lockcheck/v1': fingerprint(r.file, f) },
+    partialFingerprints: { 'lockcheck/v1': f.fingerprint ?? fingerprint(r.file, f) },
   };
   const related: Json[] = [];
   const stack = f.stack ?? [];
@@ -169,8 +171,10 @@ function sarifResult(r: SpecResult, f: Finding): Json {
   if (f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length)) flows.push(codeFlow(f.trace, r.file, `${f.kind} in ${r.file}`, windowMarks(f)));
   for (const c of f.chains ?? []) if (c.trace.steps.length > 0) flows.push(codeFlow(c.trace, r.file, `chain ${c.label}`, new Map()));
   if (flows.length) out.codeFlows = flows;
-  if (expected) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
-  out.properties = { spec: r.file, verdict: r.verdict, ...(typeof f.details?.order === 'string' ? { order: f.details.order } : {}) };
+  // a known finding (--baseline) is SARIF's "unchanged", not a suppression: code scanning keeps tracking it
+  if (f.known !== undefined) out.baselineState = f.known ? 'unchanged' : 'new';
+  if (expected && !f.known) out.suppressions = [{ kind: 'inSource', justification: `${r.file} declares ${f.kind} in expect.findings` }];
+  out.properties = { spec: r.file, verdict: r.verdict, ...(f.order !== undefined ? { order: f.order } : {}) };
   return out;
 }
 

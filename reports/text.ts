@@ -1,6 +1,8 @@
 // Text reporter: what a person reads in a terminal, in lockdep's words where lockdep has them. Colour (ANSI)
 // only when the caller asks for it (the CLI does on a TTY without NO_COLOR); the words are the same either way.
 import { formatDiagnostic } from '../checker/diagnostics/diagnostic';
+import { toctouWindow } from '../checker/facts';
+import { expectationText, isUnexpected } from '../checker/analyse/expect';
 import { CheckResult, Finding, SpecResult, StackFrame, Trace, TraceStep, Value, VarChange } from '../checker/result';
 
 const loc = (p: { file: string; line: number; col: number }) => `${p.file}:${p.line}:${p.col}`;
@@ -66,13 +68,18 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
   let head = `${p.bold(r.file)}: ${r.verdict === 'ok' ? p.green(r.verdict) : r.verdict === 'incomplete' ? p.yellow(r.verdict) : good ? r.verdict : p.red(r.verdict)}`;
   if (r.verdict === 'incomplete') head += ` (${r.incomplete})`;
   // an unfinished search can only say that nothing contradicts the expectation yet
+  const known = r.findings.filter((f) => f.known).length;
+  // under --baseline a spec whose findings main already had is not "ok": it says they are known
   if (r.expected)
     head += r.matches ? (r.verdict === 'incomplete' ? ', nothing unexpected so far' : `, ${p.green('as expected')}`) : `, ${p.bold(p.red('NOT as expected'))}`;
+  else if (r.matches && known > 0) head += `, ${p.yellow(known === r.findings.length ? 'all known' : 'known')}`;
   if (kinds.length > 0) head += ` [${kinds.join(', ')}]`;
+  if (known > 0) head += ` (${known} known, ${r.findings.length - known} new)`;
   lines.push(head);
   if (!r.matches) {
     if (r.unexpected.length) lines.push(`  ${p.red('unexpected')}: ${r.unexpected.join(', ')}`);
     if (r.missing.length) lines.push(`  ${p.red('expected but not found')}: ${r.missing.join(', ')}`);
+    for (const e of r.unmatched ?? []) lines.push(`  ${p.red('expected but not found')}: ${expectationText(e)}`);
   }
   if (r.stats) {
     const s = r.stats;
@@ -80,22 +87,24 @@ function renderSpec(r: SpecResult, opts: TextOptions, p: Paint): string {
       `  ${s.states} states, ${s.transitions} transitions, depth ${s.depth}, ${s.threads} threads${s.seconds !== undefined ? `, ${s.seconds} s` : ''}`,
     );
   }
+  // a search that proved nothing: what it covered and what to try next
+  if (r.guidance) lines.push(`  covered: ${r.guidance.covered}`, ...r.guidance.suggestions.map((g) => `  try ${g.try}: ${g.why}`));
   if (r.variants) {
     const breaking = r.variants.filter((v) => v.findings.length > 0);
     lines.push(`  ${r.variants.length} orders of the "any" attributes tried; ${breaking.length} give findings:`);
     for (const v of breaking) lines.push(`    ${v.order}: ${v.findings.join(', ')}`);
   }
-  for (const f of r.findings) lines.push('', ...renderFinding(f, opts, r.unexpected.includes(f.kind)).map((l) => (l ? '  ' + l : l)));
+  for (const f of r.findings) lines.push('', ...renderFinding(f, opts, isUnexpected(r, f)).map((l) => (l ? '  ' + l : l)));
   return lines.join('\n') + '\n';
 }
 
 /** A finding with its lockdep report and traces; `unexpected` colours its kind red rather than yellow. */
 export function renderFinding(f: Finding, opts: TextOptions = {}, unexpected = true): string[] {
   const p = paint(opts.color);
-  const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}: ${f.message}`];
+  const lines = [`${p.bold(unexpected ? p.red(f.kind) : p.yellow(f.kind))}${f.known ? ' (known)' : ''}: ${f.message}`];
   if (f.location && f.stack && f.stack.length > 1) lines.push(...backtrace(f.stack, p).map((l) => '  ' + l));
   else if (f.location) lines.push(`  at ${p.cyan(loc(f.location))}${f.calledFrom ? `, called from ${p.cyan(loc(f.calledFrom))}` : ''}`);
-  if (typeof f.details?.order === 'string') lines.push(`  with ${f.details.order}`);
+  if (f.order !== undefined) lines.push(`  with ${f.order}`);
   if (f.kind === 'lock-order-cycle' || f.kind === 'recursive-locking') lines.push(...lockdepReport(f, p).map((l) => (l ? '  ' + l : l)));
   if (opts.traces === false) return lines;
   if (f.trace && (f.trace.steps.length > 0 || f.trace.setup?.length)) lines.push(...renderTrace(f.trace, p, windowOf(f)).map((l) => '  ' + l));
@@ -147,9 +156,9 @@ function stepData(s: TraceStep): string[] {
 
 /** A TOCTOU finding's window: step number -> "check" | "write" | "use". */
 function windowOf(f: Finding): Map<number, string> {
-  const w = f.details?.window as Record<string, unknown> | undefined;
+  const w = toctouWindow(f);
   const m = new Map<number, string>();
-  for (const k of ['check', 'write', 'use']) if (typeof w?.[k] === 'number') m.set(w[k] as number, k);
+  if (w) for (const k of ['check', 'write', 'use'] as const) m.set(w[k], k);
   return m;
 }
 
@@ -197,16 +206,6 @@ export function renderTrace(t: Trace, p: Paint = paint(false), window: Map<numbe
   return lines;
 }
 
-interface EdgeFact {
-  from: string;
-  to: string;
-  thread: string;
-  held: string;
-  heldAt?: { file: string; line: number; col: number };
-  acquired: string;
-  at: { file: string; line: number; col: number };
-}
-
 function banner(title: string, p: Paint): string[] {
   const rule = (c: string) => c.repeat(title.length);
   return [rule('='), p.bold(p.red(title)), rule('-')];
@@ -214,9 +213,9 @@ function banner(title: string, p: Paint): string[] {
 
 /** The finding as lockdep prints it (kernel/locking/lockdep.c: print_circular_bug(), print_deadlock_bug()). */
 function lockdepReport(f: Finding, p: Paint): string[] {
-  const d = f.details ?? {};
   if (f.kind === 'recursive-locking') {
-    const cls = String(d.class ?? '');
+    const d = f.facts;
+    const cls = d.class;
     return [
       '',
       ...banner('WARNING: possible recursive locking detected', p),
@@ -224,7 +223,7 @@ function lockdepReport(f: Finding, p: Paint): string[] {
       ` (${d.acquired}), at: ${f.location ? loc(f.location) : '?'}`,
       '',
       'but task is already holding lock:',
-      ` (${d.held}), at: ${d.heldAt ? loc(d.heldAt as EdgeFact['at']) : '?'}`,
+      ` (${d.held}), at: ${d.heldAt ? loc(d.heldAt) : '?'}`,
       '',
       'other info that might help us debug this:',
       ' Possible unsafe locking scenario:',
@@ -240,7 +239,8 @@ function lockdepReport(f: Finding, p: Paint): string[] {
       '',
     ];
   }
-  const edges = (d.edges as EdgeFact[] | undefined) ?? [];
+  if (f.kind !== 'lock-order-cycle') return [];
+  const edges = f.facts.edges;
   if (edges.length === 0) return [];
   const closing = edges[edges.length - 1];
   const out = [
@@ -271,7 +271,7 @@ function lockdepReport(f: Finding, p: Paint): string[] {
 
 /** lockdep's "Possible unsafe locking scenario" for two classes, and its chain form for longer cycles. */
 function scenario(f: Finding): string[] {
-  const classes = (f.details?.classes as string[] | undefined) ?? [];
+  const classes = f.kind === 'lock-order-cycle' ? f.facts.classes : [];
   if (classes.length === 2) {
     const [a, b] = classes;
     const col = Math.max(24, a.length + 12);
@@ -308,7 +308,14 @@ function summary(result: CheckResult, p: Paint): string {
   const errors = n((r) => r.verdict === 'error');
   const incomplete = n((r) => r.verdict === 'incomplete');
   const n0 = (k: number, s: string, bad: (x: string) => string) => (k > 0 ? bad(s) : s);
-  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${p.green(`${ok} as expected`)}, ${n0(differ, `${differ} not as expected`, p.red)}, ${n0(incomplete, `${incomplete} incomplete`, p.yellow)}, ${n0(errors, `${errors} with errors`, p.red)}`;
+  // under --baseline: specs that match only because their findings are known are counted apart
+  const findings = rs.flatMap((r) => r.findings);
+  const baseline = findings.some((f) => f.known !== undefined);
+  const knownOnly = baseline ? n((r) => r.verdict !== 'error' && r.matches && !r.expected && r.findings.length > 0) : 0;
+  const known = findings.filter((f) => f.known).length;
+  const tail = baseline ? `; findings: ${n0(findings.length - known, `${findings.length - known} new`, p.red)}, ${known} known` : '';
+  const knownSpecs = knownOnly > 0 ? `, ${p.yellow(`${knownOnly} with known findings only`)}` : '';
+  return `${rs.length} spec${rs.length === 1 ? '' : 's'}: ${p.green(`${ok - knownOnly} as expected`)}${knownSpecs}, ${n0(differ, `${differ} not as expected`, p.red)}, ${n0(incomplete, `${incomplete} incomplete`, p.yellow)}, ${n0(errors, `${errors} with errors`, p.red)}${tail}`;
 }
 
 export function renderDiagnostics(result: CheckResult): string {

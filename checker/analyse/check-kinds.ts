@@ -23,10 +23,10 @@ export function checksCanGoStale(m: CompiledModel): boolean {
 
 /** Is the finding about a failing check, whichever its kind? (What settleCheckKinds' findings replace.) */
 export const sameCheck = (a: Finding, b: Finding) =>
-  a.location?.file === b.location?.file &&
-  a.location?.line === b.location?.line &&
-  a.location?.col === b.location?.col &&
-  (a.kind === 'toctou' ? String(a.details?.check) : a.message) === (b.kind === 'toctou' ? String(b.details?.check) : b.message);
+  a.location?.file === b.location?.file && a.location?.line === b.location?.line && a.location?.col === b.location?.col && checkText(a) === checkText(b);
+
+/** The failed check's own message, whether it went stale (toctou) or not. */
+const checkText = (f: Finding) => (f.kind === 'toctou' ? f.facts.check : f.kind === 'assertion' ? f.facts.text : undefined);
 
 export interface SettledChecks {
   /** every (check, kind) some run reaches, each with its shortest trace; undefined when the budget ran out */

@@ -3,7 +3,8 @@
 // lock-order cycles (lockdep's "possible circular locking dependency"); each class's cmp is checked.
 import { checkCmpOrder } from '../model/cmp';
 import { CompiledModel } from '../model/ir';
-import { BlockedThread, Finding, Trace } from '../result';
+import { BlockedThread, CycleEdge, DeadlockFacts, DeadlockWait, EventFacts, Finding, FindingFacts, Trace } from '../result';
+import { identityKey, renderMessage } from '../facts';
 import { Exploration } from '../explore/explore';
 import { buildTrace, stackOf } from '../explore/trace';
 import { DepEdge } from '../lockdep/validator';
@@ -22,8 +23,9 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   const seenDeadlocks = new Set<string>();
   for (const idx of x.deadlocks) {
     const f = at(deadlockFinding(m, x, idx), idx);
-    if (seenDeadlocks.has(f.message)) continue;
-    seenDeadlocks.add(f.message);
+    const key = identityKey(f);
+    if (seenDeadlocks.has(key)) continue;
+    seenDeadlocks.add(key);
     findings.push(f);
   }
   for (const r of x.events) {
@@ -36,27 +38,13 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
     const held = x.lockdep.instName(w.heldInst);
     const acq = x.lockdep.instName(w.inst);
     const cmpFn = x.lockdep.isLock(w.inst) ? m.classes[m.instances[w.inst].cls].cmpFn : undefined;
-    const message =
-      r.how === 'reacquire'
-        ? `possible recursive locking: ${th} acquires ${acq} while already holding it`
-        : `possible recursive locking: ${th} acquires ${acq} while holding ${held} of the same class ${x.lockdep.nodeName(r.node)}` +
-          (cmpFn
-            ? `, against the class's cmp order (${acq} sorts before ${held}, so it must be taken first)`
-            : ' with no cmp order, nest lock or subclass to allow it');
     const { trace } = buildTrace(x.machine, x.store, w.state);
     const heldAt = acquiredAt(trace, th, held, x.lockdep.isLock(w.heldInst));
     trace.steps.push(attemptStep(m, trace, w.thread, w.instr, acq, `attempts ${acq} while holding ${held}`));
+    const facts = { how: r.how, class: x.lockdep.nodeName(r.node), thread: th, held, heldAt, acquired: acq, cmp: cmpFn !== undefined };
     findings.push(
       at(
-        {
-          kind: 'recursive-locking',
-          message,
-          location: w.instr.src,
-          calledFrom: w.instr.callSite,
-          stack: stackOf(th, w.instr),
-          trace,
-          details: { how: r.how, class: x.lockdep.nodeName(r.node), held, heldAt, acquired: acq, thread: th },
-        },
+        withMessage({ kind: 'recursive-locking', facts }, { location: w.instr.src, calledFrom: w.instr.callSite, stack: stackOf(th, w.instr), trace }),
         w.state,
       ),
     );
@@ -66,14 +54,20 @@ export function analyse(m: CompiledModel, x: Exploration): Finding[] {
   for (const cls of m.classes) {
     if (!cls.cmpFn) continue;
     for (const p of checkCmpOrder(cls.instances, cls.cmpFn, (i) => m.instances[i].short))
-      findings.push({
-        kind: 'cmp-invalid',
-        message: `cmp of ${cls.name} is not a strict total order: ${p.message}`,
-        details: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name) },
-      });
+      findings.push(
+        withMessage(
+          { kind: 'cmp-invalid', facts: { class: cls.name, rule: p.rule, instances: p.instances.map((i) => m.instances[i].name), problem: p.message } },
+          {},
+        ),
+      );
   }
-  if (x.walkOf) for (const f of findings) if (walks.has(f)) f.details = { ...f.details, walk: walks.get(f) };
+  if (x.walkOf) for (const f of findings) if (walks.has(f)) f.walk = walks.get(f);
   return findings;
+}
+
+/** A finding from its kind and facts, with the message they render to. */
+export function withMessage(ff: FindingFacts, rest: Omit<Finding, 'kind' | 'facts' | 'message'>): Finding {
+  return { ...ff, message: renderMessage(ff), ...rest } as Finding;
 }
 
 /**
@@ -175,22 +169,10 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
   }
   const name = (t: number) => m.threads[t].name;
   const describe = (t: number) => blocked.find((b) => b.thread === name(t))!;
-  let category: string;
-  let message: string;
-  if (cycle && cycle.length === 1) {
-    category = 'self';
-    const b = describe(cycle[0]);
-    const own = x.machine.waitReason(state, cycle[0]).kind === 'work' ? 'which it is executing itself' : 'which it holds itself';
-    message = `self-deadlock: ${b.thread} waits for ${b.waitsFor}, ${own}`;
-  } else if (cycle) {
-    category = 'cycle';
-    const locks = new Set(cycle.map((t) => describe(t).waitsFor.replace(' (read)', '')));
-    const kind = cycle.length === 2 && locks.size === 2 ? 'AB-BA deadlock' : `deadlock cycle of ${cycle.length} threads`;
-    message = `${kind}: ${cycle.map((t) => `${name(t)} waits for ${describe(t).waitsFor}`).join(', ')} (each waits for the next)`;
-  } else {
-    category = 'orphan';
-    message = `deadlock: ${blocked.map((b) => `${b.thread} waits for ${b.waitsFor}${b.heldBy.length ? ` held by ${b.heldBy.join(', ')}` : ''}`).join('; ')}, which no live thread will release`;
-  }
+  const wait = (t: number): DeadlockWait => ({ thread: name(t), waitsFor: describe(t).waitsFor });
+  const category: DeadlockFacts['category'] = cycle ? (cycle.length === 1 ? 'self' : 'cycle') : 'orphan';
+  const waits = cycle ? cycle.map(wait) : blocked.map((b) => ({ thread: b.thread, waitsFor: b.waitsFor, heldBy: b.heldBy }));
+  const own = category === 'self' ? (x.machine.waitReason(state, cycle![0]).kind === 'work' ? ('executes' as const) : ('holds' as const)) : undefined;
   const first = blocked[0];
   const firstThread = [...waitsFor.keys()][0];
   const firstInstr = firstThread === undefined ? undefined : x.machine.instrAt(state, firstThread);
@@ -200,15 +182,27 @@ function deadlockFinding(m: CompiledModel, x: Exploration, idx: number): Finding
     if (w.kind === 'work') return [x.lockdep.nodeName(x.lockdep.node(m.classes.length + w.entry, 0))];
     return w.kind === 'lock' ? [m.classes[m.instances[w.inst].cls].name] : w.kind === 'readers' && w.srcu >= 0 ? [m.classes[m.instances[w.srcu].cls].name] : [];
   });
-  return {
-    kind: 'deadlock',
-    message,
-    location: first?.src,
-    calledFrom: firstInstr?.callSite,
-    ...(firstInstr ? { stack: stackOf(m.threads[firstThread].name, firstInstr) } : {}),
-    trace,
-    details: { category, threads: members.map(name), classes: [...new Set(classes)] },
+  const locks = members.flatMap((t) => {
+    const w = x.machine.waitReason(state, t);
+    return w.kind === 'lock' ? [m.instances[w.inst].name] : [];
+  });
+  const facts: DeadlockFacts = {
+    category,
+    waits,
+    ...(own ? { own } : {}),
+    threads: members.map(name),
+    classes: [...new Set(classes)],
+    locks: [...new Set(locks)],
   };
+  return withMessage(
+    { kind: 'deadlock', facts },
+    {
+      location: first?.src,
+      calledFrom: firstInstr?.callSite,
+      ...(firstInstr ? { stack: stackOf(m.threads[firstThread].name, firstInstr) } : {}),
+      trace,
+    },
+  );
 }
 
 function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlocks: Finding[]): Finding {
@@ -216,13 +210,12 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
   // Beyond lockdep: did some explored schedule deadlock on exactly these classes? If not, which locks were
   // held across every edge of the cycle (a gate, such as the global rtnl_mutex, that serialises them)?
   const classSet = [...new Set(cycle.map((e) => x.lockdep.className(e.from >> 3)))].sort().join(',');
-  const reached = deadlocks.some((d) => [...new Set((d.details?.classes as string[] | undefined) ?? [])].sort().join(',') === classSet);
+  const reached = deadlocks.some((d) => d.kind === 'deadlock' && [...new Set(d.facts.classes)].sort().join(',') === classSet);
   const cycleClasses = new Set(cycle.map((e) => e.from >> 3));
   let gates = cycle[0].gates;
   for (const e of cycle.slice(1)) gates = gates.filter((g) => e.gates.includes(g));
   const gateNames = [...new Set(gates.filter((g) => !cycleClasses.has(m.instances[g].cls)).map((g) => m.instances[g].name))];
-  const chain = [...names, names[0]].join(' --> ');
-  const edgeFacts: Record<string, unknown>[] = [];
+  const edgeFacts: CycleEdge[] = [];
   const chains = cycle.map((e) => {
     const w = e.witness;
     const { trace } = buildTrace(x.machine, x.store, w.state);
@@ -246,25 +239,15 @@ function cycleFinding(m: CompiledModel, x: Exploration, cycle: DepEdge[], deadlo
       trace,
     };
   });
-  const verdict = reached
-    ? 'the explorer reached this deadlock'
-    : gateNames.length > 0
-      ? `no explored schedule deadlocks: every edge of the cycle is taken holding ${gateNames.join(', ')}, which serialises them`
-      : 'no explored schedule deadlocks';
-  return {
-    kind: 'lock-order-cycle',
-    message: `possible circular locking dependency: ${chain} (${verdict})`,
-    location: cycle[0].witness.instr.src,
-    calledFrom: cycle[0].witness.instr.callSite,
-    stack: stackOf(m.threads[cycle[0].witness.thread].name, cycle[0].witness.instr),
-    details: {
-      classes: names,
-      reached,
-      gates: gateNames,
-      edges: edgeFacts,
+  return withMessage(
+    { kind: 'lock-order-cycle', facts: { classes: names, reached, gates: gateNames, edges: edgeFacts } },
+    {
+      location: cycle[0].witness.instr.src,
+      calledFrom: cycle[0].witness.instr.callSite,
+      stack: stackOf(m.threads[cycle[0].witness.thread].name, cycle[0].witness.instr),
+      chains,
     },
-    chains,
-  };
+  );
 }
 
 /**
@@ -279,22 +262,15 @@ export function eventFinding(m: CompiledModel, event: MachineEvent, trace: Trace
     mark(window.check, `check: ${window.reader} reads ${window.variable} (under ${window.guard})`);
     mark(window.write, `${window.writer} writes ${window.variable}`);
     mark(window.use, `use: ${event.message}`);
-    return {
-      kind: 'toctou',
-      message: `time of check to time of use: ${window.reader} read ${window.variable} at step ${window.check}${window.guard === 'no guard' ? '' : ` under ${window.guard}`}, ${window.writer} wrote it at step ${window.write}, and step ${window.use} acts on the stale value: ${event.message}`,
-      location: event.instr.src,
-      calledFrom: event.instr.callSite,
-      ...eventStack(m, event),
-      trace,
-      details: {
-        window: { check: window.check, write: window.write, use: window.use },
-        variable: window.variable,
-        reader: window.reader,
-        writer: window.writer,
-        guard: window.guard,
-        check: event.message,
-      },
+    const facts = {
+      window: { check: window.check, write: window.write, use: window.use },
+      variable: window.variable,
+      reader: window.reader,
+      writer: window.writer,
+      guard: window.guard,
+      check: event.message,
     };
+    return withMessage({ kind: 'toctou', facts }, { location: event.instr.src, calledFrom: event.instr.callSite, ...eventStack(m, event), trace });
   }
   if (attempt !== undefined) {
     const i = event.instr;
@@ -313,7 +289,12 @@ export function eventFinding(m: CompiledModel, event: MachineEvent, trace: Trace
   // an event of a thread's leading local statements (before any step) is noted on its setup entry
   const last = trace.steps[trace.steps.length - 1] ?? trace.setup?.find((s) => event.thread >= 0 && s.thread === m.threads[event.thread].name);
   if (last) last.note = event.message;
-  return { kind: event.kind, message: event.message, location: event.instr.src, calledFrom: event.instr.callSite, ...eventStack(m, event), trace };
+  const facts: EventFacts = {
+    ...(event.thread >= 0 ? { thread: m.threads[event.thread].name } : {}),
+    ...(event.locks?.length ? { locks: event.locks.map((i) => m.instances[i].name) } : {}),
+    text: event.message,
+  };
+  return withMessage({ kind: event.kind, facts }, { location: event.instr.src, calledFrom: event.instr.callSite, ...eventStack(m, event), trace });
 }
 
 function eventStack(m: CompiledModel, event: MachineEvent): { stack?: Finding['stack'] } {

@@ -8,6 +8,7 @@ import { CompiledModel } from '../model/ir';
 import { Finding, pathLength } from '../result';
 import { explore, ExploreOptions } from '../explore/explore';
 import { analyse } from './findings';
+import { identityKey } from '../facts';
 
 /** The confirming search stores at most this many states, or this multiple of the reduced search's. */
 export const MIN_BUDGET = 200_000;
@@ -24,24 +25,30 @@ export function findingIdentity(f: Finding): string {
   const copies = (text: string) => text.replace(/\[\d+\]/g, '[*]');
   switch (f.kind) {
     case 'toctou':
-      return `check|${at}|${copies(String(f.details?.check ?? f.message))}`;
+      return `check|${at}|${copies(f.facts.check)}`;
     case 'assertion':
-      return `check|${at}|${copies(f.message)}`;
+      return `check|${at}|${copies(f.facts.text)}`;
     case 'recursive-locking':
       // one per class and place, as the validator keeps them: which two instances a search meets first varies
-      return `${f.kind}|${at}|${String(f.details?.how)}|${String(f.details?.class)}`;
+      return `${f.kind}|${at}|${f.facts.how}|${f.facts.class}`;
     default:
-      return `${f.kind}|${at}|${copies(f.message)}`;
+      return `${at}|${identityKey(f, true)}`;
   }
 }
 
-export function confirmShortest(m: CompiledModel, found: Finding[], reducedStates: number, options: ExploreOptions): Finding[] {
+export function confirmShortest(
+  m: CompiledModel,
+  found: Finding[],
+  reducedStates: number,
+  options: ExploreOptions,
+  budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * reducedStates),
+): Finding[] {
   const traced = found.filter((f) => f.trace);
   if (traced.length === 0) return found;
   const maxDepth = Math.max(...traced.map((f) => pathLength(f.trace!.path)));
-  const budget = Math.max(MIN_BUDGET, BUDGET_FACTOR * reducedStates);
   const x = explore(m, {
     ...options,
+    strategy: 'bfs',
     por: false,
     symmetry: false,
     maxDepth,

@@ -7,14 +7,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSearchFlags, SearchFlags } from './search-options';
+import { DEFAULT_SWARM_WALKS, parseSearchFlags, SearchFlags, STRATEGIES } from './search-options';
 import { CheckResult, errorResult, withoutTimings } from '../result';
 import { MAX_SPEC_BYTES, nodeHost, readRegularFile } from '../spec/host';
 import { fitsInt32 } from '../spec/expressions';
 import { diag, Diagnostic, formatDiagnostic } from '../diagnostics/diagnostic';
 import type { ResultInput } from '../result-input';
 import { load } from '../spec/load';
-import { renderDiagnostics, renderText } from '../../reports/text';
+import { renderDiagnostics } from '../../reports/text';
+import { FILE_FORMATS, FileFormat, Format, FORMATS, reporter } from '../../reports/index';
 import { SearchProgress } from './progress';
 import { knownNames, unknownName } from './known-names';
 import { outputTarget, writeOutput } from './write-file';
@@ -33,15 +34,7 @@ const lazy = {
   merge: () => require('../merge') as typeof import('../merge'),
   resultInput: () => require('../result-input') as typeof import('../result-input'),
   baseline: () => require('../../reports/baseline') as typeof import('../../reports/baseline'),
-  html: () => ({
-    ...(require('../../reports/html/graphs') as typeof import('../../reports/html/graphs')),
-    ...(require('../../reports/html/index') as typeof import('../../reports/html/index')),
-    ...(require('../../reports/html/sources') as typeof import('../../reports/html/sources')),
-  }),
-  itf: () => require('../../reports/itf') as typeof import('../../reports/itf'),
-  json: () => require('../../reports/json') as typeof import('../../reports/json'),
-  junit: () => require('../../reports/junit') as typeof import('../../reports/junit'),
-  sarif: () => require('../../reports/sarif') as typeof import('../../reports/sarif'),
+  htmlSources: () => require('../../reports/html/sources') as typeof import('../../reports/html/sources'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -78,10 +71,7 @@ const processIo: Io = {
   env: process.env,
 };
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'itf'] as const;
-export type Format = (typeof FORMATS)[number];
-const FILE_FORMATS = [...FORMATS, 'html'] as const;
-type FileFormat = (typeof FILE_FORMATS)[number];
+export { FORMATS, type Format } from '../../reports/index';
 
 export function exitCodeFor(result: CheckResult): number {
   const rs = result.results;
@@ -191,7 +181,7 @@ const NOT_A_SPEC = new Set(['LC1002', 'LC1006', 'LC2002']);
 /** The spec and model lines the HTML report may quote: those of files that loaded as lockcheck files. */
 function quotableSources(result: CheckResult) {
   const unquotable = new Set(result.results.flatMap((r) => r.diagnostics.filter((d) => NOT_A_SPEC.has(d.code)).map((d) => d.pos.file)));
-  return lazy.html().collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
+  return lazy.htmlSources().collectSources(result, (f) => (unquotable.has(f) ? undefined : readSource(f)));
 }
 
 /** `--allow-import`: folders as absolute paths, each one that exists, or a usage message. */
@@ -235,6 +225,7 @@ interface CheckCliOptions extends SearchFlags {
   traces: boolean;
   dump?: string;
   timings: boolean;
+  replay?: string;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -283,6 +274,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--shard <i/n>', 'explore shard i of n of the search (merge the n results with lockcheck merge)')
     .option('--jobs <n>', 'split each search into n shards on n worker threads, and merge them; auto: one per core')
     .option('--max-memory <size>', 'stop when the process uses more memory than this, e.g. 1g (verdict incomplete, exit 3)')
+    .addOption(
+      new Option(
+        '--strategy <s>',
+        'bfs: breadth-first, shortest traces (default); dfs: depth-first; swarm: seeded random walks with random thread weights',
+      ).choices([...STRATEGIES]),
+    )
+    .option('--max-depth <n>', 'explore at most this many steps deep (a search cut by it proves nothing: exit 3 unless it finds something)')
+    .option('--walks <n>', `with --strategy swarm: the number of walks, spread over --jobs (default ${DEFAULT_SWARM_WALKS})`)
+    .option('--replay <path>', 'run one trace from its path: line (e.g. 0.0:1.0:0.1) without searching, and report the finding at its end')
     .action(async (patterns: string[], o: CheckCliOptions, command: Command) => {
       const usage = (msg: string) => {
         io.err(`lockcheck: ${msg}\n`);
@@ -336,6 +336,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return;
       }
 
+      if (o.replay !== undefined) {
+        // one path, no search: the options that shape a search do not apply
+        if (o.strategy || search.options.simulate || search.options.shard || search.jobs > 1 || o.maxDepth)
+          return usage('--replay runs one path: it excludes --strategy, --simulate, --shard, --jobs and --max-depth');
+        let result: CheckResult = { results: [] };
+        for (const f of files)
+          result.results.push(lazy.pipeline().replayFile(nodeHost, f, { params, without: o.without, allowImport, ...search.options }, o.replay));
+        if (!o.timings) result = withoutTimings(result);
+        const diags = renderDiagnostics(result);
+        if (diags) io.err(diags + '\n');
+        const color = o.format === 'text' && useColor(env, io.outIsTTY === true);
+        io.out(await reporter(o.format === 'json' ? 'json' : 'text').render(result, { traces: o.traces, color, sources: () => ({}) }));
+        if (code === 0) code = exitCodeFor(result);
+        return;
+      }
+
       const stream = io.progressStream ?? process.stderr;
       const progress = new SearchProgress({ stream, tty: stream.isTTY === true, requested: o.progress, ci: inCi(env) });
       // A long search runs on a worker thread (check-runner.ts; with --jobs, on several), so that SIGINT is
@@ -372,32 +388,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (baseline && typeof baseline !== 'string') {
         const b = lazy.baseline().applyBaseline(result, baseline);
         result = b.result;
-        const left = result.results.reduce((a, r) => a + r.findings.length, 0);
-        io.err(`lockcheck: baseline ${o.baseline}: ${b.suppressed} known finding${b.suppressed === 1 ? '' : 's'} left out, ${left} new\n`);
+        const gone = b.absent > 0 ? `, ${b.absent} no longer found` : '';
+        io.err(`lockcheck: baseline ${o.baseline}: ${b.known} known finding${b.known === 1 ? '' : 's'}, ${b.fresh} new${gone}\n`);
+        // a pull request that renames or removes a spec must not break the gate: a note, not an error
+        for (const f of b.unchecked) io.err(`lockcheck: note: baseline ${o.baseline} has findings of ${f}, which this run does not check\n`);
       }
       if (!o.timings) result = withoutTimings(result);
       const diags = renderDiagnostics(result);
       if (diags) io.err(diags + '\n');
 
       const version = toolVersion();
-      const render = async (format: FileFormat, color: boolean): Promise<string> => {
-        switch (format) {
-          case 'text':
-            return renderText(result, { traces: o.traces, color });
-          case 'json':
-            return lazy.json().renderJson(result);
-          case 'sarif':
-            return lazy.sarif().renderSarif(result, { toolVersion: version });
-          case 'junit':
-            return lazy.junit().renderJunit(result);
-          case 'itf':
-            return lazy.itf().renderItf(result);
-          case 'html': {
-            const html = lazy.html();
-            return html.renderHtml(result, { layout: await html.graphvizLayout(), sources: quotableSources(result) });
-          }
-        }
-      };
+      const render = async (format: FileFormat, color: boolean): Promise<string> =>
+        reporter(format).render(result, { traces: o.traces, color, toolVersion: version, sources: quotableSources });
       for (const out of outputs) {
         try {
           writeOutput(out.file, await render(out.format, false), io);
@@ -436,7 +438,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return;
       }
       const merged = lazy.merge().mergeResults(inputs.map((i) => i.doc));
-      io.out(o.format === 'json' ? lazy.json().renderJson(merged) : renderText(merged, { traces: false, color: useColor(env, io.outIsTTY === true) }));
+      const color = o.format === 'text' && useColor(env, io.outIsTTY === true);
+      io.out(await reporter(o.format === 'json' ? 'json' : 'text').render(merged, { traces: false, color, sources: () => ({}) }));
       code = exitCodeFor(merged);
     });
   try {

@@ -23,6 +23,8 @@ export interface ProgressSample {
   depth: number;
   frontier: number;
   seconds: number;
+  /** seconds left, when the search can estimate it */
+  eta?: number;
 }
 
 /** Whether to show progress at all: --progress forces it, --no-progress forbids it, else a TTY outside CI. */
@@ -35,7 +37,16 @@ const mib = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 export function progressLine(file: string, p: ProgressSample, rssBytes: number): string {
   const rate = p.seconds > 0 ? Math.round(p.states / p.seconds) : 0;
-  return `lockcheck ${file}: ${p.states} states, ${rate} states/s, depth ${p.depth}, frontier ${p.frontier}, ${mib(rssBytes)} MiB, ${p.seconds.toFixed(1)} s`;
+  // an estimate from the growth of the levels: shown only where the search could make one
+  const eta = p.eta !== undefined ? `, about ${formatSeconds(p.eta)} left (estimate)` : '';
+  return `lockcheck ${file}: ${p.states} states, ${rate} states/s, depth ${p.depth}, frontier ${p.frontier}, ${mib(rssBytes)} MiB, ${p.seconds.toFixed(1)} s${eta}`;
+}
+
+/** 42 s, 7 min, 3.5 h. */
+export function formatSeconds(s: number): string {
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
 
 export class SearchProgress {
@@ -110,7 +121,7 @@ export class SearchProgress {
     const shown = this.bar !== undefined;
     this.finishBar();
     if (this.enabled && !this.o.tty && (shown || this.o.requested) && states !== undefined) {
-      const final = { ...this.last, states, seconds: seconds ?? this.last.seconds, frontier: 0 };
+      const final = { ...this.last, states, seconds: seconds ?? this.last.seconds, frontier: 0, eta: undefined };
       this.o.stream.write(`${progressLine(this.file, final, process.memoryUsage().rss)} (done)\n`);
     }
   }

@@ -1,5 +1,6 @@
 // The search options of `lockcheck check`, from their command-line spelling to CheckOptions: reductions,
-// storage, random simulation, shards and parallel jobs, the memory bound. Pure (the core count is an
+// storage, the strategy (breadth-first, depth-first, swarm) and depth bound, random simulation, shards and
+// parallel jobs, the memory bound. Pure (the core count is an
 // argument), so each rule is testable.
 import * as os from 'os';
 import { CheckOptions } from '../pipeline';
@@ -17,10 +18,21 @@ export interface SearchFlags {
   shard?: string;
   jobs?: string;
   maxMemory?: string;
+  strategy?: string;
+  maxDepth?: string;
+  walks?: string;
 }
 
+export const STRATEGIES = ['bfs', 'dfs', 'swarm'] as const;
+
+/** --strategy swarm without --walks: this many walks in all. */
+export const DEFAULT_SWARM_WALKS = 2000;
+
 export interface SearchSettings {
-  options: Pick<CheckOptions, 'por' | 'symmetry' | 'deadVariables' | 'interpret' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes'>;
+  options: Pick<
+    CheckOptions,
+    'por' | 'symmetry' | 'deadVariables' | 'interpret' | 'exact' | 'bitstateBits' | 'simulate' | 'shard' | 'maxMemoryBytes' | 'strategy' | 'maxDepth'
+  >;
   jobs: number;
   /** one line each, for stderr */
   warnings: string[];
@@ -67,13 +79,30 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
     if (f.exact) return '--bitstate and --exact exclude each other';
     options.bitstateBits = bits;
   }
-  if (f.simulate !== undefined) {
+  const strategy = f.strategy ?? 'bfs';
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) return `--strategy expects one of ${STRATEGIES.join(', ')}, got "${f.strategy}"`;
+  let maxDepth: number | undefined;
+  if (f.maxDepth !== undefined) {
+    maxDepth = int(f.maxDepth);
+    if (!(maxDepth >= 1)) return `--max-depth expects a positive number of steps, got "${f.maxDepth}"`;
+    options.maxDepth = maxDepth;
+  }
+  if (f.walks !== undefined && strategy !== 'swarm') return '--walks goes with --strategy swarm (--simulate N gives plain walks)';
+  if (strategy !== 'bfs' && f.simulate !== undefined) return `--strategy ${strategy} excludes --simulate (random walks are a strategy of their own)`;
+  if (strategy === 'dfs') options.strategy = 'dfs';
+  if (strategy === 'swarm') {
+    const walks = f.walks === undefined ? DEFAULT_SWARM_WALKS : int(f.walks);
+    if (!(walks >= 1)) return `--walks expects a number of walks, got "${f.walks}"`;
+    const walk = f.walk === undefined ? undefined : int(f.walk);
+    if (walk !== undefined && !(walk >= 0)) return `--walk expects a walk index, got "${f.walk}"`;
+    options.simulate = { walks, seed: f.seed ?? '0', walk, swarm: true, ...(maxDepth !== undefined ? { maxDepth } : {}) };
+  } else if (f.simulate !== undefined) {
     const walks = int(f.simulate);
     if (!(walks >= 1)) return `--simulate expects a number of walks, got "${f.simulate}"`;
     const walk = f.walk === undefined ? undefined : int(f.walk);
     if (walk !== undefined && !(walk >= 0)) return `--walk expects a walk index, got "${f.walk}"`;
-    options.simulate = { walks, seed: f.seed ?? '0', walk };
-  } else if (f.walk !== undefined || f.seed !== undefined) return '--seed and --walk go with --simulate';
+    options.simulate = { walks, seed: f.seed ?? '0', walk, ...(maxDepth !== undefined ? { maxDepth } : {}) };
+  } else if (f.walk !== undefined || f.seed !== undefined) return '--seed and --walk go with --simulate or --strategy swarm';
   if (f.shard !== undefined) {
     const m = /^([0-9]+)\/([0-9]+)$/.exec(f.shard);
     if (!m || Number(m[1]) >= Number(m[2]) || Number(m[2]) < 1) return `--shard expects i/n with 0 <= i < n, got "${f.shard}"`;
@@ -88,14 +117,23 @@ export function parseSearchFlags(f: SearchFlags, cores = os.availableParallelism
     jobs = j.jobs;
     if (j.warning) warnings.push(j.warning);
     // auto excludes them even on one core, so that a command line is valid or not whatever the machine
-    if ((jobs > 1 || f.jobs === 'auto') && (options.shard || options.simulate))
-      return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
+    const many = jobs > 1 || f.jobs === 'auto';
+    if (many && strategy === 'dfs')
+      return '--jobs splits breadth-first levels: a depth-first search runs on one thread (--strategy swarm spreads walks over --jobs)';
+    // swarm spreads its walks over the jobs (parallel.ts): not a split of one exhaustive search
+    if (many && options.simulate?.swarm) options.simulate.jobs = jobs;
+    else if (many && (options.shard || options.simulate)) return '--jobs splits an exhaustive search itself: it excludes --shard and --simulate';
   }
+  if (strategy !== 'bfs' && options.shard) return `--shard splits breadth-first levels: it excludes --strategy ${strategy}`;
+  // (a shard's result says only that it is one part: the merge could not tell a depth-bounded split from a whole one)
+  if (maxDepth !== undefined && (options.shard || (jobs > 1 && !options.simulate)))
+    return '--max-depth bounds one search: it excludes --shard and --jobs (except with --strategy swarm)';
   if (f.maxMemory !== undefined) {
     const bytes = parseSize(f.maxMemory);
     if (!(bytes > 0)) return `--max-memory expects a size such as 512m or 2g, got "${f.maxMemory}"`;
     options.maxMemoryBytes = bytes;
   }
-  if (options.simulate && (options.shard || options.bitstateBits !== undefined)) return '--simulate excludes --shard and --bitstate';
+  if (options.simulate && (options.shard || options.bitstateBits !== undefined))
+    return `${options.simulate.swarm ? '--strategy swarm' : '--simulate'} excludes --shard and --bitstate`;
   return { options, jobs, warnings };
 }

@@ -1,6 +1,6 @@
 // The diagnostics catalog: every message lockcheck can give about a spec, with a stable code.
 // LC1xxx load, LC2xxx schema, LC3xxx names and semantics, LC4xxx compile, LC5xxx bounds, LC6xxx results read
-// back (lockcheck merge, --baseline), LC9xxx internal.
+// back (lockcheck merge, --baseline) and paths replayed (--replay), LC9xxx internal.
 // Codes are never renumbered; test/unit/diagnostics.test.ts checks each is unique and used.
 
 export interface DiagnosticTemplate {
@@ -85,7 +85,27 @@ export const CODES = {
 
   unknownNotifier: { code: 'LC3024', message: 'unknown notifier chain "{{name}}"', hint: 'declare it under "notifiers"{{suggest}}' },
   unknownWork: { code: 'LC3025', message: 'unknown work item "{{name}}"', hint: 'declare it under "works"{{suggest}}' },
+  whenUnknownParam: {
+    code: 'LC3030',
+    message: 'expect.findings: "when" names "{{name}}", which is not a param',
+    hint: 'name a param the spec or its models declare under "params"{{suggest}}',
+  },
+  expectFieldUnknown: {
+    code: 'LC3031',
+    message: 'expect.findings: a {{kind}} finding has no fact "{{field}}"',
+    hint: '{{kind}} findings can be named by: {{fields}}{{suggest}}',
+  },
   unknownCompletion: { code: 'LC3027', message: 'unknown completion "{{name}}"', hint: 'declare it under "completions"{{suggest}}' },
+  indexWrongClass: {
+    code: 'LC3028',
+    message: '"{{name}}" has one element per instance of {{expected}}; {{index}} is {{actual}}',
+    hint: 'index it with an instance of {{expected}} (its position within {{expected}}), or declare "array" as the class or a count',
+  },
+  classUndecided: {
+    code: 'LC3029',
+    message: '{{what}}: cannot tell which lock class {{operand}} holds an instance of',
+    hint: 'an instance is a position within its class, so {{need}} needs the class: {{fix}}',
+  },
   srcuMisuse: {
     code: 'LC3026',
     message: '{{what}}',
@@ -140,6 +160,12 @@ export const CODES = {
     hint: 'raise --max-memory, or shrink the model',
   },
   interrupted: { code: 'LC5003', message: 'interrupted after {{states}} states', hint: 'the search was stopped by a signal' },
+
+  badPath: {
+    code: 'LC6004',
+    message: 'cannot replay the path: {{reason}}',
+    hint: 'give a trace\'s path: line as lockcheck printed it for this spec with the same --param and --without (README: "Replaying a trace")',
+  },
 
   internal: { code: 'LC9001', message: 'internal error, please report: {{reason}}', hint: 'this is a bug in lockcheck, not in your spec' },
 } as const satisfies Record<string, DiagnosticTemplate>;

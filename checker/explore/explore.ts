@@ -12,6 +12,7 @@ import { StateStore } from './store';
 import { PartialOrder } from './por';
 import { makeCanonicalizer, symmetryGroups } from './symmetry';
 import { SharedVisited } from './shared-visited';
+import { estimateSecondsLeft } from './estimate';
 
 export interface ExploreOptions {
   maxStates?: number;
@@ -20,7 +21,8 @@ export interface ExploreOptions {
   shouldStop?: () => boolean;
   /** time source, injectable for tests */
   now?: () => number;
-  onProgress?: (p: { states: number; depth: number; frontier: number; seconds: number }) => void;
+  /** `eta`: seconds left, estimated where possible (estimate.ts) */
+  onProgress?: (p: { states: number; depth: number; frontier: number; seconds: number; eta?: number }) => void;
   /** partial-order reduction (default on) */
   por?: boolean;
   /** symmetry reduction over copies of a thread (default on) */
@@ -33,8 +35,10 @@ export interface ExploreOptions {
   bitstateBits?: number;
   /** explore one shard of the state space */
   shard?: Shard;
-  /** breadth-first only this deep: states at this depth are examined (deadlocks, attempts) but not expanded */
+  /** only this deep: states at this depth are examined (deadlocks, attempts) but not expanded */
   maxDepth?: number;
+  /** breadth-first (the default: shortest traces) or depth-first (SPIN's: memory for the path, not the level) */
+  strategy?: 'bfs' | 'dfs';
   /**
    * --jobs: the visited set the shards' workers share (shared-visited.ts); below the split level each state is
    * stored and expanded by the one worker that claims it. Used only with `shard`, fingerprint storage.
@@ -65,6 +69,8 @@ export interface Exploration {
   depth: number;
   seconds: number;
   stopped?: 'max-states' | 'max-seconds' | 'max-memory' | 'interrupted';
+  /** states at maxDepth that had moves left unexplored: the depth bound cut the search there */
+  depthCut: number;
   /** states expanded by one thread only (partial-order reduction) */
   reduced: number;
   /** simulation: the walk that first reached a state */
@@ -102,6 +108,16 @@ export interface SimulateOptions {
   /** only this walk (to replay one from a reproduce line) */
   walk?: number;
   maxDepth?: number;
+  /**
+   * swarm verification: each walk draws a weight per thread and picks among the threads that can move in
+   * proportion to them (then a move of that thread uniformly), so that some walks starve some threads, as the
+   * schedules that reach deep deadlocks do; plain walks pick a move uniformly
+   */
+  swarm?: boolean;
+  /** swarm: the worker threads the walks are spread over (walk k on worker k mod jobs; a walk's seed is its own) */
+  jobs?: number;
+  /** the worker this is: only its walks */
+  part?: number;
 }
 
 /**
@@ -117,6 +133,7 @@ class Search {
   deadlockStates = 0;
   transitions = 0;
   reduced = 0;
+  depthCut = 0;
   stopped: Exploration['stopped'];
   private readonly eventKeys = new Set<string>();
   private readonly deadlockKeys = new Set<string>();
@@ -158,9 +175,10 @@ class Search {
   }
 
   /** Loads state idx into this.s, makes the checks due at each pending step, and counts every thread's moves. */
-  examine(idx: number): { live: boolean; any: boolean } {
+  examine(idx: number, vector?: Int32Array): { live: boolean; any: boolean } {
     const { m, machine, s, moves } = this;
-    this.store.get(idx, s);
+    if (vector) s.set(vector);
+    else this.store.get(idx, s);
     let live = false;
     let any = false;
     for (let t = 0; t < this.T; t++) {
@@ -245,6 +263,23 @@ class Search {
     return index;
   }
 
+  /** Performs move (t, c) from the examined state idx into `out`, recording its events, without storing it. */
+  stepInto(idx: number, t: number, c: number, out: Int32Array) {
+    this.transitions++;
+    out.set(this.s);
+    this.stepFrom = idx;
+    this.stepMove = (t << 16) | c;
+    this.machine.step(out, t, c, this.onStepEvent);
+  }
+
+  /** The thread partial-order reduction may expand alone in the examined state, or -1. */
+  ampleThread(): number {
+    if (!this.por) return -1;
+    const pc = (u: number) => this.s[this.m.threads[u].base];
+    for (let t = 0; t < this.T; t++) if (this.moves[t] > 0 && this.por.independent(t, pc)) return t;
+    return -1;
+  }
+
   /**
    * Every successor of the examined state idx, or one thread's when partial-order reduction allows.
    * `nextLevel` is the index of the first state of the next breadth-first level: a stored state below it is no
@@ -259,11 +294,7 @@ class Search {
       for (let c = 0; c < moves[t] && !this.stopped; c++) if (this.step(idx, t, c) < nextLevel) closes = true;
       return closes;
     };
-    let ample = -1;
-    if (this.por) {
-      const pc = (u: number) => this.s[this.m.threads[u].base];
-      for (let t = 0; t < T && ample < 0; t++) if (moves[t] > 0 && this.por.independent(t, pc)) ample = t;
-    }
+    const ample = this.ampleThread();
     // Cycle proviso, for breadth-first search: every cycle of the reduced graph has an edge from its deepest
     // state to a state no deeper, which is already stored when that state is expanded; so expanding fully
     // wherever the chosen thread leads to such a state leaves no cycle on which a thread is ignored forever.
@@ -305,8 +336,8 @@ class Search {
   }
 
   result(depth: number, seconds: number): Exploration {
-    const { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, stopped, reduced } = this;
-    return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds, stopped, reduced };
+    const { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, stopped, reduced, depthCut } = this;
+    return { machine, lockdep, store, events, deadlocks, deadlockStates, transitions, depth, seconds, stopped, reduced, depthCut };
   }
 }
 
@@ -345,14 +376,17 @@ function checkBounds(opts: ExploreOptions, search: Search, t0: number, now: () =
   return search.stopped !== undefined;
 }
 
-/** Exhaustive breadth-first search (optionally one shard of it). */
+/** Exhaustive search: breadth-first (optionally one shard of it), or depth-first with `strategy: 'dfs'`. */
 export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploration {
+  if (opts.strategy === 'dfs') return exploreDfs(m, opts);
   const now = opts.now ?? (() => performance.now() / 1000);
   const t0 = now();
   const search = new Search(m, opts);
   const { store } = search;
   let depth = 0;
   let levelEnd = 1;
+  let levelStart = 0;
+  let previousLevel = 0;
   const shard = opts.shard;
   let splitDepth = shard ? shard.depth : -1;
   const pacer = new Pacer(now);
@@ -362,7 +396,6 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   let finished = false;
   // sharing a visited set: each level is expanded in the order of its states' keys, not of their arrival, so
   // that what a worker records first (a finding's witness) does not depend on the other workers' timing
-  let levelStart = 0;
   let order: Float64Array | undefined;
   try {
     for (let pos = 0; ; pos++) {
@@ -377,7 +410,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
         depth++;
         // "auto" split depth: the first level wide enough to share out (the same in every shard: BFS is deterministic)
         if (shard && splitDepth < 0 && (store.count - levelEnd >= SPLIT_STATES_PER_SHARD * shard.count || depth >= 64)) splitDepth = depth;
-        levelStart = pos;
+        previousLevel = levelEnd - levelStart;
+        levelStart = levelEnd;
         levelEnd = store.count;
         store.nextLevel = levelEnd;
         order = claimedLevel ? keyOrder(store, levelStart, levelEnd) : undefined;
@@ -397,7 +431,20 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       if (
         pos > 0 &&
         pacer.due() &&
-        checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth, frontier: store.count - pos, seconds: now() - t0 }), visited)
+        checkBounds(
+          opts,
+          search,
+          t0,
+          now,
+          () => {
+            const seconds = now() - t0;
+            const levelsLeft = opts.maxDepth === undefined ? Infinity : opts.maxDepth - depth;
+            // (a shard or a worker of --jobs expands part of each level: its own rate and levels still give its time)
+            const eta = estimateSecondsLeft({ expanded: pos, seconds, levelLeft: levelEnd - pos, level: levelEnd - levelStart, previousLevel, levelsLeft });
+            opts.onProgress?.({ states: store.count, depth, frontier: store.count - pos, seconds, ...(eta !== undefined ? { eta } : {}) });
+          },
+          visited,
+        )
       )
         break;
       if ((pos & 255) === 0) store.release(order ? levelStart : pos); // bitstate mode keeps only the frontier
@@ -411,6 +458,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
       const { live, any } = search.examine(idx);
       if (!any) search.deadEnd(idx, live);
       else if (opts.maxDepth === undefined || depth < opts.maxDepth) search.expandAll(idx, levelEnd);
+      else search.depthCut++;
       if (prefix && opts.maxStates !== undefined && prefix.states + visited!.claims >= opts.maxStates) search.stopped = 'max-states';
       if (search.stopped) break;
     }
@@ -423,6 +471,113 @@ export function explore(m: CompiledModel, opts: ExploreOptions = {}): Exploratio
   if (shard) r.splitDepth = splitDepth;
   if (prefix) r.prefix = prefix;
   return r;
+}
+
+/** A state on the depth-first stack: its successors, made when it was pushed, visited one by one. */
+interface Frame {
+  /** the state's index for parent links and traces */
+  idx: number;
+  /** the index lookups find it under (the first copy), for the stack and the depths */
+  key: number;
+  depth: number;
+  succ: (Int32Array | undefined)[];
+  via: number[];
+  next: number;
+}
+
+/**
+ * Exhaustive depth-first search (SPIN's): memory for the stack of the current path, not for a breadth-first
+ * level, and a deep finding is reached without enumerating every shallower state first. Traces follow the path
+ * that first reached a state, not a shortest one. Partial-order reduction uses SPIN's stack proviso instead of
+ * the breadth-first one: an ample set with a successor on the stack closes a cycle of the reduced graph, on
+ * which the other threads would be ignored forever, so that state is expanded fully. With a depth bound a state
+ * first reached deep is explored again when a shorter path reaches it, so that every state within the bound is
+ * expanded from its shallowest known depth (SPIN's -i idea, without its iteration).
+ */
+export function exploreDfs(m: CompiledModel, opts: ExploreOptions = {}): Exploration {
+  const now = opts.now ?? (() => performance.now() / 1000);
+  const t0 = now();
+  const search = new Search(m, opts);
+  const { store } = search;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const bounded = opts.maxDepth !== undefined;
+  const maxStates = opts.maxStates ?? Infinity;
+  let onStack = new Uint8Array(1 << 12);
+  let depthOf = new Int32Array(1 << 12);
+  const stack: Frame[] = [];
+  const pacer = new Pacer(now);
+  let deepest = 0;
+
+  const push = (idx: number, key: number, depth: number, vector: Int32Array, again: boolean) => {
+    if (key >= onStack.length) {
+      const n = Math.max(key + 1, onStack.length * 2);
+      const a = new Uint8Array(n);
+      a.set(onStack);
+      onStack = a;
+      const d = new Int32Array(n);
+      d.set(depthOf);
+      depthOf = d;
+    }
+    onStack[key] = 1;
+    depthOf[key] = depth;
+    if (depth > deepest) deepest = depth;
+    const frame: Frame = { idx, key, depth, succ: [], via: [], next: 0 };
+    stack.push(frame);
+    const { live, any } = search.examine(idx, vector);
+    if (!any) {
+      if (!again) search.deadEnd(idx, live);
+      return;
+    }
+    if (depth >= maxDepth) {
+      search.depthCut++;
+      return;
+    }
+    const gen = (t: number) => {
+      for (let c = 0; c < search.moves[t]; c++) {
+        const out = new Int32Array(m.width);
+        search.stepInto(idx, t, c, out);
+        frame.succ.push(out);
+        frame.via.push((t << 16) | c);
+      }
+    };
+    const ample = search.ampleThread();
+    if (ample >= 0) {
+      gen(ample);
+      const closes = frame.succ.some((v) => {
+        const i = store.find(v!);
+        return i === -2 || (i >= 0 && onStack[i] === 1); // (a bitstate hit's index is unknown: it may be on the stack)
+      });
+      if (!closes) {
+        search.reduced++;
+        return;
+      }
+    }
+    for (let t = 0; t < search.moves.length; t++) if (t !== ample) gen(t);
+  };
+
+  push(0, 0, 0, store.get(0, new Int32Array(m.width)), false);
+  while (stack.length > 0 && !search.stopped) {
+    if (
+      pacer.due() &&
+      checkBounds(opts, search, t0, now, () => opts.onProgress?.({ states: store.count, depth: stack.length - 1, frontier: stack.length, seconds: now() - t0 }))
+    )
+      break;
+    const f = stack[stack.length - 1];
+    if (f.next === f.succ.length) {
+      onStack[f.key] = 0;
+      stack.pop();
+      continue;
+    }
+    const k = f.next++;
+    const v = f.succ[k]!;
+    f.succ[k] = undefined; // the stack keeps only the vectors still to visit
+    const i = store.insert(v, f.idx, f.via[k]);
+    if (store.added) push(i, i, f.depth + 1, v, false);
+    else if (bounded && i >= 0 && onStack[i] === 0 && depthOf[i] > f.depth + 1) push(store.appendCopy(v, f.idx, f.via[k]), i, f.depth + 1, v, true);
+    if (store.count >= maxStates) search.stopped = 'max-states';
+    if ((store.count & 1023) === 0) store.release(store.count); // the stack holds its own vectors
+  }
+  return search.result(deepest, now() - t0);
 }
 
 /**
@@ -464,7 +619,10 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const seedrandom = require('seedrandom') as typeof import('seedrandom');
   for (let k = first; k <= last && !search.stopped; k++) {
+    if (sim.part !== undefined && sim.walk === undefined && k % (sim.jobs ?? 1) !== sim.part) continue;
     const rng = seedrandom(`${sim.seed}:${k}`);
+    // (cubed: most threads get a low weight, a few a high one)
+    const weights = sim.swarm ? Array.from(search.moves, () => 0.01 + rng() ** 3) : undefined;
     walks++;
     let idx = 0;
     for (let d = 0; d < maxDepth; d++) {
@@ -473,11 +631,26 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
         search.deadEnd(idx, live);
         break;
       }
-      let total = 0;
-      for (let t = 0; t < search.moves.length; t++) total += search.moves[t];
-      let pick = Math.floor(rng() * total);
       let t = 0;
-      while (pick >= search.moves[t]) pick -= search.moves[t++];
+      let pick: number;
+      if (weights) {
+        let total = 0;
+        for (let u = 0; u < search.moves.length; u++) if (search.moves[u] > 0) total += weights[u];
+        let x = rng() * total;
+        t = -1;
+        for (let u = 0; u < search.moves.length; u++)
+          if (search.moves[u] > 0) {
+            t = u;
+            x -= weights[u];
+            if (x < 0) break;
+          }
+        pick = Math.floor(rng() * search.moves[t]);
+      } else {
+        let total = 0;
+        for (let u = 0; u < search.moves.length; u++) total += search.moves[u];
+        pick = Math.floor(rng() * total);
+        while (pick >= search.moves[t]) pick -= search.moves[t++];
+      }
       if (pacer.due() && checkBounds(opts, search, t0, now, () => undefined)) break;
       const next = search.step(idx, t, pick);
       if (search.store.added) walkOf[next] = k;
@@ -487,6 +660,40 @@ export function simulate(m: CompiledModel, sim: SimulateOptions, opts: ExploreOp
     }
   }
   return { ...search.result(depth, now() - t0), walks, walkOf: (i) => walkOf[i] ?? first };
+}
+
+/** Why a path cannot be replayed: the 1-based step where it goes wrong, and what is wrong there. */
+export interface ReplayError {
+  step: number;
+  reason: string;
+}
+
+/**
+ * Runs one path (moves thread << 16 | choice, as a trace's `path:` line gives them) from the initial state,
+ * making every check a search makes at each state it passes, without searching: the findings are those of
+ * this one run. A move the state does not allow is an error at its step.
+ */
+export function replayMoves(m: CompiledModel, moves: number[]): Exploration | ReplayError {
+  const search = new Search(m, { por: false, symmetry: false, exact: true });
+  const name = (t: number) => `${t} (${m.threads[t].name})`;
+  let idx = 0;
+  for (let k = 0; k < moves.length; k++) {
+    search.examine(idx);
+    const t = moves[k] >>> 16;
+    const c = moves[k] & 0xffff;
+    if (t >= m.threads.length) return { step: k + 1, reason: `there is no thread ${t}: the threads are numbered 0 to ${m.threads.length - 1}` };
+    const n = search.moves[t];
+    if (n === 0)
+      return {
+        step: k + 1,
+        reason: `thread ${name(t)} cannot move there: ${search.machine.instrAt(search.s, t).op === 'end' ? 'it has ended' : 'it is blocked'}`,
+      };
+    if (c >= n) return { step: k + 1, reason: `thread ${name(t)} has ${n === 1 ? 'one move' : `${n} moves`} there (choices 0 to ${n - 1}), not choice ${c}` };
+    idx = search.step(idx, t, c);
+  }
+  const { live, any } = search.examine(idx);
+  if (!any) search.deadEnd(idx, live);
+  return search.result(moves.length, 0);
 }
 
 /** Steps that may sleep: sleeping locks, grace periods, waits (spinlocks, rwlocks and trylocks do not). */

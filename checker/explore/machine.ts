@@ -29,6 +29,7 @@ import {
 import { ModelRuntimeError } from '../model/runtime-error';
 import { MAX_LOCAL_STEPS } from '../model/codegen';
 import { lockKind } from '../model/lock-kinds';
+import { instanceName } from '../model/instances';
 
 export type EventKind = 'assertion' | 'unlock-not-held' | 'held-at-exit' | 'sleep-in-rcu';
 
@@ -435,7 +436,7 @@ export class Machine {
         for (let k = 0; k < choice; k++) set &= set - 1;
         const v = 31 - Math.clz32(set & -set);
         wrote = this.store(s, t, i.target, v, i, events);
-        detail = m.instances[v]?.short ?? String(v);
+        detail = instanceName(m, i.target.kind?.of === 'instance' ? i.target.kind.cls : -1, v) ?? String(v);
         break;
       }
       case 'assert':

@@ -241,6 +241,46 @@ export class StateStore {
     this.sharedKey![idx] = key;
   }
 
+  /**
+   * Whether a state equal (or equivalent) to s is stored, without storing it: its index, -1 if not, -2 for a
+   * bitstate hit (whose index is unknown). Depth-first search asks it for the stack proviso.
+   */
+  find(actual: Int32Array): number {
+    let s = actual;
+    if (this.canon) {
+      this.canon(actual, this.scratch);
+      s = this.scratch;
+    }
+    this.hash(s);
+    const { h1, h2 } = this;
+    if (this.bits) {
+      const a = h1 & this.bitMask;
+      const b = (h2 * 0x10000 + (h1 >>> 16)) % (this.bitMask + 1);
+      return this.bits[a >>> 3] & (1 << (a & 7)) && this.bits[b >>> 3] & (1 << (b & 7)) ? -2 : -1;
+    }
+    const table = this.table!;
+    for (let slot = h1 & this.mask; table[slot] !== 0; slot = (slot + 1) & this.mask) {
+      const idx = table[slot] - 1;
+      if (this.fpLo[idx] === h2 && this.fpHi[idx] === h1 && (!this.exact || this.equals(idx, s))) return idx;
+    }
+    return -1;
+  }
+
+  /**
+   * Stores s again under a new index, outside the table (lookups still find the first copy): a depth-bounded
+   * depth-first search that reaches a state by a shorter path explores it again from there, and the states it
+   * reaches need this path as their parent links (with symmetry the vector may differ from the first copy's).
+   */
+  appendCopy(actual: Int32Array, parent: number, via: number): number {
+    let s = actual;
+    if (this.canon) {
+      this.canon(actual, this.scratch);
+      s = this.scratch;
+    }
+    this.hash(s);
+    return this.append(actual, s, this.h2, parent, via);
+  }
+
   private append(actual: Int32Array, canonical: Int32Array, fp: number, parent: number, via: number): number {
     const index = this.count;
     if (index >= this.fpLo.length) this.grow();

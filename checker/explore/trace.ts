@@ -2,6 +2,7 @@
 // machine with logging recovers each step's action, source position and call chain, the locks every thread
 // holds, the choices it made and the variables it changed. Only this replay computes data: the search keeps
 // none of it.
+import { instanceName } from '../model/instances';
 import { CompiledModel, H_READ, heldInst, Instr, T_HELD, ValueKind } from '../model/ir';
 import { StackFrame, Trace, TraceChoice, TraceStep, Value, VarChange, VarValue } from '../result';
 import { LoggedStep, Machine } from './machine';
@@ -11,6 +12,26 @@ export function pathTo(store: StateStore, index: number): number[] {
   const moves: number[] = [];
   for (let i = index; i > 0; i = store.parent[i]) moves.push(store.via[i]);
   return moves.reverse();
+}
+
+/**
+ * A `path:` line back to moves (thread << 16 | choice): steps separated by ":", each "THREAD.CHOICE" with the
+ * thread's index (the order of the spec's threads, copies expanded) and the choice among its moves (0 unless
+ * the step picks, chooses or tries); "" is the initial state. A malformed line gives the reason.
+ */
+export function parsePath(text: string): number[] | string {
+  const t = text.trim();
+  if (t === '') return [];
+  const moves: number[] = [];
+  for (const [k, part] of t.split(':').entries()) {
+    const m = /^([0-9]+)\.([0-9]+)$/.exec(part);
+    if (!m) return `step ${k + 1} of the path is "${part}", not THREAD.CHOICE (two numbers with a dot, e.g. 0.0)`;
+    const thread = Number(m[1]);
+    const choice = Number(m[2]);
+    if (thread > 0x7fff || choice > 0xffff) return `step ${k + 1} of the path, "${part}", is out of range`;
+    moves.push((thread << 16) | choice);
+  }
+  return moves;
 }
 
 /** What thread t holds in s, as traces show it: "rcu_read_lock" first when inside RCU, read locks as "X (read)". */
@@ -38,10 +59,8 @@ export function stackOf(thread: string, i: Pick<Instr, 'src' | 'frames' | 'calls
 
 /** A value as the program means it: a lock instance by name, a set by its members. */
 export function showValue(m: CompiledModel, v: number, kind: ValueKind | undefined): Value {
-  const name = (x: number) => {
-    const inst = m.instances[x];
-    return inst && (kind!.cls < 0 || inst.cls === kind!.cls) ? inst.short : x;
-  };
+  // a value is a position within its class: 0 is the class's first instance, and prints as it
+  const name = (x: number) => instanceName(m, kind!.cls, x) ?? x;
   if (kind?.of === 'instance') return name(v);
   if (kind?.of === 'set') {
     const out: (string | number)[] = [];

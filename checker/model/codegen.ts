@@ -13,6 +13,7 @@ import { BinOp } from '../spec/expressions';
 import { Ev, Instr, isSchedulingPoint, LockClass, LockInstance, T_PC } from './ir';
 import { IrExpr } from './ir-expr';
 import { ModelRuntimeError } from './runtime-error';
+import { cmpAt, instanceAt } from './instances';
 
 interface GenContext {
   classes: LockClass[];
@@ -21,7 +22,7 @@ interface GenContext {
 
 /** What generated code calls for the rare, checked operations (kept out of line: they throw or look things up). */
 export class Helpers {
-  readonly tables: { members: Set<number>; rank: Map<number, number>; what: string; className: string }[] = [];
+  readonly tables: { members: readonly number[]; what: string; className: string }[] = [];
   constructor(private readonly ctx: GenContext) {}
   oob(i: number, size: number, name: string): never {
     throw new ModelRuntimeError(`index ${i} out of range for ${name}[${size}]`);
@@ -32,40 +33,30 @@ export class Helpers {
   tooMany(): never {
     throw new ModelRuntimeError(`more than ${MAX_LOCAL_STEPS} local steps without a visible one (an unbounded loop?)`);
   }
-  private inst(v: number, what: string): LockInstance {
-    const inst = this.ctx.instances[v];
-    if (!inst) throw new ModelRuntimeError(`${what}: ${v} is not a lock instance`);
-    return inst;
-  }
-  attr(v: number, attr: string): number {
-    const inst = this.inst(v, `.${attr}`);
+  attr(cls: number, v: number, attr: string): number {
+    const inst = instanceAt(this.ctx.classes, this.ctx.instances, cls, v, `.${attr}`);
     const a = inst.attrs[attr];
     if (a === undefined) throw new ModelRuntimeError(`${inst.name} has no attribute ${attr}`);
     return a;
   }
-  cmp(p: number, q: number): number {
-    const ip = this.inst(p, 'cmp');
-    const iq = this.inst(q, 'cmp');
-    const cls = this.ctx.classes[ip.cls];
-    if (iq.cls !== ip.cls) throw new ModelRuntimeError(`cmp(${ip.name}, ${iq.name}): instances of different classes`);
-    if (!cls.cmpFn) throw new ModelRuntimeError(`lock class ${cls.name} has no cmp`);
-    return Math.sign(cls.cmpFn(p, q));
+  cmp(cls: number, p: number, q: number): number {
+    return cmpAt(this.ctx.classes, this.ctx.instances, cls, p, q);
   }
   popcount(x: number): number {
     x = x - ((x >>> 1) & 0x55555555);
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
     return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
   }
-  instanceOf(k: number, id: number): number {
+  instanceOf(k: number, v: number): number {
     const t = this.tables[k];
-    if (!t.members.has(id)) throw new ModelRuntimeError(`${t.what} is ${this.ctx.instances[id]?.name ?? id}, not an instance of ${t.className}`);
+    const id = t.members[v];
+    if (id === undefined) throw new ModelRuntimeError(`${t.what}: ${v} is not an instance of ${t.className} (it has ${t.members.length})`);
     return id;
   }
-  rank(k: number, id: number): number {
+  rank(k: number, v: number): number {
     const t = this.tables[k];
-    const r = t.rank.get(id);
-    if (r === undefined) throw new ModelRuntimeError(`${t.what}: ${this.ctx.instances[id]?.name ?? id} is not an instance of ${t.className}`);
-    return r;
+    if (!(v >= 0 && v < t.members.length)) throw new ModelRuntimeError(`${t.what}: ${v} is not an instance of ${t.className} (it has ${t.members.length})`);
+    return v;
   }
 }
 
@@ -93,14 +84,14 @@ class ExprWriter {
         return `((${i} = ${r(x.index)}) >= 0 && ${i} < ${x.size} ? s[${at}] : h.oob(${i}, ${x.size}, ${JSON.stringify(x.name)}))`;
       }
       case 'attr':
-        return `h.attr(${r(x.of)}, ${JSON.stringify(x.attr)})`;
+        return `h.attr(${x.cls}, ${r(x.of)}, ${JSON.stringify(x.attr)})`;
       case 'set':
         return x.items.length === 0 ? '0' : `(${x.items.map((y) => `(1 << ${r(y)})`).join(' | ')})`;
       case 'call': {
         const [a, b] = x.args.map(r);
         switch (x.fn) {
           case 'cmp':
-            return `h.cmp(${a}, ${b})`;
+            return `h.cmp(${x.cls ?? -1}, ${a}, ${b})`;
           case 'size':
             return `h.popcount(${a})`;
           case 'has':
@@ -136,7 +127,7 @@ class ExprWriter {
       case 'instanceOf':
       case 'rank': {
         const k = this.h.tables.length;
-        this.h.tables.push({ members: new Set(x.members), rank: new Map(x.members.map((id, n) => [id, n])), what: x.what, className: x.className });
+        this.h.tables.push({ members: x.members, what: x.what, className: x.className });
         return `h.${x.e}(${k}, ${r(x.of)})`;
       }
       default:

@@ -9,10 +9,11 @@
 //   -> link    (model/link.ts: the IR as the closures the explorer runs).
 // The data IR between lower and link is what --dump ir prints. Every pass reports into one Ctx, and the
 // passes go on after an error where they can, so that one run names every problem.
-import { inferValueKinds } from './passes/value-kinds';
+import { ClassProblem, inferValueKinds } from './passes/value-kinds';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
-import { CompiledModel, IrModel, T_HELD, ThreadProg, WorkEntry } from './ir';
+import { CompiledModel, IrModel, LockClass, T_HELD, ThreadProg, WorkEntry } from './ir';
+import { assertNever } from '../assert-never';
 import { IrExpr } from './ir-expr';
 import { link } from './link';
 import { AstStmt } from './passes/ast';
@@ -21,6 +22,7 @@ import { fits, layoutShared, LoweredThread, placeThreads } from './passes/layout
 import { arrayParam, lowerFinals, lowerThread, Lowering } from './passes/lower';
 import { deadLocalsAt } from './passes/liveness';
 import { normalise } from './passes/normalise';
+import { resolveExpectations } from './passes/expectations';
 import { LockPart, positiveInt, resolve, ResolveOptions } from './passes/resolve';
 
 export type CompileOptions = ResolveOptions & {
@@ -137,6 +139,7 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     lowerThread(lw, { name: `(check ${name})`, locals, body: [call] }, d.pointer, d.doc);
   }
 
+  const expect = resolveExpectations(normalised.file.expect?.findings, sym.params, ctx, spec);
   const placed = placeThreads(layout, lowered, sym.maxHeld, ctx, spec);
   const finals = lowerFinals(lw);
   if (!placed || ctx.failed) return stopped();
@@ -152,13 +155,14 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     maxHeld: sym.maxHeld,
     width: placed.width,
     locksBase: layout.locksBase,
-    expect: normalised.file.expect?.findings,
+    expect,
     params: sym.params,
     anyAttrs: sym.anyAttrs,
     works,
     finals,
   };
-  inferValueKinds(ir);
+  for (const p of inferValueKinds(ir)) reportClassProblem(ctx, p, sym.classes);
+  if (ctx.failed) return stopped();
   return { ir, model: link(ir, { interpret: options.interpret }), diagnostics: [] };
 }
 
@@ -174,5 +178,30 @@ function markDeadLocals(threads: ThreadProg<IrExpr>[], maxHeld: number) {
     for (const c of copies) c.initLocals.forEach((v, k) => v !== 0 && k < count && nonzero.add(k));
     const dead = deadLocalsAt(t.code, { first, count }, [...nonzero]);
     for (const c of copies) c.deadLocals = dead;
+  }
+}
+
+/** An instance whose class cannot be told where it matters, or an array indexed by another class's instance. */
+function reportClassProblem(ctx: Ctx, p: ClassProblem, classes: LockClass[]) {
+  switch (p.kind) {
+    case 'undecided':
+      return ctx.error('classUndecided', p.src, {
+        what: p.what,
+        operand: p.operand,
+        need: p.need === 'attr' ? 'an attribute' : 'cmp()',
+        fix:
+          p.need === 'attr'
+            ? 'lock it as CLASS[x] or pick it from all(CLASS) somewhere, or give the attribute to one class only'
+            : 'lock an operand as CLASS[x] or pick it from all(CLASS) somewhere',
+      });
+    case 'wrongIndex':
+      return ctx.error('indexWrongClass', p.src, {
+        name: p.array,
+        expected: classes[p.expected].name,
+        index: p.index,
+        actual: `an instance of ${classes[p.actual].name}`,
+      });
+    default:
+      return assertNever(p);
   }
 }

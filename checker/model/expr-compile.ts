@@ -7,10 +7,11 @@ import { evaluateConstant } from './link';
 
 export type Binding =
   /** decl: the variable as declared (a by_ref parameter binds the caller's), for traces */
-  | { kind: 'local'; offset: number; size: number; array: boolean; decl?: VarDecl }
-  | { kind: 'global'; offset: number; size: number; array: boolean; guard: number; name: string }
-  /** instance: the name of a lock instance (not a param) */
-  | { kind: 'const'; value: number; instance?: boolean };
+  /** indexedBy: an array declared with "array": CLASS (indexed by that class's instances) */
+  | { kind: 'local'; offset: number; size: number; array: boolean; decl?: VarDecl; indexedBy?: number }
+  | { kind: 'global'; offset: number; size: number; array: boolean; guard: number; name: string; indexedBy?: number }
+  /** cls: the name of a lock instance of that class (value: its position within the class), not a param */
+  | { kind: 'const'; value: number; cls?: number };
 
 export interface ExprEnv {
   lookup(name: string): Binding | undefined;
@@ -21,7 +22,7 @@ export interface ExprEnv {
   /** report a name error at an offset of the expression string */
   error(
     at: number,
-    kind: 'unknownName' | 'unknownFunction' | 'unknownAttribute' | 'arity' | 'notArray' | 'isArray' | 'setTooBig',
+    kind: 'unknownName' | 'unknownFunction' | 'unknownAttribute' | 'arity' | 'notArray' | 'isArray' | 'setTooBig' | 'wrongClass',
     name: string,
     extra?: string,
   ): void;
@@ -63,7 +64,8 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         env.error(e.at, 'unknownName', e.name);
         return bad();
       }
-      if (b.kind === 'const') return { ir: b.instance ? { e: 'const', v: b.value, of: 'instance' } : irConst(b.value), reads: NONE, constant: b.value };
+      if (b.kind === 'const')
+        return { ir: b.cls !== undefined ? { e: 'const', v: b.value, of: 'instance', cls: b.cls } : irConst(b.value), reads: NONE, constant: b.value };
       if (b.array) {
         env.error(e.at, 'isArray', e.name);
         return bad();
@@ -88,7 +90,16 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
       }
       const idx = c(e.index);
       const shared = b.kind === 'global';
-      const ir: IrExpr = { e: 'element', shared, offset: b.offset, size: b.size, name, index: idx.ir };
+      const ix = idx.ir;
+      // an instance of another class is never the right index (it is a position within its own class)
+      if (b.indexedBy !== undefined && ix.e === 'const' && ix.of === 'instance' && ix.cls !== b.indexedBy)
+        env.error(
+          e.index.at,
+          'wrongClass',
+          name,
+          `${env.classes[b.indexedBy].name}|${env.classes[ix.cls!].name}|${e.index.t === 'name' ? e.index.name : 'the index'}`,
+        );
+      const ir: IrExpr = { e: 'element', shared, offset: b.offset, size: b.size, name, index: ix, ...(b.indexedBy !== undefined ? { cls: b.indexedBy } : {}) };
       return { ir, reads: shared ? unionSlots(slotRange(b.offset, b.size), idx.reads) : idx.reads };
     }
     case 'attr': {
@@ -97,7 +108,10 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
         env.error(e.at, 'unknownAttribute', e.attr);
         return bad();
       }
-      return { ir: { e: 'attr', of: base.ir, attr: e.attr }, reads: base.reads };
+      return {
+        ir: { e: 'attr', of: base.ir, attr: e.attr, cls: classOfOperands([base.ir], env, (k) => k.instances.some((i) => e.attr in env.instances[i].attrs)) },
+        reads: base.reads,
+      };
     }
     case 'set': {
       const items = e.items.map(c);
@@ -122,13 +136,16 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
           return bad();
         }
         if (env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
-        const m = cls.instances.reduce((acc, i) => acc | (1 << i), 0);
-        return { ir: { e: 'const', v: m, of: 'set' }, reads: NONE, constant: m };
+        // a set holds positions within the class, as every instance-valued expression does
+        const m = cls.instances.reduce((acc, _i, k) => acc | (1 << k), 0);
+        return { ir: { e: 'const', v: m, of: 'set', cls: cls.id }, reads: NONE, constant: m };
       }
       if (['size', 'has', 'add', 'del'].includes(e.fn) && env.instances.length > 31) env.error(e.at, 'setTooBig', String(env.instances.length));
       const args = e.args.map(c);
       const fn = e.fn as 'cmp' | 'size' | 'has' | 'add' | 'del' | 'min' | 'max';
-      return { ir: { e: 'call', fn, args: args.map((x) => x.ir) }, reads: unionSlots(...args.map((x) => x.reads)) };
+      const irArgs = args.map((x) => x.ir);
+      const cls = fn === 'cmp' ? { cls: classOfOperands(irArgs, env, (k) => k.cmp !== undefined) } : {};
+      return { ir: { e: 'call', fn, args: irArgs, ...cls }, reads: unionSlots(...args.map((x) => x.reads)) };
     }
     case 'unary': {
       const x = c(e.e);
@@ -148,6 +165,25 @@ export function compileExpr(e: Expr, env: ExprEnv): CompiledExpr {
       return { ir: { e: 'cond', c: k.ir, a: a.ir, b: b.ir }, reads: unionSlots(k.reads, a.reads, b.reads) };
     }
   }
+}
+
+/** An array sized by a class, indexed by an instance named outright: it must be one of that class's. */
+export function checkIndexClass(b: Binding, name: string, index: Expr, ix: IrExpr, env: ExprEnv) {
+  // an instance of another class is never the right index (it is a position within its own class)
+  if (b.kind !== 'const' && b.indexedBy !== undefined && ix.e === 'const' && ix.of === 'instance' && ix.cls !== b.indexedBy)
+    env.error(index.at, 'wrongClass', name, `${env.classes[b.indexedBy].name}|${env.classes[ix.cls!].name}|${index.t === 'name' ? index.name : 'the index'}`);
+}
+
+/**
+ * The class of the instances an attribute or cmp() reads, when the expression alone decides it: an instance
+ * named outright, or the only class that has the attribute (the cmp). -1 leaves it to the value kinds of the
+ * operands' variables (passes/value-kinds.ts), which report it if they cannot decide either.
+ */
+function classOfOperands(args: IrExpr[], env: ExprEnv, has: (c: LockClass) => boolean): number {
+  const named = args.flatMap((a) => (a.e === 'const' && a.of === 'instance' && a.cls !== undefined ? [a.cls] : []));
+  if (named.length > 0) return named[0];
+  const able = env.classes.filter((c) => c.hasInstances && has(c));
+  return able.length === 1 ? able[0].id : -1;
 }
 
 function fold(x: CompiledExpr, isConst: boolean, env: ExprEnv): CompiledExpr {

@@ -7,25 +7,27 @@ import { assertNever } from '../assert-never';
 export type SetFunction = 'size' | 'has' | 'add' | 'del';
 
 export type IrExpr =
-  /** of: the constant names a lock instance, or is the set all(CLASS) (for how traces print values) */
-  | { e: 'const'; v: number; of?: 'instance' | 'set' }
+  /** of: the constant names a lock instance of class cls (v is its position), or is the set all(CLASS) */
+  | { e: 'const'; v: number; of?: 'instance' | 'set'; cls?: number }
   /** one slot: absolute for a shared var, relative to the thread's base for a local */
   | { e: 'slot'; shared: boolean; offset: number; name: string }
-  /** an array element, bounds-checked against size */
-  | { e: 'element'; shared: boolean; offset: number; size: number; name: string; index: IrExpr }
-  | { e: 'attr'; of: IrExpr; attr: string }
+  /** an array element, bounds-checked against size; cls: the array is sized by that lock class (one per instance) */
+  | { e: 'element'; shared: boolean; offset: number; size: number; name: string; index: IrExpr; cls?: number }
+  /** an attribute of the instance at position `of` of class cls (decided at compile time; -1 until then) */
+  | { e: 'attr'; of: IrExpr; attr: string; cls: number }
   /** a set of instances as a bit mask */
   | { e: 'set'; items: IrExpr[] }
-  | { e: 'call'; fn: SetFunction | 'cmp' | 'min' | 'max'; args: IrExpr[] }
+  /** cls: for cmp, the class whose cmp_fn orders the two positions (decided at compile time; -1 until then) */
+  | { e: 'call'; fn: SetFunction | 'cmp' | 'min' | 'max'; args: IrExpr[]; cls?: number }
   | { e: 'unary'; op: '!' | '~' | '-'; of: IrExpr }
   | { e: 'bin'; op: BinOp; l: IrExpr; r: IrExpr }
   | { e: 'cond'; c: IrExpr; a: IrExpr; b: IrExpr }
   /** foreach: the lowest member of a set, and the set without it */
   | { e: 'lowest'; of: IrExpr }
   | { e: 'withoutLowest'; of: IrExpr }
-  /** the value, which must be an instance of the class (a lock reference such as net[n]) */
+  /** the instance at position `of` of the class, range-checked: its global id (a lock reference such as net[n]) */
   | { e: 'instanceOf'; of: IrExpr; members: number[]; className: string; what: string }
-  /** the position within its class of the instance the value names (an array indexed by a class) */
+  /** the value, range-checked as a position within the class (a work item or completion per instance) */
   | { e: 'rank'; of: IrExpr; members: number[]; className: string; what: string };
 
 export const irConst = (v: number): IrExpr => ({ e: 'const', v });

@@ -4,7 +4,7 @@
 import { SourcePos } from '../diagnostics/diagnostic';
 import { IrExpr } from './ir-expr';
 import { assertNever } from '../assert-never';
-import { CmpRule, FindingKind, LockKind } from '../spec/types';
+import { CmpRule, Expectation, LockKind } from '../spec/types';
 import type { CompletionKind } from './passes/ast';
 
 /** Evaluates an expression in a state, for the thread whose slots start at `base`. */
@@ -33,6 +33,8 @@ export interface LockInstance {
   name: string;
   /** "init_net" (or the class name for a plain lock) */
   short: string;
+  /** its position within its class: the value that names it in expressions (net[1] is net's second instance) */
+  pos: number;
   attrs: Record<string, number>;
 }
 
@@ -284,9 +286,10 @@ export interface VarDecl {
 
 /**
  * How traces print a variable's values: a lock instance by its name, a set of instances as its members
- * (absent: an integer); `cls` is the class whose instances it holds (-1: several or unknown), so that a value
- * outside it (a table zeroed before use) prints as the integer it is. Inferred by model/passes/value-kinds.ts
- * from how the program uses the variable.
+ * (absent: an integer); `cls` is the class whose instances it holds (-1: several or unknown). Values are
+ * positions within the class, so 0 is its first instance (a zeroed table of netns prints init_net, which it
+ * names); a value outside the class (-1, or a count) prints as the integer it is. Inferred by
+ * model/passes/value-kinds.ts from how the program uses the variable.
  */
 export interface ValueKind {
   of: 'instance' | 'set';
@@ -309,6 +312,8 @@ export interface LValue<E = Ev> {
   decl?: VarDecl;
   /** how traces print its values */
   kind?: ValueKind;
+  /** the array is sized by this lock class: its index is an instance of it */
+  indexedBy?: number;
 }
 
 export interface ThreadProg<E = Ev> {
@@ -371,6 +376,8 @@ export interface GlobalVar {
   guard: number;
   /** declared as an array (even of size 1) */
   array?: boolean;
+  /** declared with "array": CLASS (one element per instance of that class) */
+  indexedBy?: number;
   /** a work item's pending flags: machine state, no variable of the program */
   internal?: boolean;
   /** how traces print its values */
@@ -406,7 +413,8 @@ export interface CompiledModel<E = Ev> {
   width: number;
   /** offset of the lock table: per instance [writer thread + 1, reader count] */
   locksBase: number;
-  expect?: FindingKind[];
+  /** expect.findings as they apply to this run: the entries whose "when" holds, without it */
+  expect?: Expectation[];
   params: Record<string, number>;
   finals: FinalAssert<E>[];
   /** the works entries, in declaration order */

@@ -9,6 +9,7 @@ import { IrExpr } from './ir-expr';
 import { ExprBatch, generateLocalRunner, LocalRunner, makeHelpers } from './codegen';
 
 import { ModelRuntimeError } from './runtime-error';
+import { cmpAt, instanceAt } from './instances';
 
 export { ModelRuntimeError };
 
@@ -21,12 +22,6 @@ function popcount(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function instanceOf(ctx: LinkContext, v: number, what: string): LockInstance {
-  const inst = ctx.instances[v];
-  if (!inst) throw new ModelRuntimeError(`${what}: ${v} is not a lock instance`);
-  return inst;
 }
 
 export function linkExpr(x: IrExpr, ctx: LinkContext): Ev {
@@ -51,9 +46,9 @@ export function linkExpr(x: IrExpr, ctx: LinkContext): Ev {
     }
     case 'attr': {
       const of = l(x.of);
-      const attr = x.attr;
+      const { attr, cls } = x;
       return (s, b) => {
-        const inst = instanceOf(ctx, of(s, b), `.${attr}`);
+        const inst = instanceAt(ctx.classes, ctx.instances, cls, of(s, b), `.${attr}`);
         const v = inst.attrs[attr];
         if (v === undefined) throw new ModelRuntimeError(`${inst.name} has no attribute ${attr}`);
         return v;
@@ -73,13 +68,7 @@ export function linkExpr(x: IrExpr, ctx: LinkContext): Ev {
         case 'cmp':
           return (s, base) => {
             const p = a(s, base);
-            const q = b2(s, base);
-            const ip = instanceOf(ctx, p, 'cmp');
-            const iq = instanceOf(ctx, q, 'cmp');
-            const cls = ctx.classes[ip.cls];
-            if (iq.cls !== ip.cls) throw new ModelRuntimeError(`cmp(${ip.name}, ${iq.name}): instances of different classes`);
-            if (!cls.cmpFn) throw new ModelRuntimeError(`lock class ${cls.name} has no cmp`);
-            return Math.sign(cls.cmpFn(p, q));
+            return cmpAt(ctx.classes, ctx.instances, x.cls ?? -1, p, b2(s, base));
           };
         case 'size':
           return (s, base) => popcount(a(s, base));
@@ -125,23 +114,22 @@ export function linkExpr(x: IrExpr, ctx: LinkContext): Ev {
     }
     case 'instanceOf': {
       const f = l(x.of);
-      const members = new Set(x.members);
-      const { what, className } = x;
+      const { what, className, members } = x;
       return (s, b) => {
-        const id = f(s, b);
-        if (!members.has(id)) throw new ModelRuntimeError(`${what} is ${ctx.instances[id]?.name ?? id}, not an instance of ${className}`);
+        const v = f(s, b);
+        const id = members[v];
+        if (id === undefined) throw new ModelRuntimeError(`${what}: ${v} is not an instance of ${className} (it has ${members.length})`);
         return id;
       };
     }
     case 'rank': {
       const f = l(x.of);
-      const rank = new Map(x.members.map((id, k) => [id, k]));
       const { what, className } = x;
+      const n = x.members.length;
       return (s, b) => {
-        const id = f(s, b);
-        const k = rank.get(id);
-        if (k === undefined) throw new ModelRuntimeError(`${what}: ${ctx.instances[id]?.name ?? id} is not an instance of ${className}`);
-        return k;
+        const v = f(s, b);
+        if (!(v >= 0 && v < n)) throw new ModelRuntimeError(`${what}: ${v} is not an instance of ${className} (it has ${n})`);
+        return v;
       };
     }
     default:

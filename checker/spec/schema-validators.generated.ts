@@ -9,7 +9,6 @@ export const spec = validate10;
 const schema11 = specSchema;
 const schema12 = specSchema["$defs"]["name"];
 const schema13 = specSchema["$defs"]["imports"];
-const schema109 = specSchema["$defs"]["findingKind"];
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
@@ -840,6 +839,7 @@ return errors === 0;
 
 const schema25 = specSchema["$defs"]["vars"];
 const schema27 = specSchema["$defs"]["expression"];
+const schema29 = specSchema["$defs"]["arraySize"];
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1003,7 +1003,7 @@ vErrors = null;
 if(data0.array !== undefined){
 let data4 = data0.array;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data4};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1157,7 +1157,7 @@ errors++;
 if(data0.array !== undefined){
 let data2 = data0.array;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data2};
+const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5378,6 +5378,452 @@ validate73.errors = vErrors;
 return errors === 0;
 }
 
+const schema109 = specSchema["$defs"]["expectation"];
+const schema110 = specSchema["$defs"]["findingKind"];
+const schema111 = specSchema["$defs"]["namedFinding"];
+const schema113 = specSchema["$defs"]["nameSet"];
+
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema111.required,parentSchema:schema111,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema111.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema111,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(!(((((((((data0 === "deadlock") || (data0 === "lock-order-cycle")) || (data0 === "recursive-locking")) || (data0 === "cmp-invalid")) || (data0 === "toctou")) || (data0 === "assertion")) || (data0 === "unlock-not-held")) || (data0 === "held-at-exit")) || (data0 === "sleep-in-rcu"))){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/findingKind/enum",keyword:"enum",params:{allowedValues: schema110.enum},message:"must be equal to one of the allowed values",schema:schema110.enum,parentSchema:schema110,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.category !== undefined){
+let data1 = data.category;
+if(!(((data1 === "self") || (data1 === "cycle")) || (data1 === "orphan"))){
+const err3 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema111.properties.category.enum},message:"must be equal to one of the allowed values",schema:schema111.properties.category.enum,parentSchema:schema111.properties.category,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.locks !== undefined){
+let data2 = data.locks;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/locks/" + i0,schemaPath:"#/$defs/nameSet/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.items.type,parentSchema:schema113.items,data:data3};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data2[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err5 = {instancePath:instancePath+"/locks",schemaPath:"#/$defs/nameSet/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema113,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/locks",schemaPath:"#/$defs/nameSet/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.type,parentSchema:schema113,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.threads !== undefined){
+let data4 = data.threads;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i2=0; i2<len1; i2++){
+let data5 = data4[i2];
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/threads/" + i2,schemaPath:"#/$defs/nameSet/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.items.type,parentSchema:schema113.items,data:data5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+let i3 = data4.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data4[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err8 = {instancePath:instancePath+"/threads",schemaPath:"#/$defs/nameSet/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema113,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+break;
+}
+indices1[item1] = i3;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/threads",schemaPath:"#/$defs/nameSet/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.type,parentSchema:schema113,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.classes !== undefined){
+let data6 = data.classes;
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i4=0; i4<len2; i4++){
+let data7 = data6[i4];
+if(typeof data7 !== "string"){
+const err10 = {instancePath:instancePath+"/classes/" + i4,schemaPath:"#/$defs/nameSet/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.items.type,parentSchema:schema113.items,data:data7};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+let i5 = data6.length;
+let j2;
+if(i5 > 1){
+const indices2 = {};
+for(;i5--;){
+let item2 = data6[i5];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err11 = {instancePath:instancePath+"/classes",schemaPath:"#/$defs/nameSet/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema113,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+break;
+}
+indices2[item2] = i5;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/classes",schemaPath:"#/$defs/nameSet/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.type,parentSchema:schema113,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.variables !== undefined){
+let data8 = data.variables;
+if(Array.isArray(data8)){
+const len3 = data8.length;
+for(let i6=0; i6<len3; i6++){
+let data9 = data8[i6];
+if(typeof data9 !== "string"){
+const err13 = {instancePath:instancePath+"/variables/" + i6,schemaPath:"#/$defs/nameSet/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.items.type,parentSchema:schema113.items,data:data9};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+let i7 = data8.length;
+let j3;
+if(i7 > 1){
+const indices3 = {};
+for(;i7--;){
+let item3 = data8[i7];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err14 = {instancePath:instancePath+"/variables",schemaPath:"#/$defs/nameSet/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema113,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+break;
+}
+indices3[item3] = i7;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/variables",schemaPath:"#/$defs/nameSet/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.type,parentSchema:schema113,data:data8};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.gates !== undefined){
+let data10 = data.gates;
+if(Array.isArray(data10)){
+const len4 = data10.length;
+for(let i8=0; i8<len4; i8++){
+let data11 = data10[i8];
+if(typeof data11 !== "string"){
+const err16 = {instancePath:instancePath+"/gates/" + i8,schemaPath:"#/$defs/nameSet/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema113.items.type,parentSchema:schema113.items,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+let i9 = data10.length;
+let j4;
+if(i9 > 1){
+const indices4 = {};
+for(;i9--;){
+let item4 = data10[i9];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err17 = {instancePath:instancePath+"/gates",schemaPath:"#/$defs/nameSet/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema113,data:data10};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+break;
+}
+indices4[item4] = i9;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/gates",schemaPath:"#/$defs/nameSet/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema113.type,parentSchema:schema113,data:data10};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.check !== undefined){
+let data12 = data.check;
+if(typeof data12 !== "string"){
+const err19 = {instancePath:instancePath+"/check",schemaPath:"#/properties/check/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema111.properties.check.type,parentSchema:schema111.properties.check,data:data12};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.when !== undefined){
+let data13 = data.when;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key1 in data13){
+let data14 = data13[key1];
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err20 = {instancePath:instancePath+"/when/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/when/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema111.properties.when.additionalProperties.type,parentSchema:schema111.properties.when.additionalProperties,data:data14};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.properties.when.type,parentSchema:schema111.properties.when,data:data13};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema111.type,parentSchema:schema111,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs3 = errors;
+if(!(((((((((data === "deadlock") || (data === "lock-order-cycle")) || (data === "recursive-locking")) || (data === "cmp-invalid")) || (data === "toctou")) || (data === "assertion")) || (data === "unlock-not-held")) || (data === "held-at-exit")) || (data === "sleep-in-rcu"))){
+const err1 = {instancePath,schemaPath:"#/$defs/findingKind/enum",keyword:"enum",params:{allowedValues: schema110.enum},message:"must be equal to one of the allowed values",schema:schema110.enum,parentSchema:schema110,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+if(!(validate79(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema109.if,parentSchema:schema109,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate78.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://lockcheck.dev/schema/lockcheck.schema.json" */;
@@ -5634,16 +6080,9 @@ let data17 = data16.findings;
 if(Array.isArray(data17)){
 const len3 = data17.length;
 for(let i3=0; i3<len3; i3++){
-let data18 = data17[i3];
-if(!(((((((((data18 === "deadlock") || (data18 === "lock-order-cycle")) || (data18 === "recursive-locking")) || (data18 === "cmp-invalid")) || (data18 === "toctou")) || (data18 === "assertion")) || (data18 === "unlock-not-held")) || (data18 === "held-at-exit")) || (data18 === "sleep-in-rcu"))){
-const err15 = {instancePath:instancePath+"/expect/findings/" + i3,schemaPath:"#/$defs/findingKind/enum",keyword:"enum",params:{allowedValues: schema109.enum},message:"must be equal to one of the allowed values",schema:schema109.enum,parentSchema:schema109,data:data18};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+if(!(validate78(data17[i3], {instancePath:instancePath+"/expect/findings/" + i3,parentData:data17,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
 }
 }
 let i4 = data17.length;
@@ -5653,12 +6092,12 @@ outer0:
 for(;i4--;){
 for(j0 = i4; j0--;){
 if(func0(data17[i4], data17[j0])){
-const err16 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.expect.properties.findings,data:data17};
+const err15 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.expect.properties.findings,data:data17};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err15];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err15);
 }
 errors++;
 break outer0;
@@ -5668,7 +6107,20 @@ break outer0;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.expect.properties.findings.type,parentSchema:schema11.properties.expect.properties.findings,data:data17};
+const err16 = {instancePath:instancePath+"/expect/findings",schemaPath:"#/properties/expect/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.expect.properties.findings.type,parentSchema:schema11.properties.expect.properties.findings,data:data17};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data16.note !== undefined){
+let data19 = data16.note;
+if(typeof data19 !== "string"){
+const err17 = {instancePath:instancePath+"/expect/note",schemaPath:"#/properties/expect/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.expect.properties.note.type,parentSchema:schema11.properties.expect.properties.note,data:data19};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5678,10 +6130,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data16.note !== undefined){
-let data19 = data16.note;
-if(typeof data19 !== "string"){
-const err18 = {instancePath:instancePath+"/expect/note",schemaPath:"#/properties/expect/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.expect.properties.note.type,parentSchema:schema11.properties.expect.properties.note,data:data19};
+}
+else {
+const err18 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.expect.type,parentSchema:schema11.properties.expect,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5691,9 +6142,12 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/expect",schemaPath:"#/properties/expect/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.expect.type,parentSchema:schema11.properties.expect,data:data16};
+if(data.options !== undefined){
+let data20 = data.options;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key2 in data20){
+if(!(key2 === "max_held")){
+const err19 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.options,data:data20};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5703,12 +6157,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.options !== undefined){
-let data20 = data.options;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key2 in data20){
-if(!(key2 === "max_held")){
-const err20 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.options,data:data20};
+if(data20.max_held !== undefined){
+let data21 = data20.max_held;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err20 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.options.properties.max_held.type,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5717,11 +6169,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data20.max_held !== undefined){
-let data21 = data20.max_held;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err21 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.options.properties.max_held.type,parentSchema:schema11.properties.options.properties.max_held,data:data21};
+if(typeof data21 == "number"){
+if(data21 > 64 || isNaN(data21)){
+const err21 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5730,9 +6180,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 > 64 || isNaN(data21)){
-const err22 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema11.properties.options.properties.max_held,data:data21};
+if(data21 < 1 || isNaN(data21)){
+const err22 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.options.properties.max_held,data:data21};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5741,8 +6190,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err23 = {instancePath:instancePath+"/options/max_held",schemaPath:"#/properties/options/properties/max_held/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.options.properties.max_held,data:data21};
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.options.type,parentSchema:schema11.properties.options,data:data20};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5753,9 +6205,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err24 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.options.type,parentSchema:schema11.properties.options,data:data20};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5764,26 +6215,14 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
-export const model = validate78;
-const schema110 = modelSchema;
+export const model = validate82;
+const schema118 = modelSchema;
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5879,12 +6318,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5951,12 +6390,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6118,7 +6557,7 @@ vErrors = null;
 if(data0.array !== undefined){
 let data4 = data0.array;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/intOrParam/type",keyword:"type",params:{type: schema20.type},message:"must be integer,string",schema:schema20.type,parentSchema:schema20,data:data4};
+const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/array",schemaPath:"#/$defs/arraySize/type",keyword:"type",params:{type: schema29.type},message:"must be integer,string",schema:schema29.type,parentSchema:schema29,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6164,12 +6603,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6447,12 +6886,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6685,12 +7124,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6871,12 +7310,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7012,18 +7451,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://lockcheck.dev/schema/model.schema.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema110.required,parentSchema:schema110,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema118.required,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7033,7 +7472,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.procedures === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "procedures"},message:"must have required property '"+"procedures"+"'",schema:schema110.required,parentSchema:schema110,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "procedures"},message:"must have required property '"+"procedures"+"'",schema:schema118.required,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7043,8 +7482,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema110.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema110,data};
+if(!(func2.call(schema118.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7057,7 +7496,7 @@ errors++;
 if(data.$schema !== undefined){
 let data0 = data.$schema;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.$schema.type,parentSchema:schema110.properties.$schema,data:data0};
+const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.$schema.type,parentSchema:schema118.properties.$schema,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7105,7 +7544,7 @@ errors++;
 if(data.description !== undefined){
 let data2 = data.description;
 if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema110.properties.description.type,parentSchema:schema110.properties.description,data:data2};
+const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema118.properties.description.type,parentSchema:schema118.properties.description,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7157,50 +7596,50 @@ errors++;
 }
 }
 if(data.params !== undefined){
-if(!(validate79(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate83(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 if(data.locks !== undefined){
-if(!(validate81(data.locks, {instancePath:instancePath+"/locks",parentData:data,parentDataProperty:"locks",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate85(data.locks, {instancePath:instancePath+"/locks",parentData:data,parentDataProperty:"locks",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
 if(data.vars !== undefined){
-if(!(validate84(data.vars, {instancePath:instancePath+"/vars",parentData:data,parentDataProperty:"vars",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate88(data.vars, {instancePath:instancePath+"/vars",parentData:data,parentDataProperty:"vars",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 if(data.procedures !== undefined){
-if(!(validate86(data.procedures, {instancePath:instancePath+"/procedures",parentData:data,parentDataProperty:"procedures",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-}
-if(data.notifiers !== undefined){
-if(!(validate90(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
+if(!(validate90(data.procedures, {instancePath:instancePath+"/procedures",parentData:data,parentDataProperty:"procedures",rootData}))){
 vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
+if(data.notifiers !== undefined){
+if(!(validate94(data.notifiers, {instancePath:instancePath+"/notifiers",parentData:data,parentDataProperty:"notifiers",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
 if(data.works !== undefined){
-if(!(validate92(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate96(data.works, {instancePath:instancePath+"/works",parentData:data,parentDataProperty:"works",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
 if(data.completions !== undefined){
-if(!(validate94(data.completions, {instancePath:instancePath+"/completions",parentData:data,parentDataProperty:"completions",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data.completions, {instancePath:instancePath+"/completions",parentData:data,parentDataProperty:"completions",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema110.type,parentSchema:schema110,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema118.type,parentSchema:schema118,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7209,13 +7648,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtLock = validate96;
+export const stmtLock = validate100;
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7363,13 +7802,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtTrylock = validate97;
+export const stmtTrylock = validate101;
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7479,13 +7918,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtUnlock = validate98;
+export const stmtUnlock = validate102;
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7560,13 +7999,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSeq = validate99;
+export const stmtSeq = validate103;
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7629,13 +8068,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssign = validate100;
+export const stmtAssign = validate104;
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7733,13 +8172,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtIf = validate101;
+export const stmtIf = validate105;
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7824,13 +8263,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtChoose = validate104;
+export const stmtChoose = validate108;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7912,13 +8351,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtPick = validate106;
+export const stmtPick = validate110;
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8026,13 +8465,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtFor = validate107;
+export const stmtFor = validate111;
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8179,13 +8618,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtForeach = validate109;
+export const stmtForeach = validate113;
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8309,13 +8748,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCall = validate111;
+export const stmtCall = validate115;
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8454,13 +8893,13 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtReturn = validate112;
+export const stmtReturn = validate116;
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8575,13 +9014,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssert = validate113;
+export const stmtAssert = validate117;
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8657,13 +9096,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtAssertHeld = validate114;
+export const stmtAssertHeld = validate118;
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8738,13 +9177,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtRcuReadLock = validate115;
+export const stmtRcuReadLock = validate119;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8829,13 +9268,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtRcuReadUnlock = validate116;
+export const stmtRcuReadUnlock = validate120;
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8920,13 +9359,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSynchronizeRcu = validate117;
+export const stmtSynchronizeRcu = validate121;
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9011,13 +9450,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSrcuReadLock = validate118;
+export const stmtSrcuReadLock = validate122;
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9092,13 +9531,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSrcuReadUnlock = validate119;
+export const stmtSrcuReadUnlock = validate123;
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9173,13 +9612,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtSynchronizeSrcu = validate120;
+export const stmtSynchronizeSrcu = validate124;
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9254,13 +9693,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtWaitUntil = validate121;
+export const stmtWaitUntil = validate125;
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9323,13 +9762,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCallNotifiers = validate122;
+export const stmtCallNotifiers = validate126;
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9443,13 +9882,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtQueueWork = validate123;
+export const stmtQueueWork = validate127;
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9524,13 +9963,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtFlushWork = validate124;
+export const stmtFlushWork = validate128;
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9640,13 +10079,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCancelWorkSync = validate125;
+export const stmtCancelWorkSync = validate129;
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9756,13 +10195,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtWaitForCompletion = validate126;
+export const stmtWaitForCompletion = validate130;
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9837,13 +10276,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtComplete = validate127;
+export const stmtComplete = validate131;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9918,13 +10357,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtCompleteAll = validate128;
+export const stmtCompleteAll = validate132;
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9999,13 +10438,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
-export const stmtReinitCompletion = validate129;
+export const stmtReinitCompletion = validate133;
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10080,7 +10519,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 

@@ -160,6 +160,7 @@ function explain(errors: ErrorObject[], root: unknown, base: string, problems: P
   for (const e of errors) {
     if (isBelowAlternative(e)) continue;
     if (e.keyword === 'minProperties' && e.parentSchema === SCHEMA.$defs.statement) continue; // the anyOf says "needs a keyword"
+    if (e.keyword === 'if') continue; // the branch that applied ("then"/"else") says what is wrong
     const pointer = base + e.instancePath;
     const value = valueAt(root, pointer);
     switch (e.keyword) {

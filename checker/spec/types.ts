@@ -16,6 +16,23 @@ export const FINDING_KINDS = [
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
+/** A finding named by its facts (checker/facts.ts FACT_FIELDS says which fields each kind has). */
+export interface NamedFinding {
+  kind: FindingKind;
+  category?: 'self' | 'cycle' | 'orphan';
+  locks?: string[];
+  threads?: string[];
+  classes?: string[];
+  variables?: string[];
+  gates?: string[];
+  check?: string;
+  /** only when these params have these values */
+  when?: Record<string, number>;
+}
+
+/** An entry of expect.findings: a kind (some finding of it), or a finding named by its facts. */
+export type Expectation = FindingKind | NamedFinding;
+
 export type CmpRule = { first: string } | { by: string; order?: 'asc' | 'desc' };
 
 export interface LockDecl {
@@ -32,6 +49,7 @@ export interface VarDecl {
   description?: string;
   /** a value for every element, or (for an array) one value per element */
   init?: number | string | (number | string)[];
+  /** how many elements: a count, a param, or a lock class (one element per instance, indexed by its instances) */
   array?: number | string;
   /** The lock that protects the variable ("none": unprotected). Writes without it are assertion findings. */
   guard?: string;
@@ -131,7 +149,7 @@ export interface SpecFile {
   completions?: Record<string, CompletionDecl>;
   /** checked in every state where the run has ended (all threads done, workers idle) */
   final?: { assert: number | string; message?: string }[];
-  expect?: { findings: FindingKind[]; note?: string };
+  expect?: { findings: Expectation[]; note?: string };
   options?: { max_held?: number };
 }
 

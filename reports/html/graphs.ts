@@ -39,16 +39,15 @@ export function lockGraphDot(r: SpecResult): string | undefined {
   const hotNodes = new Set<string>();
   const selfLoops = new Set<string>();
   for (const f of r.findings) {
-    const classes = f.details?.classes;
-    if (f.kind === 'lock-order-cycle' && Array.isArray(classes)) {
-      for (const [a, b] of cycleEdges(classes as string[])) {
+    if (f.kind === 'lock-order-cycle') {
+      for (const [a, b] of cycleEdges(f.facts.classes)) {
         hot.add(`${a}\u0000${b}`);
         hotNodes.add(a);
       }
     }
-    if (f.kind === 'recursive-locking' && typeof f.details?.class === 'string') {
-      selfLoops.add(f.details.class);
-      hotNodes.add(f.details.class);
+    if (f.kind === 'recursive-locking') {
+      selfLoops.add(f.facts.class);
+      hotNodes.add(f.facts.class);
     }
   }
   const lines = [`digraph lockorder {`, `  ${GRAPH}`];
@@ -66,10 +65,9 @@ export function lockGraphDot(r: SpecResult): string | undefined {
   return lines.join('\n') + '\n';
 }
 
-/** The threads of a deadlock's wait-for cycle (details.threads of a "cycle" or "self" deadlock), else none. */
+/** The threads of a deadlock's wait-for cycle (facts.threads of a "cycle" or "self" deadlock), else none. */
 export function cycleThreads(f: Finding): Set<string> {
-  const members = f.details?.threads;
-  if ((f.details?.category === 'cycle' || f.details?.category === 'self') && Array.isArray(members)) return new Set(members as string[]);
+  if (f.kind === 'deadlock' && (f.facts.category === 'cycle' || f.facts.category === 'self')) return new Set(f.facts.threads);
   return new Set();
 }
 

@@ -6,6 +6,8 @@
 import { formatDiagnostic } from '../../checker/diagnostics/diagnostic';
 import { CheckResult, Finding, SpecResult } from '../../checker/result';
 import { FINDING_KINDS } from '../../checker/spec/types';
+import { toctouWindow } from '../../checker/facts';
+import { isUnexpected } from '../../checker/analyse/expect';
 import { RULES } from '../rules';
 import { renderFinding } from '../text';
 import { CLIENT_JS, CSS } from './assets';
@@ -42,7 +44,7 @@ function expectation(r: SpecResult): string {
 }
 
 function kindBadge(r: SpecResult, f: Finding): string {
-  const bad = r.unexpected.includes(f.kind);
+  const bad = isUnexpected(r, f);
   return `<span class="badge kind${bad ? ' unexpected' : ''}" title="${esc(RULES[f.kind]?.short ?? '')}">${esc(f.kind)}</span>`;
 }
 
@@ -58,7 +60,7 @@ function summary(result: CheckResult): string {
   const findingRows = rs.flatMap((r, i) =>
     r.findings.map(
       (f, j) =>
-        `<tr><td><a href="#${specId(i)}">${esc(r.file)}</a></td><td><a href="#${findingId(i, j)}">${kindBadge(r, f)}</a></td><td>${r.unexpected.includes(f.kind) ? '<span class="badge expect-bad">unexpected</span>' : '<span class="badge expect-ok">expected</span>'}</td><td><a href="#${findingId(i, j)}">${esc(f.message)}</a></td></tr>`,
+        `<tr><td><a href="#${specId(i)}">${esc(r.file)}</a></td><td><a href="#${findingId(i, j)}">${kindBadge(r, f)}</a></td><td>${isUnexpected(r, f) ? '<span class="badge expect-bad">unexpected</span>' : f.known ? '<span class="badge expect-ok">known</span>' : '<span class="badge expect-ok">expected</span>'}</td><td><a href="#${findingId(i, j)}">${esc(f.message)}</a></td></tr>`,
     ),
   );
   const findingsTable = findingRows.length
@@ -80,7 +82,7 @@ function graph(dot: string | undefined, layout: Layout, prefix: string, caption:
 
 function renderFindingHtml(r: SpecResult, f: Finding, i: number, j: number, opts: HtmlOptions, sources: Sources): string {
   const id = findingId(i, j);
-  const unexpected = r.unexpected.includes(f.kind);
+  const unexpected = isUnexpected(r, f);
   const where = f.location ? sourceContext(sources, f.location, 1) : '';
   const stack = f.stack && f.stack.length > 1 ? f.stack : undefined;
   // the call chain as a backtrace: the finding's frame first, each caller's call after it
@@ -93,11 +95,11 @@ function renderFindingHtml(r: SpecResult, f: Finding, i: number, j: number, opts
         .join('')}</ol>`
     : '';
   const calledFrom = chain + (f.calledFrom ? `<p>called from the spec at:</p>${sourceContext(sources, f.calledFrom, 1)}` : '');
-  const order = typeof f.details?.order === 'string' ? `<p>with the attribute order ${esc(f.details.order)}</p>` : '';
+  const order = f.order !== undefined ? `<p>with the attribute order ${esc(f.order)}</p>` : '';
   const cycle = cycleThreads(f);
   const wait =
     f.kind === 'deadlock' ? graph(waitForDot(f), opts.layout, `${id}-waitfor`, 'Who waits for whom at the end (the wait-for cycle in red)', 'wait-for') : '';
-  const window = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
+  const window = toctouWindow(f);
   const main =
     f.trace && (f.trace.steps.length > 0 || f.trace.blocked?.length || f.trace.setup?.length)
       ? renderTraceView(f.trace, {

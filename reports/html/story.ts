@@ -1,7 +1,8 @@
 // The finding told in plain sentences, for a reader who never saw the spec: which thread takes which lock at
 // which step (read off the held sets, so it holds for any spec), what each blocked thread waits for and who
 // holds it, and why nobody can move. Lock-order cycles are told from their edges; TOCTOU from its window.
-import { Finding, Trace } from '../../checker/result';
+import { toctouWindow } from '../../checker/facts';
+import { Finding, FindingOf, Trace } from '../../checker/result';
 import { cycleThreads } from './graphs';
 import { esc, lockChip, posText, threadName } from './markup';
 
@@ -53,7 +54,7 @@ function deadlockStory(f: Finding): string {
     return `${threadName(b.thread, cycle.has(b.thread) ? 'in-cycle' : '')}${where} waits for ${lockChip(b.waitsFor, 'wanted')}${by}${behind}`;
   });
   const why =
-    f.details?.category === 'self'
+    f.kind === 'deadlock' && f.facts.category === 'self'
       ? 'A thread waits for a lock it holds itself: it can never move.'
       : cycle.size > 0
         ? `${[...cycle].map((th) => threadName(th, 'in-cycle')).join(' and ')} each wait for a lock the next one holds: a wait-for cycle, so none of them can ever move${blocked.length > cycle.size ? ', and the others wait behind them' : ''}.`
@@ -61,23 +62,14 @@ function deadlockStory(f: Finding): string {
   return `<ol class="story">${events.join('')}<li class="end"><a class="step-link" href="#" data-step="end">end</a>: ${waits.join('; ')}.</li></ol><p class="why">${why}</p>`;
 }
 
-interface EdgeFact {
-  from: string;
-  to: string;
-  thread: string;
-  held: string;
-  acquired: string;
-  at: { file: string; line: number; col: number };
-}
-
-function cycleStory(f: Finding): string {
-  const edges = (f.details?.edges as EdgeFact[] | undefined) ?? [];
+function cycleStory(f: FindingOf<'lock-order-cycle'>): string {
+  const edges = f.facts.edges;
   const items = edges.map(
     (e) =>
       `<li>${threadName(e.thread)} takes ${lockChip(e.acquired)} while holding ${lockChip(e.held)}: class ${esc(e.from)} before ${esc(e.to)} (<span class="pos">${esc(posText(e.at))}</span>)</li>`,
   );
-  const reached = f.details?.reached === true;
-  const gates = (f.details?.gates as string[] | undefined) ?? [];
+  const reached = f.facts.reached;
+  const gates = f.facts.gates;
   const why = reached
     ? 'Run on as many CPUs at once, each path holds the lock the next one wants: the search reached that deadlock (see the deadlock finding).'
     : gates.length
@@ -88,7 +80,7 @@ function cycleStory(f: Finding): string {
 
 function toctouStory(f: Finding): string {
   const t = f.trace!;
-  const w = f.details?.window as { check?: number; write?: number; use?: number } | undefined;
+  const w = toctouWindow(f);
   const at = (n?: number) => (n ? t.steps[n - 1] : undefined);
   const row = (label: string, n?: number) => {
     const s = at(n);
@@ -102,8 +94,8 @@ function toctouStory(f: Finding): string {
 /** The story of a finding, or '' when there is nothing to tell beyond its message. */
 export function renderStory(f: Finding): string {
   if (f.kind === 'deadlock' && f.trace?.blocked?.length) return deadlockStory(f);
-  if (f.kind === 'lock-order-cycle' && Array.isArray(f.details?.edges)) return cycleStory(f);
-  if (f.details?.window && f.trace) return toctouStory(f);
+  if (f.kind === 'lock-order-cycle') return cycleStory(f);
+  if (f.kind === 'toctou' && f.trace) return toctouStory(f);
   if (f.trace && f.trace.steps.length > 0) {
     const events = lockEvents(f.trace);
     return events.length ? `<ol class="story">${events.map(li).join('')}</ol>` : '';

@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { CheckResult, Finding, SpecResult, TraceStep, Value, VarChange, VarValue } from '../../checker/result';
+import { toctouWindow } from '../../checker/facts';
 import { graphvizLayout } from '../../reports/html/graphs';
 import { renderHtml } from '../../reports/html/index';
 import { lockcheck, ROOT } from '../helpers/cli';
@@ -229,7 +230,7 @@ async function followDeadlock(t: ExecutionContext, page: Page, r: SpecResult) {
   t.is((await shown(page, sel)).pos, total, 'stepping stops at the end');
 
   // The end row marks every blocked thread, and the cycle's members.
-  const cycle = (f.details?.threads as string[]) ?? [];
+  const cycle = f.facts.threads;
   const endRow = page.locator(`${sel} section.trace tr.end`).first();
   t.is(await endRow.locator('td.blocked').count(), trace.blocked!.length);
   t.deepEqual((await endRow.locator('td.blocked.in-cycle').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-thread')))).sort(), [...cycle].sort());
@@ -293,7 +294,7 @@ browserTest('the lock-order graph highlights the cycle of the 3-lock spec', asyn
   const page = await openPage(reportUrl);
   const r = result.results.find((x) => x.file === 'specs/conformance/p07-abcabc-mutex.json')!;
   const cyc = r.findings.find((f) => f.kind === 'lock-order-cycle')!;
-  const classes = cyc.details!.classes as string[];
+  const classes = cyc.facts.classes;
   const g = page.locator(`section.spec[data-file="${r.file}"] figure.lock-order svg`);
   const hot = await g
     .locator('g.edge.cycle')
@@ -314,7 +315,7 @@ browserTest('the lock-order graph highlights the cycle of the 3-lock spec', asyn
 browserTest('a TOCTOU window: the check, write and use steps are marked, and stepping reaches them', async (t) => {
   const page = await openPage(toctouUrl);
   const f = fixture('toctou').results[0].findings[0];
-  const w = f.details!.window as { check: number; write: number; use: number };
+  const w = toctouWindow(f)!;
   const sel = findingSel(fixture('toctou').results[0].file, 'toctou');
   for (const [k, n] of Object.entries(w)) {
     const rows = await page.locator(`${sel} tr.win-${k}`).evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-step'))));

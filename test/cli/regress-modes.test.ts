@@ -8,7 +8,17 @@ import * as path from 'path';
 import { lockcheck, ROOT } from '../helpers/cli';
 
 const specs = fg.sync('specs/regress/*.json', { cwd: ROOT }).sort();
-const MODES: string[][] = [[], ['--no-por'], ['--no-symmetry'], ['--no-por', '--no-symmetry'], ['--exact'], ['--jobs', '2']];
+// (depth-first: dfs-stack-proviso.json is the case a depth-first search without the stack proviso misses)
+const MODES: string[][] = [
+  [],
+  ['--no-por'],
+  ['--no-symmetry'],
+  ['--no-por', '--no-symmetry'],
+  ['--exact'],
+  ['--jobs', '2'],
+  ['--strategy', 'dfs'],
+  ['--strategy', 'dfs', '--no-por'],
+];
 
 interface JsonResult {
   file: string;
@@ -40,6 +50,7 @@ for (const mode of [
   ['--simulate', '40', '--seed', '1'],
   ['--simulate', '40', '--seed', '7'],
   ['--bitstate', '12'],
+  ['--strategy', 'swarm', '--walks', '40', '--seed', '3'],
 ]) {
   test(`regression specs report no kind they do not have with ${mode.join(' ')}`, (t) => {
     const r = lockcheck(['check', '--format', 'json', '--no-traces', ...mode, ...specs]);

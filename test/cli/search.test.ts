@@ -137,7 +137,7 @@ test('--simulate finds the deadlock and its reproduce line replays it', (t) => {
   const r = json(lockcheck(['check', '--format', 'json', '--simulate', '100', '--seed', '3', 'specs/rtnl/nets-unsorted-after.json']).stdout);
   const d = r.findings.find((f: { kind: string }) => f.kind === 'deadlock');
   t.truthy(d);
-  const args = String(d.details.reproduce).split(' ').slice(2); // drop "lockcheck check"
+  const args = String(d.reproduce).split(' ').slice(2); // drop "lockcheck check"
   const again = json(lockcheck(['check', '--format', 'json', ...args]).stdout);
   t.true(again.findings.some((f: { kind: string; message: string }) => f.kind === 'deadlock' && f.message === d.message));
   t.is(lockcheck(['check', '--simulate', '20', 'specs/rtnl/nets-sorted-after.json']).code, 3, 'finding nothing by chance proves nothing');

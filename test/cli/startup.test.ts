@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { mayBePattern } from '../../checker/cli/main';
 import { LONG_SEARCH, lockcheck, ROOT } from '../helpers/cli';
+import { REPORTERS } from '../../reports/index';
 
 const CLI = path.join(ROOT, 'bin', 'lockcheck.js');
 const TINY = 'specs/conformance/p01-aa-spin.json';
@@ -45,17 +46,14 @@ function traced(args: string[]) {
 }
 
 /** Loaded only when asked for: module path prefixes. */
-const DEFERRED = {
+const DEFERRED: Record<string, string> = {
   'fast-glob': 'node_modules/fast-glob/',
   'cli-progress': 'node_modules/cli-progress/',
   seedrandom: 'node_modules/seedrandom/',
   'the ajv compiler': 'node_modules/ajv/dist/ajv.js',
   'the ajv core': 'node_modules/ajv/dist/core.js',
-  'the json reporter': 'dist/reports/json.js',
-  'the sarif reporter': 'dist/reports/sarif.js',
-  'the junit reporter': 'dist/reports/junit.js',
-  'the itf reporter': 'dist/reports/itf.js',
-  'the html reporter': 'dist/reports/html/',
+  // every reporter but text (the registry names the module each one alone loads)
+  ...Object.fromEntries(REPORTERS.flatMap((r) => ('module' in r ? [[`the ${r.name} reporter`, r.module]] : []))),
   'the baseline': 'dist/reports/baseline.js',
   'the result reader': 'dist/checker/result-input.js',
   '--jobs': 'dist/checker/parallel.js',
@@ -70,6 +68,17 @@ test('a check of one spec path loads none of the deferred modules and starts no 
   t.true(r.loads('node_modules/ajv/dist/runtime/'), 'the compiled validators use only the ajv runtime');
   for (const [what, prefix] of Object.entries(DEFERRED)) t.false(r.loads(prefix), `${what} was loaded`);
   t.is(r.workers, 0);
+});
+
+test('each registered format loads its own reporter module and no other', (t) => {
+  const deferred = REPORTERS.flatMap((r) => ('module' in r ? [r] : []));
+  t.true(deferred.length >= 4);
+  for (const r of deferred) {
+    const run = traced(['check', '--output', `${r.name}=/dev/null`, TINY]);
+    t.is(run.code, 0, run.stderr);
+    t.true(run.loads(r.module), `--output ${r.name} loads ${r.module}`);
+    for (const other of deferred) if (other !== r) t.false(run.loads(other.module), `--output ${r.name} loads ${other.module}`);
+  }
 });
 
 test('--help loads commander, not the pipeline', (t) => {

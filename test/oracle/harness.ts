@@ -38,6 +38,10 @@ export const MODES: Mode[] = [
   { name: 'shards', args: [], complete: true, shards: 2 },
   { name: 'bitstate', args: ['--bitstate', '20'], complete: false },
   { name: 'simulate', args: ['--simulate', '50', '--seed', '1'], complete: false },
+  // depth-first with the stack proviso, and without the reduction it guards
+  { name: 'dfs', args: ['--strategy', 'dfs'], complete: true },
+  { name: 'dfs-no-por', args: ['--strategy', 'dfs', '--no-por'], complete: true },
+  { name: 'swarm', args: ['--strategy', 'swarm', '--walks', '50', '--seed', '1'], complete: false },
 ];
 
 function run(args: string[], cwd: string): Promise<string> {

@@ -10,6 +10,7 @@ import { memoryHost } from '../../checker/spec/host';
 import { exitCodeFor } from '../../checker/cli/main';
 import { applyBaseline, parseBaseline } from '../../reports/baseline';
 import { fingerprint, normalisedMessage } from '../../reports/fingerprint';
+import { renderMessage } from '../../checker/facts';
 import { renderJson } from '../../reports/json';
 import { lockcheck } from '../helpers/cli';
 
@@ -54,46 +55,64 @@ test('fingerprints tell different findings apart: kind, spec file, locks', (t) =
 });
 
 test('replicated thread indices and step numbers are wildcards; thread and lock names are not', (t) => {
-  const f = (message: string, threads: string[]): Finding => ({
-    kind: 'deadlock',
-    message,
-    trace: {
-      steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })),
-      path: '',
-    },
-  });
-  const a = f('AB-BA deadlock: writer[0] waits for net[net1], writer[1] waits for net[init_net]', ['writer[0]', 'writer[1]']);
-  const b = f('AB-BA deadlock: writer[1] waits for net[net1], writer[2] waits for net[init_net]', ['writer[1]', 'writer[2]']);
-  t.is(normalisedMessage(a), 'AB-BA deadlock: writer[*] waits for net[net1], writer[*] waits for net[init_net]');
+  const f = (threads: string[]): Finding => {
+    const facts = {
+      category: 'cycle' as const,
+      waits: threads.map((thread, i) => ({ thread, waitsFor: ['net[net1]', 'net[init_net]'][i] })),
+      threads,
+      classes: ['net'],
+      locks: ['net[net1]', 'net[init_net]'],
+    };
+    return {
+      kind: 'deadlock',
+      facts,
+      message: renderMessage({ kind: 'deadlock', facts }),
+      trace: {
+        steps: threads.map((th, i) => ({ step: i + 1, thread: th, action: 'L(A)', src: { file: 'f', line: 1, col: 1 }, frames: [], held: {} })),
+        path: '',
+      },
+    };
+  };
+  const a = f(['writer[0]', 'writer[1]']);
+  const b = f(['writer[1]', 'writer[2]']);
+  t.is(normalisedMessage(a), 'AB-BA deadlock: writer[*] waits for net[net1], writer[*] waits for net[init_net] (each waits for the next)');
   t.is(fingerprint('s', a), fingerprint('s', b));
-  const c = f('AB-BA deadlock: reader[0] waits for net[net1], writer[1] waits for net[init_net]', ['reader[0]', 'writer[1]']);
+  const c = f(['reader[0]', 'writer[1]']);
   t.not(fingerprint('s', a), fingerprint('s', c));
   const toctou: Finding = {
     kind: 'toctou',
+    facts: { window: { check: 7, write: 12, use: 22 }, variable: 'x', reader: 'r', writer: 'w', guard: 'g', check: '' },
     message: 'time of check to time of use: r read x at step 7 under g, w wrote it at step 12, and step 22 acts on the stale value',
   };
   t.is(normalisedMessage(toctou), 'time of check to time of use: r read x at step # under g, w wrote it at step #, and step # acts on the stale value');
+  const later = { ...toctou, facts: { ...toctou.facts, window: { check: 9, write: 14, use: 30 } } };
+  t.is(fingerprint('s', toctou), fingerprint('s', later), 'step numbers are not the finding');
 });
 
-test('applyBaseline: known findings are left out and the verdict, unexpected and matches follow', (t) => {
+test('applyBaseline: known findings are marked known and no longer fail; the verdict, unexpected and matches follow', (t) => {
   const old = run(JSON.stringify(abba, null, 2));
   t.is(exitCodeFor(old), 1, 'without a baseline, findings without an expectation fail');
   const same = applyBaseline(old, parseBaseline(renderJson(old)) as ReturnType<typeof parseBaseline> & object);
-  t.is(same.suppressed, 2);
-  t.deepEqual(same.result.results[0].findings, []);
-  t.is(same.result.results[0].verdict, 'ok');
+  t.is(same.known, 2);
+  t.is(same.fresh, 0);
+  t.is(same.absent, 0);
+  t.deepEqual(
+    same.result.results[0].findings.map((f) => f.known),
+    [true, true],
+  );
+  t.is(same.result.results[0].verdict, 'findings', 'known findings are still findings, not "ok"');
   t.true(same.result.results[0].matches);
   t.is(exitCodeFor(same.result), 0);
 
   const now = run(JSON.stringify(abbaPlusC, null, 2));
   const b = applyBaseline(now, parseBaseline(renderJson(old)) as ReturnType<typeof parseBaseline> & object);
-  const left = b.result.results[0].findings;
-  t.true(left.length > 0);
+  const fresh = b.result.results[0].findings.filter((f) => !f.known);
+  t.true(fresh.length > 0);
   t.true(
-    left.every((f) => /C/.test(f.message)),
-    left.map((f) => f.message).join('\n'),
+    fresh.every((f) => /C/.test(f.message)),
+    fresh.map((f) => f.message).join('\n'),
   );
-  t.is(b.suppressed, now.results[0].findings.length - left.length);
+  t.is(b.known, now.results[0].findings.length - fresh.length);
   t.is(exitCodeFor(b.result), 1);
 });
 
@@ -104,7 +123,7 @@ test('applyBaseline keeps missing expected kinds and never touches bad specs', (
       { file: 'bad.json', verdict: 'error', findings: [], matches: false, unexpected: [], missing: [], diagnostics: [] },
     ],
   };
-  const b = applyBaseline(r, { known: new Set(), files: new Set() });
+  const b = applyBaseline(r, { known: new Set(), legacy: new Set(), byFile: new Map() });
   t.deepEqual(b.result, r);
   t.is(exitCodeFor(b.result), 2);
 });
@@ -126,7 +145,7 @@ test('the CLI with --baseline: a pull request fails on the findings it adds, not
 
   const unchanged = lockcheck(['check', '--baseline', base, 'spec.json'], { cwd: dir });
   t.is(unchanged.code, 0, unchanged.stdout + unchanged.stderr);
-  t.regex(unchanged.stderr, /baseline .*main\.json: 2 known findings left out, 0 new/);
+  t.regex(unchanged.stderr, /baseline .*main\.json: 2 known findings, 0 new/);
 
   // The pull request: the spec moves down a few lines (unrelated) and gains a cycle over C.
   fs.writeFileSync(spec, '\n\n' + JSON.stringify(abbaPlusC, null, 2));
@@ -134,7 +153,11 @@ test('the CLI with --baseline: a pull request fails on the findings it adds, not
   t.is(pr.code, 1);
   const doc = JSON.parse(pr.stdout) as CheckResult;
   t.true(doc.results[0].findings.length > 0);
-  for (const f of doc.results[0].findings) t.regex(f.message, /\bC\b/, 'only the new findings');
+  for (const f of doc.results[0].findings.filter((x) => !x.known)) t.regex(f.message, /\bC\b/, 'only the new findings are new');
+  t.true(
+    doc.results[0].findings.some((x) => x.known === true),
+    'the known ones are reported as known',
+  );
 
   fs.writeFileSync(path.join(dir, 'bad.json'), '{"nope": 1}');
   const bad = lockcheck(['check', '--baseline', path.join(dir, 'bad.json'), 'spec.json'], { cwd: dir });

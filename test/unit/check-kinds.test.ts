@@ -20,7 +20,7 @@ test('a check that fails both ways gets both kinds, each with its shortest trace
   const byKind = Object.fromEntries(r.findings!.map((f) => [f.kind, steps(f.trace!.path)]));
   t.deepEqual(byKind, { toctou: 8, assertion: 8 });
   const toctou = r.findings!.find((f) => f.kind === 'toctou')!;
-  t.deepEqual(toctou.details?.window, { check: 2, write: 5, use: 8 });
+  t.deepEqual(toctou.facts.window, { check: 2, write: 5, use: 8 });
 });
 
 test('the settled findings replace the search trace kind in place; other findings stay', (t) => {

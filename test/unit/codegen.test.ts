@@ -65,10 +65,10 @@ function randomExpr(rng: () => number, depth: number): IrExpr {
     () => ({ e: 'cond', c: sub(), a: sub(), b: sub() }),
     () => ({ e: 'element', shared: false, offset: 2, size: 3, name: 'a', index: sub() }),
     () => ({ e: 'set', items: [sub(), sub()] }),
-    () => ({ e: 'call', fn: pick(['size', 'has', 'add', 'del', 'min', 'max', 'cmp'] as const), args: [sub(), sub()] }),
+    () => ({ e: 'call', fn: pick(['size', 'has', 'add', 'del', 'min', 'max', 'cmp'] as const), args: [sub(), sub()], cls: pick([0, -1]) }),
     () => ({ e: 'lowest', of: sub() }),
     () => ({ e: 'withoutLowest', of: sub() }),
-    () => ({ e: 'attr', of: sub(), attr: pick(['addr', 'nope']) }),
+    () => ({ e: 'attr', of: sub(), attr: pick(['addr', 'nope']), cls: pick([0, -1]) }),
     () => ({ e: 'instanceOf', of: sub(), members: [1, 2], className: 'net', what: 'x' }),
     () => ({ e: 'rank', of: sub(), members: [1, 2], className: 'net', what: 'x' }),
   ])();
@@ -80,6 +80,7 @@ test('each generated expression evaluates as its closure does, runtime errors in
     cls: 0,
     name: `net[n${id}]`,
     short: `n${id}`,
+    pos: id,
     attrs: (id === 2 ? {} : { addr: 10 - id }) as Record<string, number>,
   }));
   const classes = [{ id: 0, name: 'net', kind: 'mutex' as const, instances: [0, 1, 2], hasInstances: true, cmpFn: (a: number, b: number) => a - b }];

@@ -2,6 +2,7 @@
 // final assertions, and TOCTOU windows. Each test can fail: a negative control sits beside each positive one.
 import test from 'ava';
 import { checkSpec, kinds } from '../helpers/check';
+import { toctouWindow } from '../../checker/facts';
 
 const mutex = { kind: 'mutex' };
 
@@ -167,7 +168,7 @@ test('TOCTOU: a value checked under a lock, the lock dropped, written by another
   const r = checkSpec(spec(true));
   t.deepEqual(kinds(r), ['toctou']);
   const f = r.findings[0];
-  const w = f.details!.window as { check: number; write: number; use: number };
+  const w = toctouWindow(f)!;
   t.true(w.check < w.write && w.write < w.use);
   t.is(f.trace!.steps[w.write - 1].thread, 'writer');
   t.is(f.trace!.steps[w.check - 1].thread, 'user');

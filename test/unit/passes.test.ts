@@ -191,7 +191,8 @@ test('value kinds: what a variable holds is read off how the program uses it (in
     owner: 'instance of net',
     count: 'int',
     p: 'instance of net',
-    s: 'set of ?',
+    // add(s, p) with p an instance of net: a set of net (its members print by name)
+    s: 'set of net',
     q: 'int',
     n: 'int',
     r: 'instance of net',

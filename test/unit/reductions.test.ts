@@ -57,9 +57,9 @@ test('bitstate and simulation find real findings; finding nothing, they say inco
   const sim = checkFile(nodeHost, bad, { simulate: { walks: 200, seed: '7' } });
   t.true(kinds(sim).includes('deadlock'));
   const d = sim.findings.find((f) => f.kind === 'deadlock')!;
-  t.regex(String(d.details!.reproduce), /--simulate 1 --seed 7 --walk \d+/);
+  t.regex(String(d.reproduce), /--simulate 1 --seed 7 --walk \d+/);
   // the reproduce line replays that one walk, which finds the same deadlock again
-  const again = checkFile(nodeHost, bad, { simulate: { walks: 1, seed: '7', walk: d.details!.walk as number } });
+  const again = checkFile(nodeHost, bad, { simulate: { walks: 1, seed: '7', walk: d.walk } });
   t.true(again.findings.some((f) => f.kind === 'deadlock' && f.message === d.message));
   t.is(checkFile(nodeHost, good, { simulate: { walks: 50, seed: '7' } }).verdict, 'incomplete');
 });

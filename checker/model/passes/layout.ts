@@ -52,7 +52,7 @@ export function layoutShared(sym: Symbols, lockParts: LockPart[], ctx: Ctx, thre
   const varSlots: SharedLayout['varSlots'] = new Map();
   let next = 0;
   for (const v of sym.vars.values()) {
-    const global: GlobalVar = { name: v.name, offset: next, size: v.size, init: v.init, guard: v.guard, array: v.array };
+    const global: GlobalVar = { name: v.name, offset: next, size: v.size, init: v.init, guard: v.guard, array: v.array, indexedBy: v.indexedBy };
     // a table initialised with instance names holds instances (traces print them by name)
     const named = [v.decl.value.init].flat().find((x) => typeof x === 'string' && sym.instanceByName.has(x.trim()));
     if (typeof named === 'string') global.kind = { of: 'instance', cls: sym.instances[sym.instanceByName.get(named.trim())!].cls };

@@ -9,14 +9,14 @@ import { SourceDoc } from '../../spec/load';
 import { LocalDecl } from '../../spec/types';
 import type { VarDecl } from '../ir';
 import { SourcePos } from '../../diagnostics/diagnostic';
-import { Binding, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
+import { Binding, checkIndexClass, CompiledExpr, compileExpr, ExprEnv, FUNCTION_LIST, slotRange, unionSlots } from '../expr-compile';
 import { Access, FinalAssert, Instr, InstrWithoutAccess, LocalName, LValue, NO_ACCESS, RunSlots, T_HELD, WorkSlots } from '../ir';
 import { IrExpr, irConst } from '../ir-expr';
 import { lockKind } from '../lock-kinds';
 import { AstStmt, AstThread, childBodies, CompletionKind, Text, textsOf, Where } from './ast';
 import { assertNever, Ctx } from './context';
 import { PlacedCompletion, PlacedWork, SharedLayout } from './layout';
-import { evalConst, positiveInt, Symbols } from './resolve';
+import { arraySize, evalConst, instanceConst, Symbols } from './resolve';
 
 type IrLValue = LValue<IrExpr>;
 
@@ -133,7 +133,8 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         continue;
       }
       const isObj = typeof decl === 'object';
-      const size = isObj && decl.array !== undefined ? (positiveInt(sym, ctx, decl.array, frame.doc, `${lp}/array`, 'an array size') ?? 1) : 1;
+      const sized = isObj && decl.array !== undefined ? arraySize(sym, ctx, decl.array, frame.doc, `${lp}/array`) : { size: 1 };
+      const size = sized.size;
       const initSrc = isObj ? decl.init : decl;
       const array = isObj && decl.array !== undefined;
       const offset = alloc(name, size, initSrc === undefined ? undefined : { src: initSrc, doc: frame.doc, pointer: isObj ? `${lp}/init` : lp }, {
@@ -144,7 +145,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
           ? { kind: { of: 'instance' as const, cls: instances[instanceByName.get(initSrc.trim())!].cls } }
           : {}),
       });
-      frame.scope.set(name, { kind: 'local', offset, size, array, decl: { name, frame: frame.proc } });
+      frame.scope.set(name, { kind: 'local', offset, size, array, decl: { name, frame: frame.proc }, indexedBy: sized.cls });
       declared.push(slots[slots.length - 1]);
     }
     return declared;
@@ -166,10 +167,10 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
       if (v) {
         if (record) pendingReads.globals.add(v.global.name);
         const g = v.global;
-        return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || v.resolved.array, guard: g.guard, name: g.name };
+        return { kind: 'global', offset: g.offset, size: g.size, array: g.size > 1 || v.resolved.array, guard: g.guard, name: g.name, indexedBy: g.indexedBy };
       }
       const id = instanceByName.get(n);
-      if (id !== undefined) return { kind: 'const', value: id, instance: true };
+      if (id !== undefined) return instanceConst(sym, id);
       return undefined;
     },
     classes,
@@ -199,6 +200,10 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
           return ctx.error('notAnArray', pos, { name, what: 'an array', hint: `index it: ${name}[i]` }, pointer);
         case 'setTooBig':
           return ctx.error('tooManySetMembers', pos, { count: name }, pointer);
+        case 'wrongClass': {
+          const [expected, actual, index] = (extra ?? '||').split('|');
+          return ctx.error('indexWrongClass', pos, { name, expected, index, actual: `an instance of ${actual}` }, pointer);
+        }
         default:
           return assertNever(kind);
       }
@@ -253,6 +258,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         return {};
       }
       const ix = compileExpr(e.index, env(frame, pointer));
+      checkIndexClass(b, nameNode.name, e.index, ix.ir, env(frame, pointer));
       index = ix.ir;
       indexReads = ix.reads;
     } else if (b.array) {
@@ -270,6 +276,7 @@ export function lowerThread(lw: Lowering, t: AstThread, ptr: string, doc: Source
         name: nameNode.name,
         guard: global ? b.guard : -1,
         decl: global ? { name: b.name } : b.decl,
+        ...(b.indexedBy !== undefined ? { indexedBy: b.indexedBy } : {}),
       },
     };
   };
@@ -995,9 +1002,18 @@ export function lowerFinals(lw: Lowering): FinalAssert<IrExpr>[] {
         lookup: (n) => {
           if (n in sym.params) return { kind: 'const', value: sym.params[n] };
           const v = layout.varSlots.get(n);
-          if (v) return { kind: 'global', offset: v.global.offset, size: v.global.size, array: v.resolved.array, guard: v.global.guard, name: v.global.name };
+          if (v)
+            return {
+              kind: 'global',
+              offset: v.global.offset,
+              size: v.global.size,
+              array: v.resolved.array,
+              guard: v.global.guard,
+              name: v.global.name,
+              indexedBy: v.global.indexedBy,
+            };
           const id = sym.instanceByName.get(n);
-          return id === undefined ? undefined : { kind: 'const', value: id };
+          return id === undefined ? undefined : instanceConst(sym, id);
         },
         classes: sym.classes,
         instances: sym.instances,

@@ -29,6 +29,8 @@ export interface ResolvedVar {
   size: number;
   /** declared with "array" (indexed, even with one element) */
   array: boolean;
+  /** "array": CLASS: one element per instance of that class, indexed by its instances */
+  indexedBy?: number;
   init: number[];
   /** lock instance id, -1 unguarded, -2 RCU */
   guard: number;
@@ -140,7 +142,7 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
         }
         instanceByName.set(short, id);
       }
-      instances.push({ id, cls: cls.id, name: display, short, attrs: {} });
+      instances.push({ id, cls: cls.id, name: display, short, pos: idx, attrs: {} });
       cls.instances.push(id);
     });
     parts.push({
@@ -214,7 +216,8 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
 
   // --- shared variables -------------------------------------------------------------------------------------
   for (const [name, d] of n.vars) {
-    const size = d.value.array === undefined ? 1 : (positiveInt(sym, ctx, d.value.array, d.doc, `${d.pointer}/array`, 'an array size') ?? 1);
+    const sized = d.value.array === undefined ? { size: 1 } : arraySize(sym, ctx, d.value.array, d.doc, `${d.pointer}/array`);
+    const size = sized.size;
     const initSrc = d.value.init;
     let init: number[];
     if (Array.isArray(initSrc)) {
@@ -239,7 +242,7 @@ export function resolve(n: Normalised, ctx: Ctx, options: ResolveOptions, lockTa
       if (g === undefined) ctx.error('guardUnknown', ctx.pos(d.doc, `${d.pointer}/guard`), { name, guard: d.value.guard }, `${d.pointer}/guard`);
       else guard = g;
     }
-    sym.vars.set(name, { name, decl: d, size, array: d.value.array !== undefined, init, guard });
+    sym.vars.set(name, { name, decl: d, size, array: d.value.array !== undefined, indexedBy: sized.cls, init, guard });
   }
 
   // --- work items and notifier chains -----------------------------------------------------------------------
@@ -325,7 +328,7 @@ export function evalConst(
           : name in params
             ? { kind: 'const', value: params[name] }
             : instanceByName.has(name)
-              ? { kind: 'const', value: instanceByName.get(name)! }
+              ? instanceConst(sym, instanceByName.get(name)!)
               : undefined,
       classes,
       instances,
@@ -347,6 +350,10 @@ export function evalConst(
   }
 }
 
+/** An instance name in an expression: its value is its position within its class (net[1] is net's second). */
+export const instanceConst = (sym: { instances: LockInstance[] }, id: number) =>
+  ({ kind: 'const', value: sym.instances[id].pos, cls: sym.instances[id].cls }) as const;
+
 /** A count or size: a constant integer from 1 (or 0) to a million. */
 export function positiveInt(sym: Symbols, ctx: Ctx, v: number | string, doc: SourceDoc, pointer: string, what: string, allowZero = false): number | undefined {
   const value = evalConst(sym, ctx, v, doc, pointer);
@@ -356,6 +363,16 @@ export function positiveInt(sym: Symbols, ctx: Ctx, v: number | string, doc: Sou
     return undefined;
   }
   return value;
+}
+
+/**
+ * An array's size: a count, or a lock class with instances (one element per instance, `cls`). A param of
+ * the same name is the count, as it was before classes could size arrays.
+ */
+export function arraySize(sym: Symbols, ctx: Ctx, v: number | string, doc: SourceDoc, pointer: string): { size: number; cls?: number } {
+  const cls = typeof v === 'string' && !(v.trim() in sym.params) ? sym.classByName.get(v.trim()) : undefined;
+  if (cls?.hasInstances) return { size: cls.instances.length, cls: cls.id };
+  return { size: positiveInt(sym, ctx, v, doc, pointer, 'an array size') ?? 1 };
 }
 
 /** A lock reference naming one instance by constant names ("rtnl_mutex", "net[init_net]"), or undefined. */

@@ -8,7 +8,8 @@
 // variable at each write through it. Runs once per compile over the IR; a search looks at none of it.
 import { assertNever } from '../../assert-never';
 import { GlobalVar, Instr, IrModel, LValue, ValueKind } from '../ir';
-import { IrExpr } from '../ir-expr';
+import { IrExpr, renderExpr } from '../ir-expr';
+import { SourcePos } from '../../diagnostics/diagnostic';
 
 /** the classes of the instances a variable was seen holding (-1: an instance of some class), as one or as a set */
 type Evidence = { instance: Set<number>; set: Set<number> };
@@ -38,10 +39,22 @@ class Kinds {
     this.parent.set(rb, ra);
     const [ea, eb] = [this.evidence.get(ra)!, this.evidence.get(rb)!];
     this.evidence.set(ra, { instance: new Set([...ea.instance, ...eb.instance]), set: new Set([...ea.set, ...eb.set]) });
+    // one variable: what its members hold is one too (members of members are not tracked)
+    if (!ra.startsWith('m:') && (this.parent.has(`m:${ra}`) || this.parent.has(`m:${rb}`))) this.union(`m:${ra}`, `m:${rb}`);
+  }
+
+  /** The key of what a set variable's members hold: has(s, x), add(s, x), foreach and pick unify x with it. */
+  member(k: string): string {
+    return `m:${this.find(k)}`;
   }
 
   mark(k: string, kind: ValueKind) {
     this.evidence.get(this.find(k))![kind.of].add(kind.cls);
+  }
+
+  /** the classes of the instances a variable was seen holding (-1 left out) */
+  instanceClasses(k: string): number[] {
+    return [...this.evidence.get(this.find(k))!.instance].filter((c) => c >= 0);
   }
 
   kindOf(k: string): ValueKind | undefined {
@@ -51,13 +64,26 @@ class Kinds {
       return known.length === 1 ? known[0] : -1;
     };
     if (e.instance.size > 0 && e.set.size === 0) return { of: 'instance', cls: one(e.instance) };
-    if (e.set.size > 0 && e.instance.size === 0) return { of: 'set', cls: one(e.set) };
+    if (e.set.size > 0 && e.instance.size === 0) {
+      const cls = one(e.set);
+      // a set built with add() of instances of one class is a set of that class
+      const m = cls < 0 && this.parent.has(this.member(k)) ? this.kindOf(this.member(k)) : undefined;
+      return { of: 'set', cls: m?.of === 'instance' ? m.cls : cls };
+    }
     return undefined;
   }
 }
 
-/** Sets `kind` on every written LValue, thread local name and shared var of the model (in place). */
-export function inferValueKinds(ir: IrModel): void {
+/** An instance whose class the compiler needs and cannot tell, or an index of the wrong class: for diagnostics. */
+export type ClassProblem =
+  | { kind: 'undecided'; src: SourcePos; what: string; operand: string; need: 'attr' | 'cmp' }
+  | { kind: 'wrongIndex'; src: SourcePos; array: string; expected: number; actual: number; index: string };
+
+/**
+ * Sets `kind` on every written LValue, thread local name and shared var of the model (in place), and the class
+ * of every attribute read and cmp() that the expression alone did not decide; returns what it could not.
+ */
+export function inferValueKinds(ir: IrModel): ClassProblem[] {
   const k = new Kinds();
   const globalKey = (offset: number): string | undefined => {
     const g = ir.globals.find((v) => offset >= v.offset && offset < v.offset + v.size);
@@ -72,8 +98,8 @@ export function inferValueKinds(ir: IrModel): void {
   const nameOf = (l: { name: string; frame?: string }) =>
     l.frame !== undefined && l.name.startsWith(`${l.frame}.`) ? l.name.slice(l.frame.length + 1) : l.name;
   for (const t of ir.threads) for (const l of t.localNames) if (l.kind) k.mark(localKey(codeIndex.get(t.code)!, l.frame, nameOf(l)), l.kind);
-  codes.forEach((code, c) => {
-    /** the procedure of the instruction being read: its names are its frame's (or, by reference, a caller's) */
+  /** The readers of one code's names; `frame` is the procedure of the instruction being read. */
+  const reader = (c: number) => {
     let frame: string | undefined;
     const key = (shared: boolean, offset: number, name: string) => (shared ? globalKey(offset) : localKey(c, frame, name));
     /**
@@ -96,8 +122,8 @@ export function inferValueKinds(ir: IrModel): void {
     const valueOf = (x: IrExpr): { kind?: ValueKind; key?: string } => {
       switch (x.e) {
         case 'const':
-          // all(CLASS) is the mask of the class's instances: its lowest bit names one of them
-          return x.of ? { kind: kind(x.of, classOf(x.of === 'set' ? 31 - Math.clz32(x.v & -x.v) : x.v)) } : {};
+          // an instance name, or all(CLASS): the compiler noted the class
+          return x.of ? { kind: kind(x.of, x.cls ?? -1) } : {};
         case 'slot':
           return { key: key(x.shared, x.offset, x.name) };
         case 'element':
@@ -106,13 +132,15 @@ export function inferValueKinds(ir: IrModel): void {
           // {a, b} of instance names is a set of instances (of their class); {0, 1} a set of integers
           const consts = x.items.filter((i) => i.e === 'const');
           if (consts.some((i) => !i.of)) return {};
-          const classes = new Set(consts.map((i) => classOf(i.v)));
+          const classes = new Set(consts.map((i) => i.cls ?? -1));
           return { kind: kind('set', classes.size === 1 && consts.length === x.items.length ? [...classes][0] : -1) };
         }
         case 'withoutLowest':
           return { kind: kind('set') };
-        case 'lowest':
-          return { kind: kind('instance') };
+        case 'lowest': {
+          const from = valueOf(x.of);
+          return { kind: kind('instance', from.kind?.of === 'set' ? from.kind.cls : -1), ...(from.key ? { key: k.member(from.key) } : {}) };
+        }
         case 'instanceOf':
           return { kind: kind('instance', classOf(x.members[0])) };
         case 'call':
@@ -142,9 +170,11 @@ export function inferValueKinds(ir: IrModel): void {
         case 'slot':
           return;
         case 'element':
+          // an array sized by a class is indexed by its instances
+          if (x.cls !== undefined) evidence(x.index, 'instance', x.cls);
           return uses(x.index);
         case 'attr':
-          evidence(x.of, 'instance');
+          evidence(x.of, 'instance', x.cls);
           return uses(x.of);
         case 'instanceOf':
         case 'rank':
@@ -158,10 +188,19 @@ export function inferValueKinds(ir: IrModel): void {
           if (valueOf(x).kind) x.items.forEach((i) => evidence(i, 'instance'));
           return x.items.forEach(uses);
         case 'call':
-          if (x.fn === 'cmp') x.args.forEach((a) => evidence(a, 'instance'));
-          else if (x.fn !== 'min' && x.fn !== 'max') {
+          if (x.fn === 'cmp') {
+            // both operands are instances of one class
+            x.args.forEach((a) => evidence(a, 'instance', x.cls));
+            const [a, b] = x.args.map(valueOf);
+            if (a.key && b.key) k.union(a.key, b.key);
+          } else if (x.fn !== 'min' && x.fn !== 'max') {
             evidence(x.args[0], 'set');
-            if (x.fn !== 'size') evidence(x.args[1], 'instance');
+            if (x.fn !== 'size') {
+              evidence(x.args[1], 'instance');
+              const [set, member] = x.args.map(valueOf);
+              if (set.key && member.key) k.union(k.member(set.key), member.key);
+              else if (set.key && member.kind?.of === 'instance') k.mark(k.member(set.key), member.kind);
+            }
           }
           return x.args.forEach(uses);
         case 'unary':
@@ -182,20 +221,27 @@ export function inferValueKinds(ir: IrModel): void {
       if (v.kind) k.mark(lk, v.kind);
       if (v.key) k.union(lk, v.key);
     };
+    const enter = (i: Instr<IrExpr>) => (frame = i.frames[i.frames.length - 1]);
+    return { valueOf, uses, write, evidence, lvKey, enter, setFrame: (f: string | undefined) => (frame = f) };
+  };
+  codes.forEach((code, c) => {
+    const { valueOf, uses, write, evidence, lvKey, enter, setFrame } = reader(c);
     for (const i of code as Instr<IrExpr>[]) {
-      frame = i.frames[i.frames.length - 1];
+      enter(i);
       for (const x of exprsOf(i)) uses(x);
+      if ((i.op === 'assign' || i.op === 'pick') && i.target.index && i.target.indexedBy !== undefined)
+        evidence(i.target.index, 'instance', i.target.indexedBy);
       if (i.op === 'assign' && i.role !== 'reset' && i.role !== 'temp') {
         const target = lvKey(i.target);
         // an argument is evaluated in the caller's frame
-        if (i.role === 'param') frame = i.frames[i.frames.length - 2];
+        if (i.role === 'param') setFrame(i.frames[i.frames.length - 2]);
         write(target, valueOf(i.value));
       }
       if (i.op === 'pick') {
         // a member of the set it is picked from: of that set's class when the set is all(CLASS)
         const from = valueOf(i.set);
         if (from.kind || from.key) {
-          write(lvKey(i.target), { kind: kind('instance', from.kind?.of === 'set' ? from.kind.cls : -1) });
+          write(lvKey(i.target), { kind: kind('instance', from.kind?.of === 'set' ? from.kind.cls : -1), ...(from.key ? { key: k.member(from.key) } : {}) });
           evidence(i.set, 'set');
         }
       }
@@ -221,6 +267,77 @@ export function inferValueKinds(ir: IrModel): void {
     const found = g.internal ? undefined : k.kindOf(`g:${g.name}`);
     if (found) g.kind = found;
   });
+
+  // Values are positions within a class: an attribute, a cmp() and an array sized by a class need the class.
+  const problems: ClassProblem[] = [];
+  type ValueOf = (y: IrExpr) => { kind?: ValueKind; key?: string };
+  /** the class of the instance an expression holds, -1 if not known */
+  const classBy = (valueOf: ValueOf) => (y: IrExpr) => {
+    const v = valueOf(y);
+    const found = v.kind ?? (v.key ? k.kindOf(v.key) : undefined);
+    return found?.of === 'instance' ? found.cls : -1;
+  };
+  const decide = (x: IrExpr, src: SourcePos, valueOf: ValueOf): void => {
+    const classOfValue = classBy(valueOf);
+    for (const sub of subExprs(x)) decide(sub, src, valueOf);
+    if (x.e === 'attr' && x.cls < 0) {
+      x.cls = classOfValue(x.of);
+      if (x.cls < 0) problems.push({ kind: 'undecided', src, what: `.${x.attr}`, operand: renderExpr(x.of), need: 'attr' });
+    } else if (x.e === 'call' && x.fn === 'cmp' && (x.cls ?? -1) < 0) {
+      x.cls = Math.max(...x.args.map(classOfValue));
+      if (x.cls < 0) problems.push({ kind: 'undecided', src, what: renderExpr(x), operand: x.args.map(renderExpr).join(' or '), need: 'cmp' });
+    } else if (x.e === 'element' && x.cls !== undefined) wrongIndex(x.name, x.cls, x.index, src, valueOf);
+  };
+  /** an index seen holding an instance of another class (indexing the array itself is evidence for its class) */
+  const wrongIndex = (array: string, expected: number, index: IrExpr, src: SourcePos, valueOf: ValueOf) => {
+    const v = valueOf(index);
+    const seen = v.kind?.of === 'instance' ? [v.kind.cls] : v.key ? k.instanceClasses(v.key) : [];
+    const actual = seen.find((c) => c >= 0 && c !== expected);
+    if (actual !== undefined) problems.push({ kind: 'wrongIndex', src, array, expected, actual, index: renderExpr(index) });
+  };
+  codes.forEach((code, c) => {
+    const { valueOf, enter, setFrame } = reader(c);
+    for (const i of code as Instr<IrExpr>[]) {
+      enter(i);
+      const lvIndex = i.op === 'assign' || i.op === 'pick' ? i.target.index : undefined;
+      if (lvIndex) decide(lvIndex, i.src, valueOf);
+      if (lvIndex && (i.op === 'assign' || i.op === 'pick') && i.target.indexedBy !== undefined)
+        wrongIndex(i.target.name, i.target.indexedBy, lvIndex, i.src, valueOf);
+      if (i.op === 'assign' && i.role === 'param') setFrame(i.frames[i.frames.length - 2]);
+      for (const x of exprsOf(i)) if (x !== lvIndex) decide(x, i.src, valueOf);
+    }
+  });
+  const shared = reader(-1);
+  for (const f of ir.finals) decide(f.cond, f.src, shared.valueOf);
+  return problems;
+}
+
+/** The expressions directly inside x. */
+function subExprs(x: IrExpr): IrExpr[] {
+  switch (x.e) {
+    case 'const':
+    case 'slot':
+      return [];
+    case 'element':
+      return [x.index];
+    case 'attr':
+    case 'unary':
+    case 'lowest':
+    case 'withoutLowest':
+    case 'instanceOf':
+    case 'rank':
+      return [x.of];
+    case 'set':
+      return x.items;
+    case 'call':
+      return x.args;
+    case 'bin':
+      return [x.l, x.r];
+    case 'cond':
+      return [x.c, x.a, x.b];
+    default:
+      return assertNever(x);
+  }
 }
 
 function exprsOf(i: Instr<IrExpr>): IrExpr[] {
