@@ -391,6 +391,7 @@ export function checkFile(host: Host, file: string, options: CheckOptions = {}):
         maxStates: options.maxStates,
         maxSeconds: userMaxSeconds,
         params: front.model.params,
+        sizeParams: front.model.sizeParams,
         por: options.por !== false,
         symmetry: options.symmetry !== false,
         walks,

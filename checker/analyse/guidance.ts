@@ -20,6 +20,8 @@ export interface GuidanceInput {
   maxSeconds?: number;
   /** the spec's params as the search used them */
   params: Record<string, number>;
+  /** the params that count threads or lock instances (IrModel.sizeParams) */
+  sizeParams: string[];
   por: boolean;
   symmetry: boolean;
   walks?: number;
@@ -48,8 +50,9 @@ export function guidance(g: GuidanceInput): Guidance {
     });
   };
   const smaller = () => {
-    // (params that look like counts: constants such as error numbers are larger)
-    const big = Object.entries(g.params).filter(([, v]) => v >= 2 && v <= 8);
+    // only the params that count threads or lock instances: lowering a constant (a table's size, an error
+    // number) changes what the model means, not how big it is
+    const big = Object.entries(g.params).filter(([k, v]) => g.sizeParams.includes(k) && v >= 2);
     if (big.length > 0)
       out.push({
         try: big.map(([k, v]) => `--param ${k}=${v - 1}`).join(' or '),

@@ -157,6 +157,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     locksBase: layout.locksBase,
     expect,
     params: sym.params,
+    sizeParams: sizeParams(
+      [...normalised.threads.map((t) => t.value.count), ...[...normalised.locks.values()].map((d) => instanceCount(d.value.instances))],
+      sym.params,
+    ),
     anyAttrs: sym.anyAttrs,
     works,
     finals,
@@ -204,4 +208,14 @@ function reportClassProblem(ctx: Ctx, p: ClassProblem, classes: LockClass[]) {
     default:
       return assertNever(p);
   }
+}
+
+/** A class's instance count, when its instances are a count rather than a list of names. */
+const instanceCount = (inst: unknown): number | string | undefined =>
+  typeof inst === 'object' && inst !== null && !Array.isArray(inst) ? (inst as { count?: number | string }).count : undefined;
+
+/** The params the given counts name (a count is a number or an expression over params), in declaration order. */
+function sizeParams(counts: (number | string | undefined)[], params: Record<string, number>): string[] {
+  const named = new Set(counts.flatMap((c) => (typeof c === 'string' ? (c.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) : [])));
+  return Object.keys(params).filter((p) => named.has(p));
 }

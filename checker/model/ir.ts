@@ -416,6 +416,8 @@ export interface CompiledModel<E = Ev> {
   /** expect.findings as they apply to this run: the entries whose "when" holds, without it */
   expect?: Expectation[];
   params: Record<string, number>;
+  /** the params a thread count or an instance count names: the sizes an incomplete search may be told to lower */
+  sizeParams: string[];
   finals: FinalAssert<E>[];
   /** the works entries, in declaration order */
   works: WorkEntry[];

@@ -4,6 +4,7 @@ import test from 'ava';
 import { guidance, GuidanceInput } from '../../checker/analyse/guidance';
 import { estimateSecondsLeft } from '../../checker/explore/estimate';
 import { parsePath } from '../../checker/explore/trace';
+import { lockcheck } from '../helpers/cli';
 
 const base: GuidanceInput = {
   cause: 'max-states',
@@ -11,7 +12,8 @@ const base: GuidanceInput = {
   states: 100000,
   depth: 11,
   maxStates: 100000,
-  params: { N: 5, P: 3, EEXIST: 17 },
+  params: { N: 5, P: 3, EEXIST: 17, RTNL_NETS_MAX: 3 },
+  sizeParams: ['N', 'P'],
   por: true,
   symmetry: true,
   findings: 0,
@@ -23,6 +25,22 @@ test('a breadth-first search stopped by its state bound: go deep, sample, raise 
   t.is(g.covered, '100000 states, depth 11 reached');
   t.deepEqual(tries(base), ['--strategy dfs --max-depth 22', '--strategy swarm', '--max-states 200000', '--bitstate 30', '--param N=4 or --param P=2']);
   for (const s of g.suggestions) t.true(s.why.length > 20, s.try);
+});
+
+test('only params that count threads or lock instances are suggested smaller, whatever their value', (t) => {
+  t.deepEqual(
+    tries({ ...base, sizeParams: [] }).filter((s) => s.startsWith('--param')),
+    [],
+  );
+  t.true(tries({ ...base, params: { N: 12, P: 1 } }).includes('--param N=11'));
+  // through the CLI: scale-unsorted counts writers by P and netns by N; RTNL_NETS_MAX (3) sizes a table
+  const r = lockcheck(['check', '--format', 'json', '--max-states', '1000', 'specs/bench/scale-unsorted.json']);
+  t.is(r.code, 3, r.stderr);
+  const g = JSON.parse(r.stdout).results[0].guidance as { suggestions: { try: string }[] };
+  t.deepEqual(
+    g.suggestions.map((s) => s.try).filter((s) => s.startsWith('--param')),
+    ['--param N=2 or --param P=1'],
+  );
 });
 
 test('time and signals suggest more time or cores; a depth-first search is not told to go depth-first', (t) => {
