@@ -228,6 +228,23 @@ interface CheckCliOptions extends SearchFlags {
   replay?: string;
 }
 
+/** The signals that stop a check cleanly (exit 3, verdict incomplete, the reports written). */
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs f with `handler` listening to the signals. A synchronous stage hears a signal only when it returns: the
+ * event loop turns once before the handler is removed, or removing it would drop the signal unheard.
+ */
+async function listening<T>(signals: readonly NodeJS.Signals[], handler: () => void, f: () => T): Promise<T> {
+  for (const s of signals) process.on(s, handler);
+  try {
+    return f();
+  } finally {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const s of signals) process.removeListener(s, handler);
+  }
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
   let interrupted = false;
@@ -321,7 +338,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       const files = await expandFiles(patterns);
       if (files.length === 0) return usage(`no spec matches ${patterns.map((p) => JSON.stringify(p)).join(' ')}`);
-      const typo = unknownName(knownNames(nodeHost, files), params, o.without);
+      // the names are read only when there are names to check: reading them parses every spec (and its models)
+      // once more on the main thread, seconds for a spec of a few MiB; a signal meanwhile marks every spec
+      // interrupted, as one during the search does
+      const typo =
+        Object.keys(params).length > 0 || o.without.length > 0
+          ? await listening(SIGNALS, onSignal, () => unknownName(knownNames(nodeHost, files), params, o.without))
+          : undefined;
       if (typo) return usage(typo);
       if (o.dump === 'ir') {
         for (const f of files) {
@@ -363,8 +386,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         onSignal();
         Atomics.store(stopFlag, 0, 1);
       };
-      const signals = ['SIGINT', 'SIGTERM'] as const;
+      const signals = SIGNALS;
       for (const s of signals) process.on(s, onInterrupt);
+      if (interrupted) Atomics.store(stopFlag, 0, 1);
       const runner = search.jobs > 1 ? undefined : new (lazy.checkRunner().CheckRunner)(stop);
       let result: CheckResult = { results: [] };
       try {

@@ -425,6 +425,42 @@ test.serial('SIGTERM stops a long search as SIGINT does: exit 3, verdict incompl
   }
 });
 
+test.serial('SIGINT while --param names are checked (every spec read once more first) stops every spec: exit 3, none read again', async (t) => {
+  const dir = tmpDir();
+  try {
+    // ~3.9 MB: reading it for its names takes seconds, so the signal comes while they are read
+    const body = Array.from({ length: 14000 }, () => ({ assign: 'x', value: 'x + 1' }));
+    const big = write(
+      path.join(dir, 'big.json'),
+      JSON.stringify({ name: 'big', params: { K: 1 }, vars: { x: {} }, threads: Array.from({ length: 8 }, (_, i) => ({ name: `t${i}`, body })) }),
+    );
+    write(path.join(dir, 'package.json'), '{}');
+    const small = write(path.join(dir, 'abba.json'), ABBA);
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', '--param', 'K=2', big, small], { cwd: dir });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((r) => setTimeout(r, 1200));
+    child.kill('SIGINT');
+    const code = await exited;
+    const seconds = (Date.now() - t0) / 1000;
+    t.is(code, 3, err);
+    const results = JSON.parse(out).results as { verdict: string; incomplete: string }[];
+    t.deepEqual(
+      results.map((r) => r.verdict),
+      ['incomplete', 'incomplete'],
+    );
+    for (const r of results) t.regex(r.incomplete, /^interrupted before the search, while starting the check/);
+    // before, nothing listened while the names were read: the signal killed lockcheck (exit 130), no result
+    t.true(seconds < 20, `${seconds} s`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // --- a reader that goes away -------------------------------------------------------------------------
 
 test('a closed stdout (lockcheck ... | head) is no crash: the check ends with its own exit code, nothing on stderr', async (t) => {
