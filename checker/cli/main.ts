@@ -232,16 +232,16 @@ interface CheckCliOptions extends SearchFlags {
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * Runs f with `handler` listening to the signals. A synchronous stage hears a signal only when it returns: the
+ * Runs f with `handler` listening to SIGNALS. A synchronous stage hears a signal only when it returns: the
  * event loop turns once before the handler is removed, or removing it would drop the signal unheard.
  */
-async function listening<T>(signals: readonly NodeJS.Signals[], handler: () => void, f: () => T): Promise<T> {
-  for (const s of signals) process.on(s, handler);
+async function listening<T>(handler: () => void, f: () => T): Promise<T> {
+  for (const s of SIGNALS) process.on(s, handler);
   try {
     return f();
   } finally {
     await new Promise((resolve) => setImmediate(resolve));
-    for (const s of signals) process.removeListener(s, handler);
+    for (const s of SIGNALS) process.removeListener(s, handler);
   }
 }
 
@@ -343,7 +343,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // interrupted, as one during the search does
       const typo =
         Object.keys(params).length > 0 || o.without.length > 0
-          ? await listening(SIGNALS, onSignal, () => unknownName(knownNames(nodeHost, files), params, o.without))
+          ? await listening(onSignal, () => unknownName(knownNames(nodeHost, files), params, o.without))
           : undefined;
       if (typo) return usage(typo);
       if (o.dump === 'ir') {
@@ -386,8 +386,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         onSignal();
         Atomics.store(stopFlag, 0, 1);
       };
-      const signals = SIGNALS;
-      for (const s of signals) process.on(s, onInterrupt);
+      for (const s of SIGNALS) process.on(s, onInterrupt);
       if (interrupted) Atomics.store(stopFlag, 0, 1);
       const runner = search.jobs > 1 ? undefined : new (lazy.checkRunner().CheckRunner)(stop);
       let result: CheckResult = { results: [] };
@@ -407,7 +406,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       } finally {
         progress.end();
         await runner?.close();
-        for (const s of signals) process.removeListener(s, onInterrupt);
+        for (const s of SIGNALS) process.removeListener(s, onInterrupt);
       }
       if (baseline && typeof baseline !== 'string') {
         const b = lazy.baseline().applyBaseline(result, baseline);

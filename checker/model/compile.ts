@@ -14,6 +14,7 @@ import { Diagnostic } from '../diagnostics/diagnostic';
 import { Loaded } from '../spec/load';
 import { CompiledModel, IrModel, LockClass, T_HELD, ThreadProg, WorkEntry } from './ir';
 import { assertNever } from '../assert-never';
+import { children, Expr, parseExpr } from '../spec/expressions';
 import { IrExpr } from './ir-expr';
 import { link } from './link';
 import { AstStmt } from './passes/ast';
@@ -158,7 +159,10 @@ export function compile(loaded: Loaded, options: CompileOptions = {}): { model?:
     expect,
     params: sym.params,
     sizeParams: sizeParams(
-      [...normalised.threads.map((t) => t.value.count), ...[...normalised.locks.values()].map((d) => instanceCount(d.value.instances))],
+      [
+        ...normalised.threads.map((t) => t.value.count),
+        ...[...normalised.locks.values()].map((d) => (Array.isArray(d.value.instances) ? undefined : d.value.instances?.count)),
+      ],
       sym.params,
     ),
     anyAttrs: sym.anyAttrs,
@@ -210,12 +214,14 @@ function reportClassProblem(ctx: Ctx, p: ClassProblem, classes: LockClass[]) {
   }
 }
 
-/** A class's instance count, when its instances are a count rather than a list of names. */
-const instanceCount = (inst: unknown): number | string | undefined =>
-  typeof inst === 'object' && inst !== null && !Array.isArray(inst) ? (inst as { count?: number | string }).count : undefined;
-
 /** The params the given counts name (a count is a number or an expression over params), in declaration order. */
 function sizeParams(counts: (number | string | undefined)[], params: Record<string, number>): string[] {
-  const named = new Set(counts.flatMap((c) => (typeof c === 'string' ? (c.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) : [])));
+  const named = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.t === 'name') named.add(e.name);
+    for (const c of children(e)) visit(c);
+  };
+  // (the counts parsed when they were resolved: a model is built only when they did)
+  for (const c of counts) if (c !== undefined) visit(parseExpr(c));
   return Object.keys(params).filter((p) => named.has(p));
 }

@@ -1,5 +1,6 @@
 // Expressions: readable C-like strings ("nets[i] == n && len < 3") parsed into an AST whose nodes keep
 // their offset in the string, so errors point at the exact character.
+import { assertNever } from '../assert-never';
 
 export type Expr =
   | { t: 'num'; v: number; at: number }
@@ -11,6 +12,31 @@ export type Expr =
   | { t: 'unary'; op: '!' | '-' | '~'; e: Expr; at: number }
   | { t: 'bin'; op: BinOp; l: Expr; r: Expr; at: number }
   | { t: 'cond'; c: Expr; a: Expr; b: Expr; at: number };
+
+/** The subexpressions of e, in source order. */
+export function children(e: Expr): Expr[] {
+  switch (e.t) {
+    case 'num':
+    case 'name':
+      return [];
+    case 'index':
+      return [e.base, e.index];
+    case 'attr':
+      return [e.base];
+    case 'call':
+      return e.args;
+    case 'set':
+      return e.items;
+    case 'unary':
+      return [e.e];
+    case 'bin':
+      return [e.l, e.r];
+    case 'cond':
+      return [e.c, e.a, e.b];
+    default:
+      return assertNever(e);
+  }
+}
 
 export type BinOp = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | '|' | '&';
 

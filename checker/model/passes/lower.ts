@@ -3,7 +3,7 @@
 // zeroed when they die), loops become branches and jumps, and every instruction gets, once, the set of
 // shared slots, lock classes and RCU state it may touch (its access set: what the reductions derive from).
 import { suggest } from '../../diagnostics/diagnostic';
-import { ExprSyntaxError, parseExpr, parseLockRef } from '../../spec/expressions';
+import { children, ExprSyntaxError, parseExpr, parseLockRef } from '../../spec/expressions';
 import { escapePointer } from '../../spec/json-positions';
 import { SourceDoc } from '../../spec/load';
 import { LocalDecl } from '../../spec/types';
@@ -1078,27 +1078,7 @@ export function arrayParam(sym: Symbols, proc: string, param: string, visiting =
 }
 
 function indexesName(e: ReturnType<typeof parseExpr>, name: string): boolean {
-  switch (e.t) {
-    case 'num':
-    case 'name':
-      return false;
-    case 'index':
-      return (e.base.t === 'name' && e.base.name === name) || indexesName(e.base, name) || indexesName(e.index, name);
-    case 'attr':
-      return indexesName(e.base, name);
-    case 'call':
-      return e.args.some((a) => indexesName(a, name));
-    case 'set':
-      return e.items.some((a) => indexesName(a, name));
-    case 'unary':
-      return indexesName(e.e, name);
-    case 'bin':
-      return indexesName(e.l, name) || indexesName(e.r, name);
-    case 'cond':
-      return indexesName(e.c, name) || indexesName(e.a, name) || indexesName(e.b, name);
-    default:
-      return assertNever(e);
-  }
+  return (e.t === 'index' && e.base.t === 'name' && e.base.name === name) || children(e).some((c) => indexesName(c, name));
 }
 
 function localLv(offset: number, name: string): IrLValue {
